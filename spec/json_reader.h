@@ -1,0 +1,95 @@
+// Helpers that read a parsed JSON document into typed values while tracking the
+// JSON-pointer path of everything they touch, so that every complaint names the
+// file, the path, what was expected and what was found. Not thread-safe; one
+// Diagnostics per document being read.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sweep {
+
+// The messages about one document, each "SOURCE: PATH: message".
+class Diagnostics {
+ public:
+  explicit Diagnostics(std::string source) : source_(std::move(source)) {}
+
+  void error(const std::string& path, const std::string& message);
+  bool ok() const { return messages_.empty(); }
+  const std::vector<std::string>& messages() const { return messages_; }
+  const std::string& source() const { return source_; }
+  // Throws InputError carrying every message, if there are any.
+  void throw_if_any() const;
+
+ private:
+  std::string source_;
+  std::vector<std::string> messages_;
+};
+
+// A string in double quotes, escaped as in JSON: "name".
+std::string quote(const std::string& text);
+
+// "a string", "an integer", "an array", ... for messages.
+std::string describe_json_type(const nlohmann::json& value);
+// Appends one key to a JSON pointer, escaping '~' and '/'.
+std::string json_pointer_child(const std::string& path, const std::string& key);
+std::string json_pointer_child(const std::string& path, size_t index);
+// The candidate closest to `word` by edit distance, if it is close enough to be a
+// plausible misspelling.
+std::optional<std::string> closest_match(const std::string& word,
+                                         const std::vector<std::string>& candidates);
+
+// Typed reads of a single value. Each reports a message and returns nullopt when the
+// value has the wrong type or lies outside the range.
+std::optional<std::string> read_string(const nlohmann::json& v, const std::string& path,
+                                       Diagnostics& diag);
+std::optional<long long> read_integer(const nlohmann::json& v, const std::string& path,
+                                      Diagnostics& diag, long long min, long long max);
+// `exclusive_min`: the value must be strictly greater than `min`.
+std::optional<double> read_number(const nlohmann::json& v, const std::string& path,
+                                  Diagnostics& diag, double min, bool exclusive_min);
+std::optional<bool> read_bool(const nlohmann::json& v, const std::string& path, Diagnostics& diag);
+// A string that must be one of `choices`; suggests the closest one otherwise.
+std::optional<std::string> read_choice(const nlohmann::json& v, const std::string& path,
+                                       Diagnostics& diag, const std::vector<std::string>& choices,
+                                       const std::string& what);
+
+// Reads the members of one JSON object. Every key asked for becomes a known key;
+// finish() reports each key present that nobody asked for, with the closest known
+// key as a suggestion. If the value is not an object, that is reported once and
+// every lookup finds nothing.
+class ObjectReader {
+ public:
+  ObjectReader(const nlohmann::json& value, std::string path, Diagnostics& diag);
+
+  // The member, or nullptr if absent. Marks `key` as known.
+  const nlohmann::json* find(const std::string& key);
+  // As find(), but a missing member is reported: "missing key "KEY" (HINT)".
+  const nlohmann::json* require(const std::string& key, const std::string& hint);
+  std::string path_of(const std::string& key) const { return json_pointer_child(path_, key); }
+  const std::string& path() const { return path_; }
+  Diagnostics& diagnostics() { return diag_; }
+
+  // Convenience reads with a default used when the key is absent. On a bad value
+  // the problem is reported and the default returned, so reading can continue.
+  std::string string_or(const std::string& key, const std::string& fallback);
+  long long integer_or(const std::string& key, long long fallback, long long min, long long max);
+  double number_or(const std::string& key, double fallback, double min, bool exclusive_min);
+  bool bool_or(const std::string& key, bool fallback);
+  std::string choice_or(const std::string& key, const std::string& fallback,
+                        const std::vector<std::string>& choices, const std::string& what);
+
+  void finish();
+
+ private:
+  const nlohmann::json* object_;  // nullptr when the value is not an object
+  std::string path_;
+  Diagnostics& diag_;
+  std::vector<std::string> known_;
+};
+
+}  // namespace sweep

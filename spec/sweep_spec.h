@@ -1,0 +1,118 @@
+// The sweep file, parsed once into plain types. Nothing downstream of the parser
+// reads JSON again. Every field carries its default here; the README documents the
+// file format with the same defaults.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sweep {
+
+enum class DatasetKind { kFashionMnist, kOpencvDigits, kImageFolder };
+
+// A dataset on disk and the classes taken from it.
+struct DataSpec {
+  DatasetKind kind = DatasetKind::kFashionMnist;
+  std::string path;                      // "" = the dataset's default location
+  std::vector<int> class_ids;            // built-in datasets; empty = every class
+  std::vector<std::string> class_names;  // image-folder sub-folders; empty = every class
+};
+
+// How a built-in backbone is pretrained before any trial uses it. The weights are
+// cached on disk under a hash of this recipe and the architecture.
+struct PretrainSpec {
+  DataSpec data;
+  int per_class = 1000;  // training images per source class
+  int epochs = 3;
+  int batch_size = 128;
+  double lr = 0.05;  // SGD with momentum 0.9 and a cosine schedule
+  double weight_decay = 5e-4;
+  int seed = 0;
+};
+
+// A built-in ResNet of the family in experiments/models, pretrained by sweep.
+struct BackboneSpec {
+  std::string name;
+  std::string arch = "resnet10";  // see builtin_archs()
+  int width = 16;                 // channels of the first stage; doubles per stage
+  int channels = 1;               // input channels (1 = grey)
+  int image_size = 28;            // input height and width
+  PretrainSpec pretrain;
+};
+
+// A target problem: a dataset, its classes and how much of it each split gets.
+// The split is drawn once with `sample_seed` and is the same for every trial.
+struct TargetSpec {
+  std::string name;
+  std::string similarity;  // the user's belief, e.g. "near" or "far"; free text
+  DataSpec data;
+  std::optional<int> train_per_class;  // unset = everything left after val and test
+  int val_per_class = 100;
+  int test_per_class = 200;
+  int sample_seed = 0;
+};
+
+enum class OptimizerKind { kSgd, kAdam, kAdamW };
+enum class ScheduleKind { kConstant, kCosine, kStep };
+
+// How each trial trains. Grid axes override individual fields per trial.
+struct TrainingRecipe {
+  int epochs = 10;
+  int batch_size = 64;
+  OptimizerKind optimizer = OptimizerKind::kSgd;
+  double momentum = 0.9;  // SGD only
+  ScheduleKind schedule = ScheduleKind::kCosine;
+  double weight_decay = 5e-4;
+  int image_size = 0;  // 0 = the backbone's input size
+  // Head-only trials train a linear probe on standardised frozen features until the
+  // training loss stops improving, for at most this many epochs.
+  int probe_max_epochs = 200;
+};
+
+// A number of trailing blocks to train; `all` is resolved per backbone.
+struct Depth {
+  int blocks = 0;
+  bool all = false;
+  bool operator==(const Depth& o) const { return blocks == o.blocks && all == o.all; }
+};
+
+struct GridSpec {
+  std::vector<Depth> unfrozen;
+  std::vector<double> lr;
+  std::vector<int> seeds;
+  // Optional further axes; empty = not swept (the recipe's value is used).
+  std::vector<double> weight_decay;
+  std::vector<int> batch_size;
+  std::vector<int> epochs;
+};
+
+struct SweepSpec {
+  std::string name;
+  std::string description;
+  std::vector<BackboneSpec> backbones;
+  std::vector<TargetSpec> targets;
+  GridSpec grid;
+  TrainingRecipe training;
+  std::optional<double> price_per_device_hour;
+};
+
+// One point of the grid: everything a worker needs to run it.
+struct TrialSpec {
+  std::string id;    // hash of the canonical configuration; see trial_id()
+  int position = 0;  // index in grid order
+  BackboneSpec backbone;
+  TargetSpec target;
+  int unfrozen = 0;  // trailing blocks trained; 0 = head only, == blocks = everything
+  int blocks = 0;    // the backbone's block count
+  double lr = 0.0;
+  int seed = 0;
+  TrainingRecipe recipe;  // grid axes applied
+};
+
+// Names used in sweep files and in the database.
+const char* dataset_name(DatasetKind kind);
+const char* optimizer_name(OptimizerKind kind);
+const char* schedule_name(ScheduleKind kind);
+
+}  // namespace sweep
