@@ -140,6 +140,7 @@ DataSpec read_data(ObjectReader& in) {
     if (const json* path = in.require("path", "the folder that holds one sub-folder per class")) {
       data.path = read_string(*path, in.path_of("path"), in.diagnostics()).value_or("");
     }
+    data.strict = in.bool_or("strict", false);
   } else {
     data.path = in.string_or("path", "");
   }

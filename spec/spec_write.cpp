@@ -11,6 +11,7 @@ json to_json(const DataSpec& data) {
   // Empty means every class; the key is left out so that the form reads back.
   if (!data.class_names.empty()) out["classes"] = data.class_names;
   if (!data.class_ids.empty()) out["classes"] = data.class_ids;
+  if (data.kind == DatasetKind::kImageFolder) out["strict"] = data.strict;
   return out;
 }
 

@@ -17,6 +17,7 @@ struct DataSpec {
   std::string path;                      // "" = the dataset's default location
   std::vector<int> class_ids;            // built-in datasets; empty = every class
   std::vector<std::string> class_names;  // image-folder sub-folders; empty = every class
+  bool strict = false;  // image-folder: an image that does not decode fails the load
 };
 
 // How a built-in backbone is pretrained before any trial uses it. The weights are

@@ -1,0 +1,161 @@
+#include "experiments/data/datasets.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "experiments/data/digits_reader.h"
+#include "experiments/data/idx_reader.h"
+#include "experiments/data/image_folder.h"
+#include "spec/catalog.h"
+#include "spec/errors.h"
+
+namespace sweep {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* kFashionFiles[] = {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                               "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
+
+std::string fashion_file(const std::string& root, int i) {
+  return (fs::path(root) / kFashionFiles[i]).string();
+}
+
+// The one file whose absence best explains that a built-in dataset is missing.
+std::optional<std::string> missing_file(const DataSpec& data) {
+  const std::string root = dataset_path(data);
+  if (data.kind == DatasetKind::kFashionMnist) {
+    for (int i = 0; i < 4; ++i) {
+      if (!fs::exists(fashion_file(root, i))) return fashion_file(root, i);
+    }
+    return std::nullopt;
+  }
+  if (!fs::exists(root)) return root;
+  return std::nullopt;
+}
+
+std::string install_hint(DatasetKind kind) {
+  if (kind == DatasetKind::kOpencvDigits) {
+    return "install the Debian package opencv-doc; on minimal images that drop /usr/share/doc, "
+           "see \"digits.png\" in the README; or set \"path\"";
+  }
+  return "install the Debian package " + builtin_dataset(kind)->package + ", or set \"path\"";
+}
+
+void check_folder(const DataSpec& data, int need_per_class, const std::string& path,
+                  Diagnostics& diag) {
+  FolderIndex index;
+  try {
+    index = scan_image_folder(data.path);
+  } catch (const InputError& e) {
+    diag.error(json_pointer_child(path, "path"), e.lines().at(0));
+    return;
+  }
+  std::vector<std::string> names;
+  for (const auto& cls : index.classes) names.push_back(cls.name);
+  if (index.classes.size() < 2) {
+    diag.error(json_pointer_child(path, "path"),
+               data.path + " has " + std::to_string(index.classes.size()) +
+                   " class folder(s); an image-folder dataset needs at least two");
+    return;
+  }
+  for (size_t i = 0; i < data.class_names.size(); ++i) {
+    if (std::find(names.begin(), names.end(), data.class_names[i]) != names.end()) continue;
+    std::string message = "no class folder " + quote(data.class_names[i]) + " in " + data.path;
+    if (auto near = closest_match(data.class_names[i], names)) {
+      message += "; did you mean " + quote(*near) + "?";
+    }
+    diag.error(json_pointer_child(json_pointer_child(path, "classes"), i), message);
+  }
+  for (const auto& cls : index.classes) {
+    const bool selected = data.class_names.empty() ||
+                          std::find(data.class_names.begin(), data.class_names.end(), cls.name) !=
+                              data.class_names.end();
+    if (!selected) continue;
+    if (cls.files.empty()) {
+      diag.error(json_pointer_child(path, "path"), "class folder " + quote(cls.name) + " in " +
+                                                       data.path +
+                                                       " holds no images (.png, .jpg, .jpeg)");
+    } else if (static_cast<int>(cls.files.size()) < need_per_class) {
+      diag.error(json_pointer_child(path, "path"),
+                 "class " + quote(cls.name) + " has " + std::to_string(cls.files.size()) +
+                     " images, but the splits need " + std::to_string(need_per_class) +
+                     " per class; lower the per-class counts or add images");
+    }
+  }
+}
+
+}  // namespace
+
+std::string dataset_path(const DataSpec& data) {
+  if (!data.path.empty() || data.kind == DatasetKind::kImageFolder) return data.path;
+  return builtin_dataset(data.kind)->default_path;
+}
+
+DatasetPools load_pools(const DataSpec& data, int channels, int size) {
+  DatasetPools pools;
+  const std::string root = dataset_path(data);
+  switch (data.kind) {
+    case DatasetKind::kFashionMnist: {
+      const auto& names = builtin_dataset(data.kind)->class_names;
+      pools.pool = read_idx(fashion_file(root, 0), fashion_file(root, 1), names);
+      pools.test_pool = read_idx(fashion_file(root, 2), fashion_file(root, 3), names);
+      break;
+    }
+    case DatasetKind::kOpencvDigits:
+      pools.pool = read_digits_png(root);
+      break;
+    case DatasetKind::kImageFolder: {
+      DecodedFolder decoded =
+          decode_image_folder(scan_image_folder(root), channels, size, data.strict);
+      pools.pool = std::move(decoded.images);
+      pools.skipped = std::move(decoded.skipped);
+      break;
+    }
+  }
+  return pools;
+}
+
+void check_dataset(const DataSpec& data, int need_per_class, const std::string& path,
+                   Diagnostics& diag) {
+  if (data.kind == DatasetKind::kImageFolder) {
+    check_folder(data, need_per_class, path, diag);
+    return;
+  }
+  if (auto missing = missing_file(data)) {
+    diag.error(json_pointer_child(path, "dataset"),
+               std::string(dataset_name(data.kind)) + " not found: " + *missing +
+                   " does not exist; " + install_hint(data.kind));
+  }
+}
+
+ImageSet keep_classes(const ImageSet& set, const std::vector<int>& ids) {
+  if (ids.empty()) return set;
+  std::vector<int> new_label(set.class_names.size(), -1);
+  for (size_t k = 0; k < ids.size(); ++k)
+    new_label.at(static_cast<size_t>(ids[k])) = static_cast<int>(k);
+  std::vector<size_t> indices;
+  for (size_t i = 0; i < set.size(); ++i) {
+    if (new_label[static_cast<size_t>(set.labels[i])] >= 0) indices.push_back(i);
+  }
+  ImageSet out = select(set, indices);
+  for (int& label : out.labels) label = new_label[static_cast<size_t>(label)];
+  out.class_names.clear();
+  for (int id : ids) out.class_names.push_back(set.class_names.at(static_cast<size_t>(id)));
+  return out;
+}
+
+std::vector<int> selected_class_ids(const DataSpec& data,
+                                    const std::vector<std::string>& dataset_classes) {
+  if (data.kind != DatasetKind::kImageFolder) return data.class_ids;
+  std::vector<int> ids;
+  for (const auto& name : data.class_names) {
+    auto it = std::find(dataset_classes.begin(), dataset_classes.end(), name);
+    if (it == dataset_classes.end())
+      throw InputError(data.path + ": no class folder " + quote(name));
+    ids.push_back(static_cast<int>(it - dataset_classes.begin()));
+  }
+  return ids;
+}
+
+}  // namespace sweep

@@ -1,0 +1,43 @@
+// Opening the datasets a DataSpec names: where they live, whether they are there,
+// and their images with every class. Thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "experiments/data/image_set.h"
+#include "spec/json_reader.h"
+#include "spec/sweep_spec.h"
+
+namespace sweep {
+
+// The spec's path, or the catalog's default location.
+std::string dataset_path(const DataSpec& data);
+
+// The images of a dataset, every class, labels as the dataset numbers them.
+struct DatasetPools {
+  ImageSet pool;                      // train and validation are drawn from here
+  std::optional<ImageSet> test_pool;  // a separate test set, when the dataset has one
+  std::vector<std::string> skipped;   // image-folder files that did not decode
+};
+
+// Built-in datasets come at their native size; image-folder images are decoded
+// straight to `channels` x `size` x `size`. Throws InputError for missing files.
+DatasetPools load_pools(const DataSpec& data, int channels, int size);
+
+// Checks without decoding that the dataset is on disk and, for image folders, that
+// the classes exist and hold at least `need_per_class` images each (0 = no
+// minimum). `path` is the JSON path of the object holding the data spec.
+void check_dataset(const DataSpec& data, int need_per_class, const std::string& path,
+                   Diagnostics& diag);
+
+// The images of the selected classes (ids into the dataset's classes), relabelled
+// 0..k-1 in the order given. Empty `ids` keeps every class.
+ImageSet keep_classes(const ImageSet& set, const std::vector<int>& ids);
+
+// The class ids a DataSpec selects in a dataset with these class names.
+std::vector<int> selected_class_ids(const DataSpec& data,
+                                    const std::vector<std::string>& dataset_classes);
+
+}  // namespace sweep

@@ -1,0 +1,104 @@
+#include "experiments/data/image_folder.h"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "experiments/data/image_convert.h"
+#include "spec/errors.h"
+
+namespace sweep {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool is_image_file(const fs::path& path) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext == ".png" || ext == ".jpg" || ext == ".jpeg";
+}
+
+bool is_hidden(const fs::path& path) { return path.filename().string().rfind('.', 0) == 0; }
+
+// Decodes one file to RGB or grey; an empty Mat when OpenCV cannot decode it.
+cv::Mat decode(const std::string& path, int channels) {
+  cv::Mat image = cv::imread(path, channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+  if (!image.empty() && channels == 3) cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
+  return image;
+}
+
+}  // namespace
+
+FolderIndex scan_image_folder(const std::string& root) {
+  std::error_code error;
+  if (!fs::is_directory(root, error)) {
+    throw InputError(root + ": not a folder (an image-folder dataset is ROOT/<class>/<image>)");
+  }
+  FolderIndex index;
+  index.root = root;
+  try {
+    for (const auto& entry : fs::directory_iterator(root)) {
+      if (!entry.is_directory() || is_hidden(entry.path())) continue;
+      FolderClass cls;
+      cls.name = entry.path().filename().string();
+      for (const auto& file : fs::directory_iterator(entry.path())) {
+        if (file.is_regular_file() && !is_hidden(file.path()) && is_image_file(file.path())) {
+          cls.files.push_back(file.path().string());
+        }
+      }
+      std::sort(cls.files.begin(), cls.files.end());
+      index.classes.push_back(std::move(cls));
+    }
+  } catch (const fs::filesystem_error& e) {
+    throw InputError(root + ": cannot list the folder: " + e.code().message());
+  }
+  std::sort(index.classes.begin(), index.classes.end(),
+            [](const FolderClass& a, const FolderClass& b) { return a.name < b.name; });
+  return index;
+}
+
+DecodedFolder decode_image_folder(const FolderIndex& index, int channels, int size, bool strict) {
+  std::vector<std::pair<std::string, int>> files;  // path, label
+  ImageSet images;
+  for (size_t c = 0; c < index.classes.size(); ++c) {
+    images.class_names.push_back(index.classes[c].name);
+    for (const auto& file : index.classes[c].files) files.emplace_back(file, static_cast<int>(c));
+  }
+  images.channels = channels;
+  images.height = size;
+  images.width = size;
+  std::vector<uint8_t> pixels(files.size() * images.image_bytes());
+  std::vector<std::string> failure(files.size());
+  tbb::parallel_for(size_t{0}, files.size(), [&](size_t i) {
+    try {
+      const cv::Mat image = decode(files[i].first, channels);
+      if (image.empty()) {
+        failure[i] = "not a decodable PNG or JPEG image";
+        return;
+      }
+      store_chw(fit_image(image, channels, size), pixels.data() + i * images.image_bytes());
+    } catch (const cv::Exception& e) {
+      failure[i] = e.msg;
+    }
+  });
+  DecodedFolder out;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (!failure[i].empty()) {
+      if (strict) throw InputError(files[i].first + ": " + failure[i] + " (strict mode)");
+      out.skipped.push_back(files[i].first + ": " + failure[i]);
+      continue;
+    }
+    const uint8_t* image = pixels.data() + i * images.image_bytes();
+    images.pixels.insert(images.pixels.end(), image, image + images.image_bytes());
+    images.labels.push_back(files[i].second);
+  }
+  out.images = std::move(images);
+  return out;
+}
+
+}  // namespace sweep

@@ -1,0 +1,84 @@
+#include "experiments/data/target_data.h"
+
+#include <algorithm>
+
+#include "experiments/data/datasets.h"
+#include "experiments/data/image_convert.h"
+#include "experiments/data/split.h"
+#include "spec/catalog.h"
+#include "spec/errors.h"
+
+namespace sweep {
+namespace {
+
+constexpr int kSourceHeldOut = 200;
+constexpr int kSourceTestPerClass = 500;
+
+int smallest_class(const ImageSet& set) {
+  const auto counts = class_counts(set);
+  return counts.empty() ? 0 : *std::min_element(counts.begin(), counts.end());
+}
+
+// The classes the spec selects, then the split, then the backbone's input shape.
+TargetData load_split(const DataSpec& data, SplitSizes sizes, int sample_seed, int channels,
+                      int size, bool held_out_from_rest) {
+  DatasetPools pools = load_pools(data, channels, size);
+  const std::vector<int> ids = selected_class_ids(data, pools.pool.class_names);
+  ImageSet pool = keep_classes(pools.pool, ids);
+  std::optional<ImageSet> test_pool;
+  if (pools.test_pool) test_pool = keep_classes(*pools.test_pool, ids);
+
+  const int per_class = smallest_class(pool);
+  if (held_out_from_rest && !test_pool) {
+    sizes.test = std::clamp(per_class - sizes.train.value_or(0), 0, kSourceHeldOut);
+  } else if (held_out_from_rest) {
+    sizes.test = std::min(kSourceTestPerClass, smallest_class(*test_pool));
+  }
+  const int need = sizes.train.value_or(1) + sizes.val + (test_pool ? 0 : sizes.test);
+  if (per_class < need) {
+    throw InputError(dataset_path(data) + ": a class has only " + std::to_string(per_class) +
+                     " usable images, but the splits need " + std::to_string(need) + " per class" +
+                     (pools.skipped.empty() ? ""
+                                            : " (" + std::to_string(pools.skipped.size()) +
+                                                  " images did not decode)"));
+  }
+  const SplitIndices split =
+      split_per_class(pool.labels, test_pool ? &test_pool->labels : nullptr, pool.num_classes(),
+                      sizes, static_cast<uint64_t>(sample_seed));
+  TargetData out;
+  out.train = convert_images(select(pool, split.train), channels, size);
+  out.val = convert_images(select(pool, split.val), channels, size);
+  out.test = convert_images(select(test_pool ? *test_pool : pool, split.test), channels, size);
+  out.skipped = std::move(pools.skipped);
+  return out;
+}
+
+int images_needed(const TargetSpec& target) {
+  return target.train_per_class.value_or(1) + target.val_per_class + target.test_per_class;
+}
+
+}  // namespace
+
+TargetData load_target(const TargetSpec& target, int channels, int size) {
+  SplitSizes sizes{target.train_per_class, target.val_per_class, target.test_per_class};
+  return load_split(target.data, sizes, target.sample_seed, channels, size, false);
+}
+
+TargetData load_source(const PretrainSpec& source, int channels, int size) {
+  SplitSizes sizes{source.per_class, 0, 0};
+  return load_split(source.data, sizes, source.seed, channels, size, true);
+}
+
+void check_sweep_data(const SweepSpec& spec, Diagnostics& diag) {
+  for (size_t i = 0; i < spec.backbones.size(); ++i) {
+    const std::string path = json_pointer_child(json_pointer_child("/backbones", i), "pretrain");
+    const PretrainSpec& source = spec.backbones[i].pretrain;
+    check_dataset(source.data, source.per_class + 1, path, diag);
+  }
+  for (size_t i = 0; i < spec.targets.size(); ++i) {
+    const TargetSpec& target = spec.targets[i];
+    check_dataset(target.data, images_needed(target), json_pointer_child("/targets", i), diag);
+  }
+}
+
+}  // namespace sweep

@@ -1,0 +1,34 @@
+// The images a trial trains and is judged on: a target's (or a pretraining
+// source's) disjoint train / validation / test splits, at the backbone's input
+// shape. The split depends only on the data spec, the sizes and the sample seed,
+// so every trial of a target sees the same images. Thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "experiments/data/image_set.h"
+#include "spec/json_reader.h"
+#include "spec/sweep_spec.h"
+
+namespace sweep {
+
+struct TargetData {
+  ImageSet train, val, test;
+  std::vector<std::string> skipped;  // image-folder files that did not decode
+};
+
+// Throws InputError when the data is missing or too small (after skipping images
+// that do not decode).
+TargetData load_target(const TargetSpec& target, int channels, int size);
+
+// A pretraining source: `per_class` training images per class and a held-out test
+// split for the source accuracy (the dataset's own test set when it has one, else
+// what is left of the pool, up to 200 per class). No validation split.
+TargetData load_source(const PretrainSpec& source, int channels, int size);
+
+// Checks, without decoding images, that every dataset the sweep names is on disk
+// and large enough; reports with the JSON path of the target or backbone.
+void check_sweep_data(const SweepSpec& spec, Diagnostics& diag);
+
+}  // namespace sweep

@@ -1,0 +1,251 @@
+// Dataset readers, sampling and checks, on small files the tests write.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+#include <set>
+
+#include "data_files.h"
+#include "experiments/data/datasets.h"
+#include "experiments/data/digits_reader.h"
+#include "experiments/data/idx_reader.h"
+#include "experiments/data/image_convert.h"
+#include "experiments/data/image_folder.h"
+#include "experiments/data/split.h"
+#include "experiments/data/target_data.h"
+#include "spec/errors.h"
+#include "temp_dir.h"
+
+namespace sweep {
+namespace {
+
+using testing::ScopedTempDir;
+
+std::string first_error(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const InputError& e) {
+    return e.lines().at(0);
+  }
+  return "";
+}
+
+TEST(IdxReader, ReadsImagesAndLabels) {
+  ScopedTempDir dir;
+  testing::write_idx_pair(dir.file("i.gz"), dir.file("l.gz"), 4, 3, {2, 0, 1});
+  const ImageSet set = read_idx(dir.file("i.gz"), dir.file("l.gz"), {"a", "b", "c"});
+  ASSERT_EQ(set.size(), 3u);
+  EXPECT_EQ(set.height, 4);
+  EXPECT_EQ(set.width, 3);
+  EXPECT_EQ(set.labels, (std::vector<int>{2, 0, 1}));
+  EXPECT_EQ(set.image(2)[11], 14);
+}
+
+TEST(IdxReader, RejectsBadFiles) {
+  ScopedTempDir dir;
+  testing::write_idx_pair(dir.file("i.gz"), dir.file("l.gz"), 4, 3, {0, 1});
+  std::ofstream(dir.file("junk")) << "not idx at all";
+  EXPECT_EQ(first_error([&] {
+              read_idx(dir.file("nope"), dir.file("l.gz"), {"a", "b"});
+            }),
+            dir.file("nope") + ": cannot open (does it exist?)");
+  EXPECT_EQ(
+      first_error([&] {
+        read_idx(dir.file("junk"), dir.file("l.gz"), {"a", "b"});
+      }),
+      dir.file("junk") + ": not an IDX file of rank 3 unsigned bytes (magic number 0x6e6f7420)");
+  EXPECT_EQ(first_error([&] { read_idx(dir.file("i.gz"), dir.file("l.gz"), {"a"}); }),
+            dir.file("l.gz") + ": label 1 but only 1 classes");
+}
+
+TEST(DigitsReader, CutsTheSheetIntoLabelledCells) {
+  ScopedTempDir dir;
+  testing::write_digits_png(dir.file("digits.png"));
+  const ImageSet set = read_digits_png(dir.file("digits.png"));
+  ASSERT_EQ(set.size(), 5000u);
+  EXPECT_EQ(set.height, 20);
+  const auto counts = class_counts(set);
+  for (int c : counts) EXPECT_EQ(c, 500);
+  for (size_t i : {size_t{0}, size_t{499}, size_t{500}, size_t{4999}}) {
+    EXPECT_EQ(set.labels[i], static_cast<int>(i / 500));
+    EXPECT_EQ(set.image(i)[0], set.labels[i]) << "pixels come from the labelled cell";
+  }
+}
+
+TEST(DigitsReader, RejectsWrongSize) {
+  ScopedTempDir dir;
+  cv::imwrite(dir.file("small.png"), cv::Mat(10, 10, CV_8UC1, cv::Scalar(0)));
+  EXPECT_EQ(first_error([&] { read_digits_png(dir.file("small.png")); }),
+            dir.file("small.png") + ": expected a 2000x1000 sheet of 20x20 digits, got 10x10");
+}
+
+TEST(Split, DisjointBalancedAndDeterministic) {
+  std::vector<int> labels;
+  for (int i = 0; i < 300; ++i) labels.push_back(i % 3);
+  const SplitIndices a = split_per_class(labels, nullptr, 3, {20, 10, 30}, 7);
+  const SplitIndices b = split_per_class(labels, nullptr, 3, {20, 10, 30}, 7);
+  const SplitIndices other = split_per_class(labels, nullptr, 3, {20, 10, 30}, 8);
+  EXPECT_EQ(a.train, b.train);
+  EXPECT_NE(a.train, other.train);
+  ASSERT_EQ(a.train.size(), 60u);
+  ASSERT_EQ(a.val.size(), 30u);
+  ASSERT_EQ(a.test.size(), 90u);
+  std::set<size_t> all(a.train.begin(), a.train.end());
+  all.insert(a.val.begin(), a.val.end());
+  all.insert(a.test.begin(), a.test.end());
+  EXPECT_EQ(all.size(), 180u) << "splits are disjoint";
+  for (size_t k = 0; k < 20; ++k) EXPECT_EQ(labels[a.train[k]], 0);
+}
+
+TEST(Split, RestGoesToTrainAndTestCanComeFromItsOwnPool) {
+  std::vector<int> pool, test;
+  for (int i = 0; i < 40; ++i) pool.push_back(i % 2);
+  for (int i = 0; i < 10; ++i) test.push_back(i % 2);
+  const SplitIndices s = split_per_class(pool, &test, 2, {std::nullopt, 5, 3}, 1);
+  EXPECT_EQ(s.train.size(), 30u);
+  EXPECT_EQ(s.val.size(), 10u);
+  EXPECT_EQ(s.test.size(), 6u);
+  for (size_t i : s.test) EXPECT_LT(i, 10u);
+}
+
+TEST(Split, SmallerBudgetIsAPrefixOfALargerOne) {
+  std::vector<int> labels(200);
+  for (size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<int>(i % 2);
+  const SplitIndices small = split_per_class(labels, nullptr, 2, {10, 5, 5}, 3);
+  const SplitIndices large = split_per_class(labels, nullptr, 2, {50, 5, 5}, 3);
+  EXPECT_EQ(small.test, large.test);
+  EXPECT_EQ(small.val, large.val);
+  for (size_t k = 0; k < 10; ++k) EXPECT_EQ(small.train[k], large.train[k]);
+}
+
+TEST(ImageConvert, GreyToRgbAndCentreCrop) {
+  cv::Mat wide(10, 20, CV_8UC1);
+  for (int x = 0; x < 20; ++x) wide.col(x).setTo(x);
+  const cv::Mat out = fit_image(wide, 3, 10);
+  EXPECT_EQ(out.rows, 10);
+  EXPECT_EQ(out.cols, 10);
+  EXPECT_EQ(out.channels(), 3);
+  EXPECT_EQ(out.at<cv::Vec3b>(0, 0)[0], 5) << "the centre 10 columns of 20";
+  uint8_t chw[3 * 4] = {};
+  store_chw(cv::Mat(2, 2, CV_8UC3, cv::Scalar(1, 2, 3)), chw);
+  EXPECT_EQ(chw[0], 1);
+  EXPECT_EQ(chw[4], 2);
+  EXPECT_EQ(chw[8], 3);
+  const cv::Mat back = load_chw(chw, 3, 2, 2);
+  EXPECT_EQ(back.at<cv::Vec3b>(1, 1), cv::Vec3b(1, 2, 3));
+}
+
+TEST(ImageFolder, DecodesSkipsCorruptAndKeepsClassOrder) {
+  ScopedTempDir dir;
+  testing::write_image_folder(dir.file("photos"), {"dogs", "cats"}, 3, 12);
+  std::ofstream(dir.file("photos/cats/broken.png")) << "not a png";
+  std::ofstream(dir.file("photos/cats/notes.txt")) << "ignored";
+  const FolderIndex index = scan_image_folder(dir.file("photos"));
+  ASSERT_EQ(index.classes.size(), 2u);
+  EXPECT_EQ(index.classes[0].name, "cats");
+  EXPECT_EQ(index.classes[0].files.size(), 4u);
+  const DecodedFolder decoded = decode_image_folder(index, 1, 8, false);
+  EXPECT_EQ(decoded.images.size(), 6u);
+  ASSERT_EQ(decoded.skipped.size(), 1u);
+  EXPECT_EQ(decoded.skipped[0],
+            dir.file("photos/cats/broken.png") + ": not a decodable PNG or JPEG image");
+  EXPECT_EQ(decoded.images.class_names, (std::vector<std::string>{"cats", "dogs"}));
+  EXPECT_EQ(decoded.images.image(0)[0], 40) << "cats were written with class index 1";
+  EXPECT_EQ(
+      first_error([&] { decode_image_folder(index, 1, 8, true); }),
+      dir.file("photos/cats/broken.png") + ": not a decodable PNG or JPEG image (strict mode)");
+}
+
+TEST(TargetData, FashionTargetSplitsFromTrainAndTestFiles) {
+  ScopedTempDir dir;
+  testing::write_fashion_folder(dir.file("fm"), 30, 8);
+  TargetSpec target;
+  target.data.kind = DatasetKind::kFashionMnist;
+  target.data.path = dir.file("fm");
+  target.data.class_ids = {7, 2};
+  target.train_per_class = 10;
+  target.val_per_class = 5;
+  target.test_per_class = 8;
+  const TargetData data = load_target(target, 1, 16);
+  EXPECT_EQ(data.train.size(), 20u);
+  EXPECT_EQ(data.val.size(), 10u);
+  EXPECT_EQ(data.test.size(), 16u);
+  EXPECT_EQ(data.train.height, 16);
+  EXPECT_EQ(data.train.class_names, (std::vector<std::string>{"Sneaker", "Pullover"}));
+  EXPECT_EQ(class_counts(data.test), (std::vector<int>{8, 8}));
+}
+
+TEST(TargetData, SourceHoldsOutATestSplit) {
+  ScopedTempDir dir;
+  testing::write_digits_png(dir.file("d.png"));
+  PretrainSpec source;
+  source.data.kind = DatasetKind::kOpencvDigits;
+  source.data.path = dir.file("d.png");
+  source.data.class_ids = {0, 1, 2};
+  source.per_class = 450;
+  const TargetData data = load_source(source, 1, 28);
+  EXPECT_EQ(data.train.size(), 1350u);
+  EXPECT_EQ(data.val.size(), 0u);
+  EXPECT_EQ(data.test.size(), 150u) << "what is left of 500 per class";
+}
+
+TEST(TargetData, TooFewDecodableImages) {
+  ScopedTempDir dir;
+  testing::write_image_folder(dir.file("p"), {"a", "b"}, 3, 8);
+  TargetSpec target;
+  target.data.kind = DatasetKind::kImageFolder;
+  target.data.path = dir.file("p");
+  target.val_per_class = 2;
+  target.test_per_class = 2;
+  EXPECT_EQ(first_error([&] { load_target(target, 3, 8); }),
+            dir.file("p") + ": a class has only 3 usable images, but the splits need 5 per class");
+}
+
+TEST(CheckSweepData, NamesMissingDatasetsAndBadFolders) {
+  ScopedTempDir dir;
+  testing::write_image_folder(dir.file("one"), {"only"}, 2, 8);
+  testing::write_image_folder(dir.file("two"), {"cats", "dogs"}, 3, 8);
+  std::filesystem::create_directories(dir.file("two/empty"));
+  SweepSpec spec;
+  BackboneSpec backbone;
+  backbone.pretrain.data.path = dir.file("no-fashion");
+  spec.backbones.push_back(backbone);
+  TargetSpec digits;
+  digits.data.kind = DatasetKind::kOpencvDigits;
+  digits.data.path = dir.file("digits.png");
+  spec.targets.push_back(digits);
+  TargetSpec one;
+  one.data.kind = DatasetKind::kImageFolder;
+  one.data.path = dir.file("one");
+  spec.targets.push_back(one);
+  TargetSpec two = one;
+  two.data.path = dir.file("two");
+  two.data.class_names = {"cats", "dgos"};
+  two.val_per_class = 1;
+  two.test_per_class = 1;
+  spec.targets.push_back(two);
+  TargetSpec empty = two;
+  empty.data.class_names = {"cats", "empty"};
+  spec.targets.push_back(empty);
+  Diagnostics diag("s.json");
+  check_sweep_data(spec, diag);
+  EXPECT_EQ(diag.messages(),
+            (std::vector<std::string>{
+                "s.json: /backbones/0/pretrain/dataset: fashion-mnist not found: " +
+                    dir.file("no-fashion/train-images-idx3-ubyte.gz") +
+                    " does not exist; install the Debian package dataset-fashion-mnist, or set "
+                    "\"path\"",
+                "s.json: /targets/0/dataset: opencv-digits not found: " + dir.file("digits.png") +
+                    " does not exist; install the Debian package opencv-doc; on minimal images "
+                    "that drop /usr/share/doc, see \"digits.png\" in the README; or set \"path\"",
+                "s.json: /targets/1/path: " + dir.file("one") +
+                    " has 1 class folder(s); an image-folder dataset needs at least two",
+                "s.json: /targets/2/classes/1: no class folder \"dgos\" in " + dir.file("two") +
+                    "; did you mean \"dogs\"?",
+                "s.json: /targets/3/path: class folder \"empty\" in " + dir.file("two") +
+                    " holds no images (.png, .jpg, .jpeg)",
+            }));
+}
+
+}  // namespace
+}  // namespace sweep
