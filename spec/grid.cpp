@@ -3,8 +3,7 @@
 #include <cassert>
 
 #include "spec/catalog.h"
-#include "spec/sha256.h"
-#include "spec/spec_json.h"
+#include "spec/identity.h"
 
 namespace sweep {
 namespace {
@@ -16,10 +15,6 @@ std::vector<T> axis_or(const std::vector<T>& axis, T recipe_value) {
 }
 
 }  // namespace
-
-std::string trial_id(const TrialSpec& trial) {
-  return sha256_hex(to_json(trial).dump()).substr(0, 16);
-}
 
 int block_count(const BackboneSpec& backbone) {
   const BuiltinArch* arch = find_builtin_arch(backbone.arch);

@@ -8,10 +8,6 @@
 
 namespace sweep {
 
-// The trial's identity: the first 16 hex digits of the SHA-256 of its canonical
-// configuration (to_json(TrialSpec), which leaves out id and position).
-std::string trial_id(const TrialSpec& trial);
-
 // Every trial of the grid, nested in this order (outermost first): backbone,
 // target, unfrozen, lr, weight_decay, batch_size, epochs, seed. "all" resolves to
 // each backbone's block count. Ids and positions are filled in.

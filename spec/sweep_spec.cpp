@@ -1,5 +1,7 @@
 #include "spec/sweep_spec.h"
 
+#include "spec/records.h"
+
 namespace sweep {
 
 const char* dataset_name(DatasetKind kind) {
@@ -34,6 +36,20 @@ const char* schedule_name(ScheduleKind kind) {
       return "cosine";
     case ScheduleKind::kStep:
       return "step";
+  }
+  return "?";
+}
+
+const char* trial_state_name(TrialState state) {
+  switch (state) {
+    case TrialState::kPending:
+      return "pending";
+    case TrialState::kRunning:
+      return "running";
+    case TrialState::kDone:
+      return "done";
+    case TrialState::kFailed:
+      return "failed";
   }
   return "?";
 }

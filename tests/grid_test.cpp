@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "spec/identity.h"
 #include "spec/spec_json.h"
 #include "spec/sweep_file.h"
 #include "spec_fixture.h"
@@ -86,6 +87,22 @@ TEST(Grid, TrialConfigurationReadsBack) {
     ASSERT_TRUE(diag.ok()) << diag.messages().at(0);
     EXPECT_EQ(trial_id(again), trial.id);
   }
+}
+
+}  // namespace
+}  // namespace sweep
+
+namespace sweep {
+namespace {
+
+TEST(PretrainKey, IgnoresTheNameButNotTheRecipe) {
+  const SweepSpec spec = parse_sweep_text(testing::valid_sweep_json().dump(), "s.json");
+  BackboneSpec renamed = spec.backbones[0];
+  renamed.name = "other";
+  EXPECT_EQ(pretrain_key(renamed), pretrain_key(spec.backbones[0]));
+  BackboneSpec longer = spec.backbones[0];
+  longer.pretrain.epochs += 1;
+  EXPECT_NE(pretrain_key(longer), pretrain_key(spec.backbones[0]));
 }
 
 }  // namespace

@@ -1,0 +1,318 @@
+#include "storage/results_store.h"
+
+#include "spec/identity.h"
+#include "spec/spec_json.h"
+
+namespace sweep {
+namespace {
+
+using nlohmann::json;
+
+TrialState parse_state(const std::string& text) {
+  for (TrialState s :
+       {TrialState::kPending, TrialState::kRunning, TrialState::kDone, TrialState::kFailed}) {
+    if (text == trial_state_name(s)) return s;
+  }
+  throw RuntimeError("results database: unknown trial state \"" + text + "\"");
+}
+
+TrialSpec parse_trial(const std::string& config, const std::string& id, int position) {
+  Diagnostics diag("results database, trial " + id);
+  TrialSpec spec = read_trial(json::parse(config), diag);
+  if (!diag.ok()) throw RuntimeError(diag.messages().front());
+  spec.id = id;
+  spec.position = position;
+  return spec;
+}
+
+const char* kNow = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+
+}  // namespace
+
+ResultsStore::ResultsStore(const std::string& path, Access access)
+    : db_(open_results_database(path, access)) {}
+
+Registration ResultsStore::register_sweep(const SweepSpec& spec,
+                                          const std::vector<TrialSpec>& trials,
+                                          const std::string& source_file) {
+  Transaction transaction(db_);
+  db_.prepare(
+         std::string("INSERT INTO sweeps (name, spec_json, source_file, price_per_device_hour) "
+                     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET "
+                     "spec_json = ?2, source_file = ?3, price_per_device_hour = ?4, "
+                     "updated_at = ") +
+         kNow)
+      .bind(1, spec.name)
+      .bind(2, to_json(spec).dump())
+      .bind(3, source_file)
+      .bind(4, spec.price_per_device_hour)
+      .run();
+  Statement find = db_.prepare("SELECT sweep_id FROM sweeps WHERE name = ?1");
+  find.bind(1, spec.name).step();
+  const int64_t sweep_id = find.int64(0);
+  db_.prepare("DELETE FROM sweep_trials WHERE sweep_id = ?1").bind(1, sweep_id).run();
+
+  Registration registration;
+  Statement insert_trial = db_.prepare(
+      "INSERT OR IGNORE INTO trials (trial_id, config_json, backbone, pretrain_key, target, "
+      "similarity, unfrozen, blocks, lr, seed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  Statement link =
+      db_.prepare("INSERT INTO sweep_trials (sweep_id, trial_id, position) VALUES (?1, ?2, ?3)");
+  for (const TrialSpec& trial : trials) {
+    insert_trial.bind(1, trial.id)
+        .bind(2, to_json(trial).dump())
+        .bind(3, trial.backbone.name)
+        .bind(4, pretrain_key(trial.backbone))
+        .bind(5, trial.target.name)
+        .bind(6, trial.target.similarity)
+        .bind(7, trial.unfrozen)
+        .bind(8, trial.blocks)
+        .bind(9, trial.lr)
+        .bind(10, trial.seed)
+        .run();
+    registration.added += db_.changes();
+    insert_trial.reset();
+    link.bind(1, sweep_id).bind(2, trial.id).bind(3, trial.position).run();
+    link.reset();
+  }
+  Statement done = db_.prepare(
+      "SELECT count(*) FROM sweep_trials JOIN trials USING (trial_id) "
+      "WHERE sweep_id = ?1 AND state = 'done'");
+  done.bind(1, sweep_id).step();
+  registration.total = static_cast<int>(trials.size());
+  registration.done = static_cast<int>(done.int64(0));
+  transaction.commit();
+  return registration;
+}
+
+std::optional<TrialSpec> ResultsStore::claim_next(const std::string& sweep,
+                                                  const std::string& worker) {
+  Transaction transaction(db_);
+  Statement next = db_.prepare(
+      "SELECT t.trial_id, t.config_json, st.position FROM sweep_trials st "
+      "JOIN sweeps s USING (sweep_id) JOIN trials t USING (trial_id) "
+      "WHERE s.name = ?1 AND t.state = 'pending' ORDER BY st.position LIMIT 1");
+  if (!next.bind(1, sweep).step()) return std::nullopt;
+  TrialSpec trial = parse_trial(next.text(1), next.text(0), static_cast<int>(next.int64(2)));
+  db_.prepare(std::string("UPDATE trials SET state = 'running', attempts = attempts + 1, "
+                          "claimed_by = ?2, error = NULL, started_at = ") +
+              kNow + " WHERE trial_id = ?1")
+      .bind(1, trial.id)
+      .bind(2, worker)
+      .run();
+  transaction.commit();
+  return trial;
+}
+
+int64_t ResultsStore::environment_id(const Environment& env) {
+  const char* columns =
+      "sweep_version, torch_version, device_kind, cuda_version, host, os, threads";
+  db_.prepare(std::string("INSERT OR IGNORE INTO environments (") + columns +
+              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+      .bind(1, env.sweep_version)
+      .bind(2, env.torch_version)
+      .bind(3, env.device_kind)
+      .bind(4, env.cuda_version)
+      .bind(5, env.host)
+      .bind(6, env.os)
+      .bind(7, env.threads)
+      .run();
+  Statement find = db_.prepare(
+      "SELECT env_id FROM environments WHERE sweep_version = ?1 AND torch_version = ?2 AND "
+      "device_kind = ?3 AND cuda_version = ?4 AND host = ?5 AND os = ?6 AND threads = ?7");
+  find.bind(1, env.sweep_version)
+      .bind(2, env.torch_version)
+      .bind(3, env.device_kind)
+      .bind(4, env.cuda_version)
+      .bind(5, env.host)
+      .bind(6, env.os)
+      .bind(7, env.threads)
+      .step();
+  return find.int64(0);
+}
+
+bool ResultsStore::record_done(const std::string& trial_id, const std::string& worker,
+                               const TrialResult& r) {
+  Transaction transaction(db_);
+  const int64_t env = environment_id(r.environment);
+  db_.prepare(
+         std::string("UPDATE trials SET state = 'done', error = NULL, claimed_by = NULL, "
+                     "diverged = ?3, val_accuracy = ?4, test_accuracy = ?5, val_loss = ?6, "
+                     "test_loss = ?7, train_seconds = ?8, device_seconds = ?9, device = ?10, "
+                     "device_name = ?11, trainable_params = ?12, total_params = ?13, "
+                     "train_flops = ?14, peak_memory_bytes = ?15, env_id = ?16, finished_at = ") +
+         kNow + " WHERE trial_id = ?1 AND state = 'running' AND claimed_by = ?2")
+      .bind(1, trial_id)
+      .bind(2, worker)
+      .bind(3, r.diverged ? 1 : 0)
+      .bind(4, r.val_accuracy)
+      .bind(5, r.test_accuracy)
+      .bind(6, r.val_loss)
+      .bind(7, r.test_loss)
+      .bind(8, r.train_seconds)
+      .bind(9, r.device_seconds)
+      .bind(10, r.device)
+      .bind(11, r.device_name)
+      .bind(12, r.trainable_params)
+      .bind(13, r.total_params)
+      .bind(14, r.train_flops)
+      .bind(15, r.peak_memory_bytes)
+      .bind(16, env)
+      .run();
+  if (db_.changes() == 0) return false;  // the claim was lost; the transaction rolls back
+  db_.prepare("DELETE FROM epochs WHERE trial_id = ?1").bind(1, trial_id).run();
+  Statement insert = db_.prepare(
+      "INSERT INTO epochs (trial_id, epoch, lr, train_loss, train_accuracy, val_loss, "
+      "val_accuracy, seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  for (const EpochMetrics& e : r.epochs) {
+    insert.bind(1, trial_id)
+        .bind(2, e.epoch)
+        .bind(3, e.lr)
+        .bind(4, e.train_loss)
+        .bind(5, e.train_accuracy)
+        .bind(6, e.val_loss)
+        .bind(7, e.val_accuracy)
+        .bind(8, e.seconds)
+        .run();
+    insert.reset();
+  }
+  transaction.commit();
+  return true;
+}
+
+bool ResultsStore::record_failed(const std::string& trial_id, const std::string& worker,
+                                 const std::string& error) {
+  Transaction transaction(db_);
+  db_.prepare(std::string("UPDATE trials SET state = 'failed', error = ?3, claimed_by = NULL, "
+                          "finished_at = ") +
+              kNow + " WHERE trial_id = ?1 AND state = 'running' AND claimed_by = ?2")
+      .bind(1, trial_id)
+      .bind(2, worker)
+      .bind(3, error)
+      .run();
+  const bool applied = db_.changes() > 0;
+  transaction.commit();
+  return applied;
+}
+
+bool ResultsStore::release(const std::string& trial_id, const std::string& worker) {
+  Transaction transaction(db_);
+  db_.prepare(
+         "UPDATE trials SET state = 'pending', attempts = max(attempts - 1, 0), "
+         "claimed_by = NULL, started_at = NULL "
+         "WHERE trial_id = ?1 AND state = 'running' AND claimed_by = ?2")
+      .bind(1, trial_id)
+      .bind(2, worker)
+      .run();
+  const bool applied = db_.changes() > 0;
+  transaction.commit();
+  return applied;
+}
+
+std::vector<std::string> ResultsStore::sweep_names() {
+  std::vector<std::string> names;
+  Statement stmt = db_.prepare("SELECT name FROM sweeps ORDER BY created_at, sweep_id");
+  while (stmt.step()) names.push_back(stmt.text(0));
+  return names;
+}
+
+std::optional<SweepInfo> ResultsStore::sweep(const std::string& name) {
+  Statement stmt = db_.prepare(
+      "SELECT name, spec_json, source_file, created_at, updated_at FROM sweeps WHERE name = ?1");
+  if (!stmt.bind(1, name).step()) return std::nullopt;
+  SweepInfo info;
+  info.name = stmt.text(0);
+  Diagnostics diag("results database, sweep " + name);
+  info.spec = read_sweep(json::parse(stmt.text(1)), diag);
+  if (!diag.ok()) throw RuntimeError(diag.messages().front());
+  info.source_file = stmt.text(2);
+  info.created_at = stmt.text(3);
+  info.updated_at = stmt.text(4);
+  return info;
+}
+
+std::vector<TrialRecord> ResultsStore::trials(const std::string& sweep) {
+  Statement stmt = db_.prepare(
+      "SELECT t.trial_id, t.config_json, st.position, t.state, t.attempts, t.error, t.diverged, "
+      "t.val_accuracy, t.test_accuracy, t.val_loss, t.test_loss, t.train_seconds, "
+      "t.device_seconds, t.device, t.device_name, t.trainable_params, t.total_params, "
+      "t.train_flops, t.peak_memory_bytes, env.sweep_version, env.torch_version, "
+      "env.device_kind, env.cuda_version, env.host, env.os, env.threads "
+      "FROM sweep_trials st JOIN sweeps s USING (sweep_id) JOIN trials t USING (trial_id) "
+      "LEFT JOIN environments env USING (env_id) WHERE s.name = ?1 ORDER BY st.position");
+  stmt.bind(1, sweep);
+  std::vector<TrialRecord> out;
+  while (stmt.step()) {
+    TrialRecord record;
+    record.spec = parse_trial(stmt.text(1), stmt.text(0), static_cast<int>(stmt.int64(2)));
+    record.state = parse_state(stmt.text(3));
+    record.attempts = static_cast<int>(stmt.int64(4));
+    record.error = stmt.text(5);
+    if (record.state == TrialState::kDone) {
+      TrialResult r;
+      r.diverged = stmt.int64(6) != 0;
+      r.val_accuracy = stmt.real(7);
+      r.test_accuracy = stmt.real(8);
+      r.val_loss = stmt.real(9);
+      r.test_loss = stmt.real(10);
+      r.train_seconds = stmt.real(11);
+      r.device_seconds = stmt.real(12);
+      r.device = stmt.text(13);
+      r.device_name = stmt.text(14);
+      r.trainable_params = stmt.int64(15);
+      r.total_params = stmt.int64(16);
+      r.train_flops = stmt.real(17);
+      r.peak_memory_bytes = stmt.int64(18);
+      r.environment = {stmt.text(19),
+                       stmt.text(20),
+                       stmt.text(21),
+                       stmt.text(22),
+                       stmt.text(23),
+                       stmt.text(24),
+                       static_cast<int>(stmt.int64(25))};
+      r.epochs = epochs(record.spec.id);
+      record.result = std::move(r);
+    }
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
+std::vector<EpochMetrics> ResultsStore::epochs(const std::string& trial_id) {
+  Statement stmt = db_.prepare(
+      "SELECT epoch, lr, train_loss, train_accuracy, val_loss, val_accuracy, seconds "
+      "FROM epochs WHERE trial_id = ?1 ORDER BY epoch");
+  stmt.bind(1, trial_id);
+  std::vector<EpochMetrics> out;
+  while (stmt.step()) {
+    out.push_back({static_cast<int>(stmt.int64(0)), stmt.real(1), stmt.real(2), stmt.real(3),
+                   stmt.real(4), stmt.real(5), stmt.real(6)});
+  }
+  return out;
+}
+
+void ResultsStore::record_pretrained(const PretrainedRecord& record) {
+  Transaction transaction(db_);
+  db_.prepare(
+         "INSERT OR REPLACE INTO pretrained (pretrain_key, arch, source, source_accuracy, "
+         "train_seconds, weights_path) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+      .bind(1, record.key)
+      .bind(2, record.arch)
+      .bind(3, record.source)
+      .bind(4, record.source_accuracy)
+      .bind(5, record.train_seconds)
+      .bind(6, record.weights_path)
+      .run();
+  transaction.commit();
+}
+
+std::optional<PretrainedRecord> ResultsStore::pretrained(const std::string& key) {
+  Statement stmt = db_.prepare(
+      "SELECT pretrain_key, arch, source, source_accuracy, train_seconds, weights_path "
+      "FROM pretrained WHERE pretrain_key = ?1");
+  if (!stmt.bind(1, key).step()) return std::nullopt;
+  return PretrainedRecord{stmt.text(0), stmt.text(1), stmt.text(2),
+                          stmt.real(3), stmt.real(4), stmt.text(5)};
+}
+
+}  // namespace sweep

@@ -1,0 +1,75 @@
+// The results database as sweep uses it: registering sweeps, claiming and
+// finishing trials, and reading everything back for reports.
+//
+// Write policy: every write is one short BEGIN IMMEDIATE transaction, and each
+// connection waits up to a minute for the write lock (busy timeout) instead of
+// failing, so several `sweep run` processes can share one database and no
+// SQLITE_BUSY reaches the user. Within one `sweep run` the runner process is the
+// only writer: its workers report to it rather than opening the database.
+//
+// Not thread-safe: one ResultsStore per thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "spec/records.h"
+#include "spec/sweep_spec.h"
+#include "storage/schema.h"
+
+namespace sweep {
+
+struct SweepInfo {
+  std::string name;
+  SweepSpec spec;
+  std::string source_file;
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct Registration {
+  int total = 0;  // trials in the grid
+  int added = 0;  // trials new to the database
+  int done = 0;   // trials of the grid already done
+};
+
+class ResultsStore {
+ public:
+  ResultsStore(const std::string& path, Access access);
+
+  // Records the sweep (replacing an earlier spec of the same name) and its grid,
+  // atomically. New trials are pending; trials already known keep their state and
+  // results, so re-running a file never runs a finished trial again.
+  Registration register_sweep(const SweepSpec& spec, const std::vector<TrialSpec>& trials,
+                              const std::string& source_file);
+
+  // Marks the first pending trial of the sweep, in grid order, as running for
+  // `worker` and returns it; nullopt when none is pending.
+  std::optional<TrialSpec> claim_next(const std::string& sweep, const std::string& worker);
+  // Each of these applies only while `worker` holds the trial's claim, and says
+  // whether it did.
+  bool record_done(const std::string& trial_id, const std::string& worker,
+                   const TrialResult& result);
+  bool record_failed(const std::string& trial_id, const std::string& worker,
+                     const std::string& error);
+  // Back to pending, as if never attempted (an interrupted trial).
+  bool release(const std::string& trial_id, const std::string& worker);
+
+  std::vector<std::string> sweep_names();
+  std::optional<SweepInfo> sweep(const std::string& name);
+  // The sweep's trials in grid order.
+  std::vector<TrialRecord> trials(const std::string& sweep);
+  std::vector<EpochMetrics> epochs(const std::string& trial_id);
+
+  void record_pretrained(const PretrainedRecord& record);
+  std::optional<PretrainedRecord> pretrained(const std::string& key);
+
+  Database& database() { return db_; }
+
+ private:
+  int64_t environment_id(const Environment& env);
+  Database db_;
+};
+
+}  // namespace sweep

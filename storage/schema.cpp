@@ -1,0 +1,236 @@
+#include "storage/schema.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+
+namespace sweep {
+namespace {
+
+// Version 1. Trials are keyed by the hash of their configuration and shared by
+// every sweep whose grid holds them; sweep_trials says which sweep holds which
+// trial, in grid order.
+const char* kSchema = R"sql(
+CREATE TABLE sweeps (
+  sweep_id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  spec_json TEXT NOT NULL,
+  source_file TEXT NOT NULL,
+  price_per_device_hour REAL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+CREATE TABLE environments (
+  env_id INTEGER PRIMARY KEY,
+  sweep_version TEXT NOT NULL,
+  torch_version TEXT NOT NULL,
+  device_kind TEXT NOT NULL,
+  cuda_version TEXT NOT NULL,
+  host TEXT NOT NULL,
+  os TEXT NOT NULL,
+  threads INTEGER NOT NULL,
+  UNIQUE (sweep_version, torch_version, device_kind, cuda_version, host, os, threads)
+);
+
+CREATE TABLE trials (
+  trial_id TEXT PRIMARY KEY,
+  config_json TEXT NOT NULL,
+  backbone TEXT NOT NULL,
+  pretrain_key TEXT NOT NULL,
+  target TEXT NOT NULL,
+  similarity TEXT NOT NULL,
+  unfrozen INTEGER NOT NULL,
+  blocks INTEGER NOT NULL,
+  lr REAL NOT NULL,
+  seed INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending'
+    CHECK (state IN ('pending', 'running', 'done', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  diverged INTEGER,
+  val_accuracy REAL,
+  test_accuracy REAL,
+  val_loss REAL,
+  test_loss REAL,
+  train_seconds REAL,
+  device_seconds REAL,
+  device TEXT,
+  device_name TEXT,
+  trainable_params INTEGER,
+  total_params INTEGER,
+  train_flops REAL,
+  peak_memory_bytes INTEGER,
+  env_id INTEGER REFERENCES environments (env_id),
+  claimed_by TEXT,
+  started_at TEXT,
+  finished_at TEXT
+);
+
+CREATE TABLE sweep_trials (
+  sweep_id INTEGER NOT NULL REFERENCES sweeps (sweep_id) ON DELETE CASCADE,
+  trial_id TEXT NOT NULL REFERENCES trials (trial_id),
+  position INTEGER NOT NULL,
+  PRIMARY KEY (sweep_id, trial_id)
+);
+CREATE INDEX sweep_trials_by_position ON sweep_trials (sweep_id, position);
+
+CREATE TABLE epochs (
+  trial_id TEXT NOT NULL REFERENCES trials (trial_id) ON DELETE CASCADE,
+  epoch INTEGER NOT NULL,
+  lr REAL NOT NULL,
+  train_loss REAL,
+  train_accuracy REAL,
+  val_loss REAL,
+  val_accuracy REAL,
+  seconds REAL NOT NULL,
+  PRIMARY KEY (trial_id, epoch)
+);
+
+CREATE TABLE pretrained (
+  pretrain_key TEXT PRIMARY KEY,
+  arch TEXT NOT NULL,
+  source TEXT NOT NULL,
+  source_accuracy REAL NOT NULL,
+  train_seconds REAL NOT NULL,
+  weights_path TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+CREATE VIEW results AS
+SELECT s.name AS sweep, t.trial_id, t.backbone, t.target, t.similarity, t.unfrozen, t.blocks,
+       t.lr, t.seed, t.state, t.attempts, t.diverged, t.val_accuracy, t.test_accuracy,
+       t.train_seconds, t.device_seconds, t.device, t.trainable_params, t.total_params,
+       t.train_flops, t.peak_memory_bytes,
+       t.device_seconds / 3600.0 * s.price_per_device_hour AS cost,
+       t.error, st.position, t.finished_at
+FROM sweep_trials st
+JOIN sweeps s USING (sweep_id)
+JOIN trials t USING (trial_id);
+
+CREATE VIEW curves AS
+SELECT s.name AS sweep, t.trial_id, t.backbone, t.target, t.unfrozen, t.lr, t.seed,
+       e.epoch, e.lr AS epoch_lr, e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy,
+       e.seconds
+FROM sweep_trials st
+JOIN sweeps s USING (sweep_id)
+JOIN trials t USING (trial_id)
+JOIN epochs e USING (trial_id);
+
+CREATE VIEW trial_environment AS
+SELECT t.trial_id, t.device, t.device_name, env.*
+FROM trials t JOIN environments env USING (env_id);
+)sql";
+
+bool file_exists(const std::string& path) {
+  std::error_code error;
+  return std::filesystem::exists(path, error);
+}
+
+int pragma_int(Database& db, const char* pragma) {
+  Statement stmt = db.prepare(std::string("PRAGMA ") + pragma);
+  return stmt.step() ? static_cast<int>(stmt.int64(0)) : 0;
+}
+
+bool has_tables(Database& db) {
+  Statement stmt = db.prepare("SELECT count(*) FROM sqlite_master");
+  return stmt.step() && stmt.int64(0) > 0;
+}
+
+// Returns false for a fresh, empty database; throws for one that is not ours.
+bool check_existing(Database& db, const std::string& path) {
+  int application_id = 0;
+  int version = 0;
+  bool tables = false;
+  try {
+    application_id = pragma_int(db, "application_id");
+    version = pragma_int(db, "user_version");
+    tables = has_tables(db);
+  } catch (const SqliteError& e) {
+    if (e.code() == SQLITE_NOTADB) {
+      throw InputError(path +
+                       ": not a SQLite database; pass --db with a sweep results database "
+                       "or a new file name");
+    }
+    throw;
+  }
+  if (application_id == 0 && !tables) return false;
+  if (application_id != kApplicationId) {
+    throw InputError(path +
+                     ": a SQLite database, but not a sweep results database; pass --db "
+                     "with a sweep results database or a new file name");
+  }
+  if (version > kSchemaVersion) {
+    throw InputError(path + ": results database schema version " + std::to_string(version) +
+                     " is newer than this sweep reads (" + std::to_string(kSchemaVersion) +
+                     "); use a newer sweep");
+  }
+  if (version < kSchemaVersion) {
+    throw InputError(path + ": results database schema version " + std::to_string(version) +
+                     " is older than this sweep reads (" + std::to_string(kSchemaVersion) +
+                     ") and cannot be upgraded; start a new database with --db");
+  }
+  return true;
+}
+
+void create_schema(Database& db) {
+  Transaction transaction(db);
+  // Another process may have created it since we looked.
+  if (pragma_int(db, "user_version") == 0) {
+    db.exec(kSchema);
+    db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+    db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+  }
+  transaction.commit();
+}
+
+}  // namespace
+
+Database open_results_database(const std::string& path, Access access) {
+  if (std::filesystem::is_directory(path)) {
+    throw InputError(path + ": is a folder; pass --db with a database file name");
+  }
+  if (access == Access::kReadOnly && !file_exists(path)) {
+    throw InputError(path + ": no results database; run `sweep run FILE` first, or pass --db");
+  }
+  std::optional<Database> opened;
+  try {
+    opened.emplace(path, access == Access::kReadOnly ? Database::Mode::kReadOnly
+                                                     : Database::Mode::kReadWriteCreate);
+  } catch (const SqliteError& e) {
+    throw InputError(path + ": cannot open or create the results database (" + e.what() +
+                     "); check that the folder exists and is writable");
+  }
+  Database& db = *opened;
+  // A busy database waits rather than fails; see ResultsStore for the write policy.
+  sqlite3_busy_timeout(db.handle(), 60'000);
+  const bool existing = check_existing(db, path);
+  if (access == Access::kReadOnly) return std::move(*opened);
+  if (sqlite3_db_readonly(db.handle(), "main") == 1) {
+    throw InputError(path + ": the results database is read-only; check its permissions");
+  }
+  try {
+    if (!existing) create_schema(db);
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA foreign_keys = ON");
+  } catch (const SqliteError& e) {
+    if (e.code() == SQLITE_READONLY || e.code() == SQLITE_CANTOPEN || e.code() == SQLITE_IOERR) {
+      throw InputError(path + ": cannot write the results database (" + e.what() +
+                       "); check that the folder is writable");
+    }
+    throw;
+  }
+  return std::move(*opened);
+}
+
+const std::vector<ViewDoc>& documented_views() {
+  static const std::vector<ViewDoc> views = {
+      {"results", "one row per trial of each sweep: configuration, state, accuracies, cost"},
+      {"curves", "one row per trial and epoch: learning rate, losses, accuracies"},
+      {"trial_environment", "where each trial ran: device, versions, host"},
+  };
+  return views;
+}
+
+}  // namespace sweep

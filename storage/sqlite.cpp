@@ -1,0 +1,148 @@
+#include "storage/sqlite.h"
+
+#include <sqlite3.h>
+
+namespace sweep {
+namespace {
+
+[[noreturn]] void fail(sqlite3* db, int code, const std::string& context) {
+  const char* message = db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+  throw SqliteError(context + ": " + message, code & 0xff);
+}
+
+}  // namespace
+
+void Statement::Finalizer::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+
+Statement& Statement::bind(int index, int64_t value) {
+  if (int rc = sqlite3_bind_int64(stmt_.get(), index, value); rc != SQLITE_OK)
+    fail(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+  if (int rc = sqlite3_bind_double(stmt_.get(), index, value); rc != SQLITE_OK)
+    fail(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::bind(int index, const std::string& value) {
+  const int rc = sqlite3_bind_text(stmt_.get(), index, value.data(), static_cast<int>(value.size()),
+                                   SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  if (int rc = sqlite3_bind_null(stmt_.get(), index); rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+
+bool Statement::step() {
+  const int rc = sqlite3_step(stmt_.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  fail(db_, rc, sqlite3_sql(stmt_.get()));
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_.get());
+  sqlite3_clear_bindings(stmt_.get());
+}
+
+int Statement::columns() const { return sqlite3_column_count(stmt_.get()); }
+
+std::string Statement::column_name(int column) const {
+  return sqlite3_column_name(stmt_.get(), column);
+}
+
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
+}
+
+int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
+
+double Statement::real(int column) const { return sqlite3_column_double(stmt_.get(), column); }
+
+std::string Statement::text(int column) const {
+  const auto* text = sqlite3_column_text(stmt_.get(), column);
+  if (!text) return "";
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), column)));
+}
+
+std::optional<double> Statement::optional_real(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return real(column);
+}
+
+bool Statement::readonly() const { return sqlite3_stmt_readonly(stmt_.get()) != 0; }
+
+void Database::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+
+Database::Database(const std::string& path, Mode mode) : path_(path) {
+  int flags = SQLITE_OPEN_NOMUTEX;
+  switch (mode) {
+    case Mode::kReadOnly:
+      flags |= SQLITE_OPEN_READONLY;
+      break;
+    case Mode::kReadWrite:
+      flags |= SQLITE_OPEN_READWRITE;
+      break;
+    case Mode::kReadWriteCreate:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
+  }
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  db_.reset(raw);
+  if (rc != SQLITE_OK) fail(raw, rc, path);
+  sqlite3_extended_result_codes(raw, 0);
+}
+
+void Database::exec(const std::string& sql) {
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    const std::string message = error ? error : sqlite3_errstr(rc);
+    sqlite3_free(error);
+    throw SqliteError(path_ + ": " + message, rc & 0xff);
+  }
+}
+
+Statement Database::prepare(const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    fail(db_.get(), rc, path_);
+  }
+  return Statement(db_.get(), stmt);
+}
+
+int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
+
+int Database::changes() const { return sqlite3_changes(db_.get()); }
+
+Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+  if (done_) return;
+  try {
+    db_.exec("ROLLBACK");
+  } catch (const SqliteError&) {
+    // Already rolled back by SQLite (e.g. after an I/O error); nothing to undo.
+  }
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace sweep

@@ -1,0 +1,104 @@
+// Thin RAII wrappers over the SQLite C API: a connection, prepared statements and
+// a transaction guard. Every failure throws SqliteError carrying sqlite3_errmsg
+// and the result code. A Database is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "spec/errors.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace sweep {
+
+class SqliteError : public RuntimeError {
+ public:
+  SqliteError(const std::string& what, int code) : RuntimeError(what), code_(code) {}
+  int code() const { return code_; }  // primary result code (SQLITE_BUSY, ...)
+
+ private:
+  int code_;
+};
+
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+
+  // Parameters are 1-based, as in SQLite. Each returns *this for chaining.
+  Statement& bind(int index, int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
+  Statement& bind(int index, double value);
+  Statement& bind(int index, const std::string& value);
+  Statement& bind(int index, const char* value) { return bind(index, std::string(value)); }
+  Statement& bind_null(int index);
+  template <typename T>
+  Statement& bind(int index, const std::optional<T>& value) {
+    return value ? bind(index, *value) : bind_null(index);
+  }
+
+  // Advances to the next row; false when the statement is done.
+  bool step();
+  // Runs a statement that returns no rows.
+  void run();
+  void reset();
+
+  int columns() const;
+  std::string column_name(int column) const;
+  bool is_null(int column) const;
+  int64_t int64(int column) const;
+  double real(int column) const;
+  std::string text(int column) const;
+  std::optional<double> optional_real(int column) const;
+  bool readonly() const;
+
+ private:
+  struct Finalizer {
+    void operator()(sqlite3_stmt* stmt) const;
+  };
+  sqlite3* db_;
+  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+};
+
+class Database {
+ public:
+  enum class Mode { kReadOnly, kReadWrite, kReadWriteCreate };
+
+  // Throws SqliteError when the file cannot be opened in that mode.
+  Database(const std::string& path, Mode mode);
+
+  void exec(const std::string& sql);
+  Statement prepare(const std::string& sql);
+  sqlite3* handle() const { return db_.get(); }
+  const std::string& path() const { return path_; }
+  int64_t last_insert_rowid() const;
+  int changes() const;
+
+ private:
+  struct Closer {
+    void operator()(sqlite3* db) const;
+  };
+  std::string path_;
+  std::unique_ptr<sqlite3, Closer> db_;
+};
+
+// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() ran.
+// Immediate: the write lock is taken at the start, so a transaction never fails
+// half-way with SQLITE_BUSY after it has read (see ResultsStore for the policy).
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace sweep

@@ -1,0 +1,224 @@
+#include "storage/results_store.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "spec/grid.h"
+#include "spec/sweep_file.h"
+#include "spec_fixture.h"
+#include "temp_dir.h"
+
+namespace sweep {
+namespace {
+
+using testing::ScopedTempDir;
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string open_error(const std::string& path, Access access) {
+  try {
+    ResultsStore store(path, access);
+  } catch (const InputError& e) {
+    return e.lines().at(0);
+  }
+  return "";
+}
+
+TrialResult sample_result(double accuracy) {
+  TrialResult r;
+  r.val_accuracy = accuracy;
+  r.test_accuracy = accuracy - 0.01;
+  r.train_seconds = 2.5;
+  r.device_seconds = 2.5;
+  r.device = "cpu";
+  r.trainable_params = 10;
+  r.total_params = 100;
+  r.epochs = {{1, 0.1, 1.5, 0.4, 1.4, 0.45, 1.0}, {2, 0.05, 0.9, 0.7, 1.0, 0.6, 1.2}};
+  r.environment = {"0.1.0", "1.13.0", "cpu", "", "host", "linux", 2};
+  return r;
+}
+
+class ResultsStoreTest : public ::testing::Test {
+ protected:
+  ResultsStoreTest()
+      : spec_(parse_sweep_text(testing::valid_sweep_json().dump(), "s.json")),
+        trials_(expand_grid(spec_)),
+        path_(dir_.file("results.db")) {}
+
+  ScopedTempDir dir_;
+  SweepSpec spec_;
+  std::vector<TrialSpec> trials_;
+  std::string path_;
+};
+
+TEST_F(ResultsStoreTest, RegistersTheGridOnce) {
+  ResultsStore store(path_, Access::kReadWrite);
+  Registration first = store.register_sweep(spec_, trials_, "s.json");
+  EXPECT_EQ(first.total, 24);
+  EXPECT_EQ(first.added, 24);
+  EXPECT_EQ(first.done, 0);
+  Registration again = store.register_sweep(spec_, trials_, "s.json");
+  EXPECT_EQ(again.added, 0);
+  EXPECT_EQ(store.trials("unit").size(), 24u);
+  EXPECT_EQ(store.sweep_names(), std::vector<std::string>{"unit"});
+  EXPECT_EQ(store.sweep("unit")->spec.targets.size(), 2u);
+  EXPECT_FALSE(store.sweep("other").has_value());
+}
+
+TEST_F(ResultsStoreTest, ClaimsInGridOrderAndKeepsResults) {
+  ResultsStore store(path_, Access::kReadWrite);
+  store.register_sweep(spec_, trials_, "s.json");
+  auto first = store.claim_next("unit", "w1");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->id, trials_[0].id);
+  EXPECT_EQ(first->position, 0);
+  auto second = store.claim_next("unit", "w2");
+  EXPECT_EQ(second->id, trials_[1].id);
+
+  EXPECT_FALSE(store.record_done(first->id, "w2", sample_result(0.9))) << "not w2's claim";
+  EXPECT_TRUE(store.record_done(first->id, "w1", sample_result(0.9)));
+  EXPECT_TRUE(store.record_failed(second->id, "w2", "exploded"));
+
+  const auto records = store.trials("unit");
+  EXPECT_EQ(records[0].state, TrialState::kDone);
+  EXPECT_EQ(records[0].attempts, 1);
+  ASSERT_TRUE(records[0].result);
+  EXPECT_DOUBLE_EQ(records[0].result->val_accuracy, 0.9);
+  ASSERT_EQ(records[0].result->epochs.size(), 2u);
+  EXPECT_DOUBLE_EQ(records[0].result->epochs[1].val_accuracy, 0.6);
+  EXPECT_EQ(records[0].result->environment.torch_version, "1.13.0");
+  EXPECT_EQ(records[1].state, TrialState::kFailed);
+  EXPECT_EQ(records[1].error, "exploded");
+  EXPECT_EQ(records[2].state, TrialState::kPending);
+
+  // Registering again keeps what is done and failed.
+  EXPECT_EQ(store.register_sweep(spec_, trials_, "s.json").done, 1);
+  EXPECT_EQ(store.trials("unit")[1].state, TrialState::kFailed);
+}
+
+TEST_F(ResultsStoreTest, ReleaseReturnsATrialToPending) {
+  ResultsStore store(path_, Access::kReadWrite);
+  store.register_sweep(spec_, trials_, "s.json");
+  auto trial = store.claim_next("unit", "w1");
+  EXPECT_FALSE(store.release(trial->id, "w9"));
+  EXPECT_TRUE(store.release(trial->id, "w1"));
+  const auto record = store.trials("unit")[0];
+  EXPECT_EQ(record.state, TrialState::kPending);
+  EXPECT_EQ(record.attempts, 0);
+  EXPECT_EQ(store.claim_next("unit", "w2")->id, trial->id);
+}
+
+TEST_F(ResultsStoreTest, ClaimReturnsNothingWhenAllAreTaken) {
+  ResultsStore store(path_, Access::kReadWrite);
+  store.register_sweep(spec_, trials_, "s.json");
+  for (size_t i = 0; i < trials_.size(); ++i) ASSERT_TRUE(store.claim_next("unit", "w"));
+  EXPECT_FALSE(store.claim_next("unit", "w"));
+}
+
+TEST_F(ResultsStoreTest, ChangedGridMovesTheSweepButKeepsOldTrials) {
+  ResultsStore store(path_, Access::kReadWrite);
+  store.register_sweep(spec_, trials_, "s.json");
+  SweepSpec longer = spec_;
+  longer.training.epochs = 5;
+  const auto longer_trials = expand_grid(longer);
+  const Registration r = store.register_sweep(longer, longer_trials, "s.json");
+  EXPECT_EQ(r.added, 24);
+  EXPECT_EQ(store.trials("unit")[0].spec.recipe.epochs, 5);
+  Statement count = store.database().prepare("SELECT count(*) FROM trials");
+  count.step();
+  EXPECT_EQ(count.int64(0), 48);
+}
+
+TEST_F(ResultsStoreTest, ResultsViewHasTheDocumentedColumns) {
+  ResultsStore store(path_, Access::kReadWrite);
+  SweepSpec priced = spec_;
+  priced.price_per_device_hour = 3.6;
+  store.register_sweep(priced, trials_, "s.json");
+  auto trial = store.claim_next("unit", "w");
+  store.record_done(trial->id, "w", sample_result(0.8));
+  Statement stmt = store.database().prepare(
+      "SELECT sweep, trial_id, backbone, target, similarity, unfrozen, blocks, lr, seed, state, "
+      "val_accuracy, test_accuracy, train_seconds, device, trainable_params, cost "
+      "FROM results WHERE state = 'done'");
+  ASSERT_TRUE(stmt.step());
+  EXPECT_EQ(stmt.text(0), "unit");
+  EXPECT_EQ(stmt.text(3), "near");
+  EXPECT_EQ(stmt.text(4), "near");
+  EXPECT_EQ(stmt.int64(6), 5);
+  EXPECT_NEAR(stmt.real(15), 2.5 / 3600 * 3.6, 1e-12);
+  Statement curves = store.database().prepare("SELECT count(*) FROM curves");
+  curves.step();
+  EXPECT_EQ(curves.int64(0), 2);
+}
+
+TEST_F(ResultsStoreTest, PretrainedRecordsRoundTrip) {
+  ResultsStore store(path_, Access::kReadWrite);
+  store.record_pretrained({"abc", "resnet10", "fashion-mnist", 0.93, 12.0, "/tmp/w.pt"});
+  const auto record = store.pretrained("abc");
+  ASSERT_TRUE(record);
+  EXPECT_DOUBLE_EQ(record->source_accuracy, 0.93);
+  EXPECT_FALSE(store.pretrained("nope"));
+}
+
+TEST_F(ResultsStoreTest, ReadOnlyOpenSeesWhatWasWritten) {
+  {
+    ResultsStore store(path_, Access::kReadWrite);
+    store.register_sweep(spec_, trials_, "s.json");
+  }
+  ResultsStore reader(path_, Access::kReadOnly);
+  EXPECT_EQ(reader.trials("unit").size(), 24u);
+  EXPECT_THROW(reader.claim_next("unit", "w"), SqliteError);
+}
+
+TEST_F(ResultsStoreTest, RefusesFilesThatAreNotResultsDatabasesAndLeavesThemAlone) {
+  std::ofstream(dir_.file("notes.txt"))
+      << "shopping list, not SQLite, but long enough for a header" << std::string(200, '.');
+  const std::string before = read_bytes(dir_.file("notes.txt"));
+  EXPECT_EQ(open_error(dir_.file("notes.txt"), Access::kReadWrite),
+            dir_.file("notes.txt") +
+                ": not a SQLite database; pass --db with a sweep results database or a new file "
+                "name");
+  EXPECT_EQ(read_bytes(dir_.file("notes.txt")), before);
+
+  {
+    Database other(dir_.file("other.db"), Database::Mode::kReadWriteCreate);
+    other.exec("CREATE TABLE t (x)");
+  }
+  EXPECT_EQ(open_error(dir_.file("other.db"), Access::kReadWrite),
+            dir_.file("other.db") +
+                ": a SQLite database, but not a sweep results database; pass --db with a sweep "
+                "results database or a new file name");
+
+  { ResultsStore store(path_, Access::kReadWrite); }
+  {
+    Database db(path_, Database::Mode::kReadWrite);
+    db.exec("PRAGMA user_version = 7");
+  }
+  const std::string newer = read_bytes(path_);
+  EXPECT_EQ(open_error(path_, Access::kReadWrite),
+            path_ +
+                ": results database schema version 7 is newer than this sweep reads (1); use "
+                "a newer sweep");
+  EXPECT_EQ(read_bytes(path_), newer);
+
+  EXPECT_EQ(open_error(dir_.file("missing/dir/x.db"), Access::kReadWrite),
+            dir_.file("missing/dir/x.db") + ": cannot open or create the results database (" +
+                dir_.file("missing/dir/x.db") +
+                ": unable to open database file); check that the folder exists and is writable");
+  EXPECT_EQ(
+      open_error(dir_.file("absent.db"), Access::kReadOnly),
+      dir_.file("absent.db") + ": no results database; run `sweep run FILE` first, or pass --db");
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("absent.db")));
+  EXPECT_EQ(open_error(dir_.path().string(), Access::kReadWrite),
+            dir_.path().string() + ": is a folder; pass --db with a database file name");
+}
+
+}  // namespace
+}  // namespace sweep
