@@ -25,6 +25,13 @@ class InputError : public std::runtime_error {
   std::vector<std::string> lines_;
 };
 
+// The user asked sweep to stop (Ctrl-C); work in progress is abandoned and its
+// trial returned to pending.
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted() : std::runtime_error("interrupted") {}
+};
+
 // The environment failed while sweep was working (disk, database, a library).
 class RuntimeError : public std::runtime_error {
  public:

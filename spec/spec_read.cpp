@@ -398,8 +398,8 @@ TrainingRecipe read_recipe(const json& value, const std::string& path, Diagnosti
     diag.error(in.path_of("image_size"), "expected 0 (the backbone's size) or at least 8, got " +
                                              std::to_string(recipe.image_size));
   }
-  recipe.probe_max_epochs =
-      static_cast<int>(in.integer_or("probe_max_epochs", recipe.probe_max_epochs, 1, 100000));
+  recipe.probe_epochs =
+      static_cast<int>(in.integer_or("probe_epochs", recipe.probe_epochs, 1, 100000));
   in.finish();
   return recipe;
 }

@@ -50,7 +50,7 @@ json to_json(const TrainingRecipe& recipe) {
           {"schedule", schedule_name(recipe.schedule)},
           {"weight_decay", recipe.weight_decay},
           {"image_size", recipe.image_size},
-          {"probe_max_epochs", recipe.probe_max_epochs}};
+          {"probe_epochs", recipe.probe_epochs}};
 }
 
 json to_json(const GridSpec& grid) {

@@ -66,9 +66,11 @@ struct TrainingRecipe {
   ScheduleKind schedule = ScheduleKind::kCosine;
   double weight_decay = 5e-4;
   int image_size = 0;  // 0 = the backbone's input size
-  // Head-only trials train a linear probe on standardised frozen features until the
-  // training loss stops improving, for at most this many epochs.
-  int probe_max_epochs = 200;
+  // Head-only trials train a linear probe on standardised frozen features (the
+  // backbone runs once) for this many epochs with the trial's optimizer and
+  // learning rate, annealed to zero: long enough to converge, which a probe
+  // trained for `epochs` would not.
+  int probe_epochs = 100;
 };
 
 // A number of trailing blocks to train; `all` is resolved per backbone.

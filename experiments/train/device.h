@@ -1,0 +1,33 @@
+// Devices as sweep names them ("cpu", "cuda:1"), what they are, and their peak
+// memory. CUDA specifics compile only against a LibTorch built with CUDA
+// (SWEEP_WITH_CUDA); elsewhere the CUDA answers are "none".
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+
+#include "spec/records.h"
+
+namespace sweep {
+
+// Number of CUDA devices this process can use (respects CUDA_VISIBLE_DEVICES).
+int cuda_device_count();
+
+// "cpu" or "cuda:N"; throws InputError for anything else or a CUDA device that
+// is not there.
+torch::Device parse_device(const std::string& name);
+std::string device_string(const torch::Device& device);
+
+// The CPU model or GPU name.
+std::string device_model(const torch::Device& device);
+
+// Peak memory since the last reset: the process's resident set on the CPU (a
+// high-water mark over the process's life), allocated bytes on a GPU.
+void reset_peak_memory(const torch::Device& device);
+int64_t peak_memory_bytes(const torch::Device& device);
+
+// Versions, host and threads of this process, for the trials it runs.
+Environment current_environment(const torch::Device& device);
+
+}  // namespace sweep

@@ -1,0 +1,57 @@
+// The training loop shared by pretraining, fine-tuning and the linear probe:
+// shuffled mini-batches, cross-entropy, the recipe's optimizer and schedule, a
+// validation pass after each epoch, divergence detection and a way to stop.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "experiments/train/tensors.h"
+#include "spec/records.h"
+
+namespace sweep {
+
+// Watches long work: reports progress and may ask it to stop, which makes the
+// work throw Interrupted at the next batch.
+class TrainingObserver {
+ public:
+  virtual ~TrainingObserver() = default;
+  // `fraction` of the current job is done; `status` says where it is.
+  virtual void progress(double fraction, const std::string& status);
+  virtual bool stop_requested();
+};
+
+using LogitsFn = std::function<torch::Tensor(const torch::Tensor&)>;
+
+struct FitSetup {
+  LogitsFn logits;                         // batch -> logits, with autograd where trained
+  std::function<void(bool)> set_training;  // model mode: true for training
+  std::vector<torch::Tensor> params;       // what the optimizer updates
+  const TensorSet* train = nullptr;
+  const TensorSet* val = nullptr;  // may be null: no validation pass
+  TrainingRecipe recipe;           // optimizer, schedule, batch size, weight decay
+  double lr = 0.0;
+  int epochs = 0;
+  std::string label;  // prefix of progress messages
+};
+
+struct FitResult {
+  std::vector<EpochMetrics> epochs;
+  bool diverged = false;  // a loss went NaN or infinite; training stopped there
+};
+
+// Seed torch before calling: the shuffles draw from its default generator.
+FitResult fit(const FitSetup& setup, TrainingObserver& observer);
+
+struct Score {
+  double loss = 0.0;
+  double accuracy = 0.0;
+};
+
+// Mean cross-entropy and accuracy, without gradients, in batches.
+Score evaluate(const LogitsFn& logits, const TensorSet& set);
+
+}  // namespace sweep

@@ -1,0 +1,58 @@
+#include "experiments/train/probe.h"
+
+#include <cassert>
+
+namespace sweep {
+namespace {
+
+constexpr int64_t kBatch = 512;
+
+}  // namespace
+
+TensorSet extract_features(Backbone& backbone, const TensorSet& images) {
+  torch::NoGradGuard no_grad;
+  backbone.set_training(false);
+  std::vector<torch::Tensor> parts;
+  for (int64_t start = 0; start < images.size(); start += kBatch) {
+    parts.push_back(backbone.features(images.images.slice(0, start, start + kBatch)));
+  }
+  TensorSet out;
+  out.images = parts.empty() ? torch::zeros({0, 0}) : torch::cat(parts);
+  out.labels = images.labels;
+  out.num_classes = images.num_classes;
+  return out;
+}
+
+FitResult train_linear_probe(TransferModel& model, const TensorSet& train, const TensorSet& val,
+                             const TrainingRecipe& recipe, double lr, TrainingObserver& observer) {
+  assert(model.unfrozen() == 0);
+  TensorSet train_features = extract_features(model.backbone(), train);
+  TensorSet val_features = extract_features(model.backbone(), val);
+  const torch::Tensor mean = train_features.images.mean(/*dim=*/0);
+  const torch::Tensor scale = train_features.images.std(/*dim=*/0).clamp_min(1e-6);
+  train_features.images = (train_features.images - mean) / scale;
+  val_features.images = (val_features.images - mean) / scale;
+
+  torch::nn::Linear& head = model.head();
+  FitSetup setup;
+  setup.logits = [&head](const torch::Tensor& z) { return head->forward(z); };
+  setup.set_training = [&head](bool on) { head->train(on); };
+  setup.params = head->parameters();
+  setup.train = &train_features;
+  setup.val = &val_features;
+  setup.recipe = recipe;
+  setup.recipe.schedule = ScheduleKind::kCosine;
+  setup.lr = lr;
+  setup.epochs = recipe.probe_epochs;
+  setup.label = "head-only probe, ";
+  FitResult result = fit(setup, observer);
+
+  // W((f - mean) / scale) + b  ==  (W / scale) f + (b - W (mean / scale))
+  torch::NoGradGuard no_grad;
+  const torch::Tensor weight = head->weight.clone();
+  head->weight.copy_(weight / scale);
+  head->bias.sub_(weight.matmul(mean / scale));
+  return result;
+}
+
+}  // namespace sweep

@@ -1,0 +1,120 @@
+#include "experiments/train/trial.h"
+
+#include <chrono>
+#include <numeric>
+
+#include "experiments/models/transfer_model.h"
+#include "experiments/train/device.h"
+#include "experiments/train/probe.h"
+#include "spec/identity.h"
+#include "spec/spec_json.h"
+
+namespace sweep {
+namespace {
+
+double sum(const std::vector<double>& v, size_t begin, size_t end) {
+  return std::accumulate(v.begin() + static_cast<long>(begin), v.begin() + static_cast<long>(end),
+                         0.0);
+}
+
+// Forward and backward passes of training plus the evaluation passes; see
+// block_flops for what a pass counts. A trained layer costs about three times its
+// forward pass (forward, gradient of the input, gradient of the weights).
+double training_flops(const TrialSpec& trial, const std::vector<double>& blocks, double head,
+                      const TargetData& data) {
+  const size_t first = blocks.size() - static_cast<size_t>(trial.unfrozen);
+  const double forward = sum(blocks, 0, blocks.size()) + head;
+  const double n_train = static_cast<double>(data.train.size());
+  const double n_val = static_cast<double>(data.val.size());
+  const double n_test = static_cast<double>(data.test.size());
+  if (trial.unfrozen == 0) {
+    // The backbone runs once per image; the head trains on cached features.
+    return forward * (n_train + n_val + n_test) + 3.0 * head * n_train * trial.recipe.probe_epochs;
+  }
+  const double per_image = sum(blocks, 0, first) + 3.0 * (sum(blocks, first, blocks.size()) + head);
+  const int epochs = trial.recipe.epochs;
+  return epochs * (per_image * n_train + forward * n_val) + forward * n_test;
+}
+
+}  // namespace
+
+TrialResources::TrialResources(torch::Device device, std::string cache_dir)
+    : device_(device), cache_dir_(std::move(cache_dir)) {}
+
+const TargetData& TrialResources::target_data(const TargetSpec& target, int channels, int size) {
+  const std::string key =
+      to_json(target).dump() + "/" + std::to_string(channels) + "/" + std::to_string(size);
+  auto it = targets_.find(key);
+  if (it == targets_.end()) it = targets_.emplace(key, load_target(target, channels, size)).first;
+  return it->second;
+}
+
+const PretrainedBackbone& TrialResources::backbone(const BackboneSpec& spec,
+                                                   TrainingObserver& observer) {
+  const std::string key = pretrain_key(spec);
+  auto it = backbones_.find(key);
+  if (it == backbones_.end()) {
+    it = backbones_.emplace(key, load_or_pretrain(spec, cache_dir_, device_, observer)).first;
+  }
+  return it->second;
+}
+
+TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
+                      TrainingObserver& observer) {
+  const auto start = std::chrono::steady_clock::now();
+  const torch::Device& device = resources.device();
+  reset_peak_memory(device);
+  std::unique_ptr<Backbone> backbone =
+      resources.backbone(trial.backbone, observer).backbone->clone();
+  InputSpec input = backbone->input();
+  if (trial.recipe.image_size > 0) input.size = trial.recipe.image_size;
+  const TargetData& data = resources.target_data(trial.target, input.channels, input.size);
+  const TensorSet train = to_tensors(data.train, input, device);
+  const TensorSet val = to_tensors(data.val, input, device);
+  const TensorSet test = to_tensors(data.test, input, device);
+
+  torch::manual_seed(static_cast<uint64_t>(trial.seed));
+  TransferModel model(std::move(backbone), data.train.num_classes(), trial.unfrozen);
+  model.to(device);
+  FitResult fitted;
+  if (trial.unfrozen == 0) {
+    fitted = train_linear_probe(model, train, val, trial.recipe, trial.lr, observer);
+  } else {
+    FitSetup setup;
+    setup.logits = [&model](const torch::Tensor& x) { return model.forward(x); };
+    setup.set_training = [&model](bool on) { on ? model.train() : model.eval(); };
+    setup.params = model.trainable_parameters();
+    setup.train = &train;
+    setup.val = &val;
+    setup.recipe = trial.recipe;
+    setup.lr = trial.lr;
+    setup.epochs = trial.recipe.epochs;
+    fitted = fit(setup, observer);
+  }
+
+  model.eval();
+  const LogitsFn logits = [&model](const torch::Tensor& x) { return model.forward(x); };
+  const Score val_score = evaluate(logits, val);
+  const Score test_score = evaluate(logits, test);
+  TrialResult result;
+  result.diverged = fitted.diverged;
+  result.val_accuracy = val_score.accuracy;
+  result.test_accuracy = test_score.accuracy;
+  result.val_loss = val_score.loss;
+  result.test_loss = test_score.loss;
+  result.epochs = std::move(fitted.epochs);
+  result.trainable_params = model.trainable_count();
+  result.total_params = model.total_count();
+  const double head = 2.0 * static_cast<double>(model.head()->weight.numel());
+  result.train_flops = training_flops(trial, block_flops(model.backbone(), device), head, data);
+  result.device = device_string(device);
+  result.device_name = device_model(device);
+  result.peak_memory_bytes = peak_memory_bytes(device);
+  result.environment = current_environment(device);
+  result.train_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.device_seconds = result.train_seconds;
+  return result;
+}
+
+}  // namespace sweep

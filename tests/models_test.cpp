@@ -1,0 +1,172 @@
+// The built-in backbones and freezing.
+#include <gtest/gtest.h>
+
+#include "experiments/models/resnet.h"
+#include "experiments/models/transfer_model.h"
+#include "experiments/train/fit.h"
+#include "spec/errors.h"
+#include "temp_dir.h"
+
+namespace sweep {
+namespace {
+
+InputSpec grey(int size) { return {1, size, {0.5f}, {0.25f}}; }
+
+std::unique_ptr<ResNetBackbone> tiny_resnet(const char* arch = "resnet10") {
+  torch::manual_seed(0);
+  return std::make_unique<ResNetBackbone>(*find_builtin_arch(arch), 4, grey(16));
+}
+
+// Random images whose class is the sign of their mean brightness.
+TensorSet random_task(int64_t n) {
+  TensorSet set;
+  set.labels = torch::randint(0, 2, {n}, torch::kInt64);
+  set.images =
+      torch::randn({n, 1, 16, 16}) + set.labels.view({n, 1, 1, 1}).to(torch::kFloat) * 2 - 1;
+  set.num_classes = 2;
+  return set;
+}
+
+std::vector<torch::Tensor> snapshot(const std::vector<torch::Tensor>& tensors) {
+  std::vector<torch::Tensor> copies;
+  for (const auto& t : tensors) copies.push_back(t.detach().clone());
+  return copies;
+}
+
+bool all_equal(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (!torch::equal(a[i], b[i])) return false;
+  }
+  return true;
+}
+
+TEST(ResNet, BlocksAreStemAndStagesInOrder) {
+  auto backbone = tiny_resnet();
+  EXPECT_EQ(backbone->num_blocks(), 5);
+  EXPECT_EQ(backbone->block_names(),
+            (std::vector<std::string>{"stem", "stage1", "stage2", "stage3", "stage4"}));
+  EXPECT_EQ(backbone->feature_dim(), 32);
+  const torch::Tensor x = torch::randn({3, 1, 16, 16});
+  backbone->set_training(false);
+  EXPECT_EQ(backbone->features(x).sizes(), (std::vector<int64_t>{3, 32}));
+  const torch::Tensor mid = backbone->forward(x, 0, 2);
+  EXPECT_EQ(mid.sizes(), (std::vector<int64_t>{3, 4, 16, 16}));
+  EXPECT_TRUE(torch::allclose(Backbone::pool(backbone->forward(mid, 2, 5)), backbone->features(x)));
+}
+
+TEST(ResNet, DeeperArchitectureHasMoreParameters) {
+  EXPECT_GT(tiny_resnet("resnet18")->parameter_count(), tiny_resnet("resnet10")->parameter_count());
+}
+
+TEST(ResNet, CloneIsIndependent) {
+  auto original = tiny_resnet();
+  auto copy = original->clone();
+  const auto before = snapshot(original->parameters());
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : copy->parameters()) p.add_(1.0);
+  }
+  EXPECT_TRUE(all_equal(before, original->parameters()));
+  EXPECT_FALSE(all_equal(before, copy->parameters()));
+}
+
+TEST(ResNet, SaveAndLoadKeepWeightsAndStatistics) {
+  testing::ScopedTempDir dir;
+  auto original = tiny_resnet();
+  original->set_training(true);
+  original->features(torch::randn({8, 1, 16, 16}));  // moves BatchNorm statistics
+  original->save(dir.file("w.pt"));
+  ResNetBackbone loaded(*find_builtin_arch("resnet10"), 4, grey(16));
+  loaded.load(dir.file("w.pt"));
+  EXPECT_TRUE(all_equal(original->parameters(), loaded.parameters()));
+  EXPECT_TRUE(all_equal(original->block_buffers(0), loaded.block_buffers(0)));
+  ResNetBackbone wrong(*find_builtin_arch("resnet10"), 8, grey(16));
+  EXPECT_THROW(wrong.load(dir.file("w.pt")), RuntimeError);
+}
+
+TEST(Freeze, TrainableParametersGrowWithDepth) {
+  int64_t previous = -1;
+  for (int k = 0; k <= 5; ++k) {
+    TransferModel model(tiny_resnet(), 3, k);
+    int64_t expected = 32 * 3 + 3;
+    for (int b = 5 - k; b < 5; ++b) {
+      for (const auto& p : model.backbone().block_parameters(b)) expected += p.numel();
+    }
+    EXPECT_EQ(model.trainable_count(), expected) << k;
+    EXPECT_GT(model.trainable_count(), previous);
+    previous = model.trainable_count();
+    for (int b = 0; b < 5; ++b) {
+      for (const auto& p : model.backbone().block_parameters(b)) {
+        EXPECT_EQ(p.requires_grad(), b >= 5 - k) << "block " << b << " at depth " << k;
+      }
+    }
+  }
+  TransferModel full(tiny_resnet(), 3, 5);
+  EXPECT_EQ(full.trainable_count(), full.total_count());
+}
+
+TEST(Freeze, FrozenWeightsAndStatisticsAreBitIdenticalAfterTraining) {
+  TransferModel model(tiny_resnet(), 2, 2);
+  const int first = model.first_trainable_block();
+  std::vector<torch::Tensor> frozen, frozen_buffers, trained;
+  for (int b = 0; b < 5; ++b) {
+    auto params = model.backbone().block_parameters(b);
+    auto& into = b < first ? frozen : trained;
+    into.insert(into.end(), params.begin(), params.end());
+    if (b < first) {
+      auto buffers = model.backbone().block_buffers(b);
+      frozen_buffers.insert(frozen_buffers.end(), buffers.begin(), buffers.end());
+    }
+  }
+  const auto frozen_before = snapshot(frozen);
+  const auto buffers_before = snapshot(frozen_buffers);
+  const auto trained_before = snapshot(trained);
+
+  const TensorSet task = random_task(64);
+  FitSetup setup;
+  setup.logits = [&model](const torch::Tensor& x) { return model.forward(x); };
+  setup.set_training = [&model](bool on) { on ? model.train() : model.eval(); };
+  setup.params = model.trainable_parameters();
+  setup.train = &task;
+  setup.recipe.batch_size = 16;
+  setup.lr = 0.1;
+  setup.epochs = 2;
+  TrainingObserver observer;
+  fit(setup, observer);
+
+  EXPECT_TRUE(all_equal(frozen_before, frozen)) << "frozen weights moved";
+  EXPECT_TRUE(all_equal(buffers_before, frozen_buffers)) << "frozen BatchNorm statistics moved";
+  EXPECT_FALSE(all_equal(trained_before, trained)) << "trainable blocks did not train";
+}
+
+TEST(Freeze, TrainModeKeepsFrozenBlocksInEval) {
+  TransferModel model(tiny_resnet(), 2, 2);
+  model.train();
+  // Evaluation mode is visible through BatchNorm: a batch does not change its statistics.
+  const auto stem_stats = snapshot(model.backbone().block_buffers(0));
+  const auto last_stats = snapshot(model.backbone().block_buffers(4));
+  model.forward(torch::randn({4, 1, 16, 16}));
+  EXPECT_TRUE(all_equal(stem_stats, model.backbone().block_buffers(0)));
+  EXPECT_FALSE(all_equal(last_stats, model.backbone().block_buffers(4)));
+}
+
+TEST(Freeze, FrozenPrefixBuildsNoGraph) {
+  TransferModel model(tiny_resnet(), 2, 1);
+  const torch::Tensor boundary = model.frozen_prefix(torch::randn({2, 1, 16, 16}));
+  EXPECT_FALSE(boundary.requires_grad());
+  EXPECT_TRUE(model.from_boundary(boundary).requires_grad());
+}
+
+TEST(BlockFlops, CountsConvolutionsAtOutputResolution) {
+  auto backbone = tiny_resnet();
+  const auto flops = block_flops(*backbone, torch::kCPU);
+  ASSERT_EQ(flops.size(), 5u);
+  EXPECT_DOUBLE_EQ(flops[0], 2.0 * (4 * 1 * 3 * 3) * 16 * 16);
+  // stage1: two 3x3 convolutions 4->4 at 16x16.
+  EXPECT_DOUBLE_EQ(flops[1], 2.0 * 2 * (4 * 4 * 3 * 3) * 16 * 16);
+  // stage2: 4->8 stride 2, 8->8, and a 1x1 4->8 shortcut, all at 8x8.
+  EXPECT_DOUBLE_EQ(flops[2], 2.0 * (8 * 4 * 9 + 8 * 8 * 9 + 8 * 4) * 8 * 8);
+}
+
+}  // namespace
+}  // namespace sweep

@@ -1,0 +1,263 @@
+// Optimizers, the training loop, the linear probe, pretraining and whole trials,
+// on small data the tests make.
+#include <gtest/gtest.h>
+
+#include "data_files.h"
+#include "experiments/train/optim.h"
+#include "experiments/train/pretrain.h"
+#include "experiments/train/probe.h"
+#include "experiments/train/trial.h"
+#include "spec/errors.h"
+#include "spec/grid.h"
+#include "temp_dir.h"
+
+namespace sweep {
+namespace {
+
+class CountingObserver : public TrainingObserver {
+ public:
+  void progress(double fraction, const std::string&) override {
+    ++calls;
+    last = fraction;
+  }
+  bool stop_requested() override { return calls >= stop_after; }
+  int calls = 0;
+  int stop_after = 1 << 30;
+  double last = 0.0;
+};
+
+TEST(Schedule, CosineStepAndConstant) {
+  EXPECT_DOUBLE_EQ(scheduled_lr(ScheduleKind::kConstant, 0.1, 7, 10), 0.1);
+  EXPECT_DOUBLE_EQ(scheduled_lr(ScheduleKind::kCosine, 0.1, 0, 10), 0.1);
+  EXPECT_NEAR(scheduled_lr(ScheduleKind::kCosine, 0.1, 5, 10), 0.05, 1e-12);
+  EXPECT_NEAR(scheduled_lr(ScheduleKind::kCosine, 0.1, 10, 10), 0.0, 1e-12);
+  EXPECT_DOUBLE_EQ(scheduled_lr(ScheduleKind::kStep, 0.1, 4, 10), 0.1);
+  EXPECT_NEAR(scheduled_lr(ScheduleKind::kStep, 0.1, 6, 10), 0.01, 1e-12);
+  EXPECT_NEAR(scheduled_lr(ScheduleKind::kStep, 0.1, 9, 10), 0.001, 1e-12);
+}
+
+TEST(Optimizer, SetLearningRateReachesEveryGroup) {
+  TrainingRecipe recipe;
+  for (auto kind : {OptimizerKind::kSgd, OptimizerKind::kAdam, OptimizerKind::kAdamW}) {
+    recipe.optimizer = kind;
+    auto optimizer = make_optimizer({torch::zeros({2}, torch::requires_grad())}, recipe, 0.5);
+    set_learning_rate(*optimizer, 0.25);
+    EXPECT_DOUBLE_EQ(optimizer->param_groups()[0].options().get_lr(), 0.25);
+  }
+}
+
+// Features of three Gaussian classes plus noise dimensions.
+TensorSet blobs(int64_t n, int64_t dims) {
+  TensorSet set;
+  set.labels = torch::arange(n, torch::kInt64).remainder(3);
+  set.images = torch::randn({n, dims}) * 2 + 3;
+  set.images.slice(1, 0, 3) += torch::one_hot(set.labels, 3).to(torch::kFloat) * 4.0;
+  set.num_classes = 3;
+  return set;
+}
+
+TEST(Fit, LearnsAndReportsEachEpoch) {
+  torch::manual_seed(1);
+  const TensorSet train = blobs(300, 5);
+  torch::nn::Linear head(5, 3);
+  FitSetup setup;
+  setup.logits = [&head](const torch::Tensor& x) { return head->forward(x); };
+  setup.set_training = [&head](bool on) { head->train(on); };
+  setup.params = head->parameters();
+  setup.train = &train;
+  setup.val = &train;
+  setup.recipe.batch_size = 32;
+  setup.lr = 0.05;
+  setup.epochs = 5;
+  CountingObserver observer;
+  const FitResult result = fit(setup, observer);
+  ASSERT_EQ(result.epochs.size(), 5u);
+  EXPECT_FALSE(result.diverged);
+  EXPECT_LT(result.epochs.back().train_loss, result.epochs.front().train_loss);
+  EXPECT_GT(result.epochs.back().val_accuracy, 0.6);
+  EXPECT_DOUBLE_EQ(result.epochs[0].lr, 0.05);
+  EXPECT_EQ(observer.calls, 5 * 10);
+  EXPECT_DOUBLE_EQ(observer.last, 1.0);
+}
+
+TEST(Fit, DetectsDivergence) {
+  torch::manual_seed(1);
+  const TensorSet train = blobs(64, 5);
+  torch::nn::Linear head(5, 3);
+  FitSetup setup;
+  setup.logits = [&head](const torch::Tensor& x) { return head->forward(x) * 1e30; };
+  setup.set_training = [](bool) {};
+  setup.params = head->parameters();
+  setup.train = &train;
+  setup.lr = 1e10;
+  setup.epochs = 5;
+  TrainingObserver observer;
+  const FitResult result = fit(setup, observer);
+  EXPECT_TRUE(result.diverged);
+  EXPECT_LT(result.epochs.size(), 5u);
+}
+
+TEST(Fit, StopsWhenAsked) {
+  const TensorSet train = blobs(64, 5);
+  torch::nn::Linear head(5, 3);
+  FitSetup setup;
+  setup.logits = [&head](const torch::Tensor& x) { return head->forward(x); };
+  setup.set_training = [](bool) {};
+  setup.params = head->parameters();
+  setup.train = &train;
+  setup.recipe.batch_size = 8;
+  setup.lr = 0.1;
+  setup.epochs = 3;
+  CountingObserver observer;
+  observer.stop_after = 3;
+  EXPECT_THROW(fit(setup, observer), Interrupted);
+  EXPECT_EQ(observer.calls, 3);
+}
+
+// The probe must reach the optimum of its objective (cross-entropy plus the L2
+// term SGD's weight decay adds), which full-batch L-BFGS finds independently.
+TEST(LinearProbe, ConvergesToTheRegularisedOptimum) {
+  torch::manual_seed(3);
+  auto backbone = std::make_unique<ResNetBackbone>(*find_builtin_arch("resnet10"), 4,
+                                                   InputSpec{1, 12, {0.0f}, {1.0f}});
+  TensorSet train;
+  train.labels = torch::arange(240, torch::kInt64).remainder(3);
+  train.images =
+      torch::randn({240, 1, 12, 12}) + train.labels.view({240, 1, 1, 1}).to(torch::kFloat) * 0.7;
+  train.num_classes = 3;
+  TransferModel model(std::move(backbone), 3, 0);
+  TrainingRecipe recipe;
+  recipe.batch_size = 32;
+  recipe.weight_decay = 1e-3;
+  recipe.probe_epochs = 100;
+  TrainingObserver observer;
+  train_linear_probe(model, train, train, recipe, 0.05, observer);
+
+  TensorSet features = extract_features(model.backbone(), train);
+  model.head()->eval();
+  const auto objective = [&](const torch::Tensor& logits, const torch::Tensor& w,
+                             const torch::Tensor& b) {
+    return torch::nn::functional::cross_entropy(logits, train.labels) +
+           0.5 * recipe.weight_decay * (w.pow(2).sum() + b.pow(2).sum());
+  };
+  const torch::Tensor mean = features.images.mean(0);
+  const torch::Tensor scale = features.images.std(0).clamp_min(1e-6);
+  const torch::Tensor z = (features.images - mean) / scale;
+  // The probe's weights in standardised coordinates: undo the folding.
+  const torch::Tensor w = (model.head()->weight * scale).detach();
+  const torch::Tensor b = (model.head()->bias + model.head()->weight.matmul(mean)).detach();
+  const double probe = objective(z.matmul(w.t()) + b, w, b).item<double>();
+
+  torch::Tensor w_ref = torch::zeros({3, z.size(1)}, torch::requires_grad());
+  torch::Tensor b_ref = torch::zeros({3}, torch::requires_grad());
+  torch::optim::LBFGS lbfgs(
+      {w_ref, b_ref}, torch::optim::LBFGSOptions(1.0).max_iter(500).line_search_fn("strong_wolfe"));
+  lbfgs.step([&] {
+    lbfgs.zero_grad();
+    auto loss = objective(z.matmul(w_ref.t()) + b_ref, w_ref, b_ref);
+    loss.backward();
+    return loss;
+  });
+  const double optimum = objective(z.matmul(w_ref.t()) + b_ref, w_ref, b_ref).item<double>();
+  EXPECT_LT(probe, optimum + 0.01) << "probe " << probe << ", optimum " << optimum;
+
+  // Folding: the model on raw images gives the probe's logits.
+  EXPECT_TRUE(torch::allclose(model.forward(train.images), z.matmul(w.t()) + b, 1e-3, 1e-3));
+}
+
+class TrialTest : public ::testing::Test {
+ protected:
+  TrialTest() {
+    testing::write_fashion_folder(dir_.file("fm"), 40, 20);
+    backbone_.name = "tiny";
+    backbone_.width = 4;
+    backbone_.image_size = 16;
+    backbone_.pretrain.data.path = dir_.file("fm");
+    backbone_.pretrain.data.class_ids = {0, 1, 2};
+    backbone_.pretrain.per_class = 30;
+    backbone_.pretrain.epochs = 1;
+    backbone_.pretrain.batch_size = 16;
+    target_.name = "near";
+    target_.data.path = dir_.file("fm");
+    target_.data.class_ids = {3, 4};
+    target_.train_per_class = 20;
+    target_.val_per_class = 10;
+    target_.test_per_class = 10;
+  }
+
+  TrialSpec trial(int unfrozen) const {
+    TrialSpec t;
+    t.backbone = backbone_;
+    t.target = target_;
+    t.blocks = 5;
+    t.unfrozen = unfrozen;
+    t.lr = 0.05;
+    t.recipe.epochs = 2;
+    t.recipe.batch_size = 8;
+    t.recipe.probe_epochs = 3;
+    return t;
+  }
+
+  testing::ScopedTempDir dir_;
+  BackboneSpec backbone_;
+  TargetSpec target_;
+};
+
+TEST_F(TrialTest, PretrainsOnceThenUsesTheCache) {
+  CountingObserver observer;
+  const PretrainedBackbone first =
+      load_or_pretrain(backbone_, dir_.file("cache"), torch::kCPU, observer);
+  EXPECT_TRUE(first.trained_now);
+  EXPECT_GT(observer.calls, 0) << "pretraining reports progress";
+  EXPECT_GE(first.record.source_accuracy, 0.0);
+  EXPECT_EQ(first.record.source, "fashion-mnist classes 0,1,2 (30 per class)");
+  const PretrainedBackbone second =
+      load_or_pretrain(backbone_, dir_.file("cache"), torch::kCPU, observer);
+  EXPECT_FALSE(second.trained_now);
+  EXPECT_DOUBLE_EQ(second.record.source_accuracy, first.record.source_accuracy);
+  auto a = first.backbone->parameters();
+  auto b = second.backbone->parameters();
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i]));
+  EXPECT_EQ(first.backbone->input().mean, second.backbone->input().mean);
+}
+
+TEST_F(TrialTest, HeadOnlyAndFineTuneProduceCompleteResults) {
+  TrialResources resources(torch::kCPU, dir_.file("cache"));
+  TrainingObserver observer;
+  const TrialResult head = run_trial(trial(0), resources, observer);
+  const TrialResult full = run_trial(trial(5), resources, observer);
+  EXPECT_EQ(head.epochs.size(), 3u) << "head-only runs probe_epochs";
+  EXPECT_EQ(full.epochs.size(), 2u);
+  EXPECT_EQ(head.trainable_params, 4 * 8 * 2 + 2);
+  EXPECT_EQ(full.trainable_params, full.total_params);
+  EXPECT_LT(head.train_flops, full.train_flops);
+  for (const TrialResult* r : {&head, &full}) {
+    EXPECT_GE(r->test_accuracy, 0.0);
+    EXPECT_LE(r->test_accuracy, 1.0);
+    EXPECT_GT(r->train_seconds, 0.0);
+    EXPECT_GT(r->peak_memory_bytes, 0);
+    EXPECT_EQ(r->device, "cpu");
+    EXPECT_EQ(r->environment.torch_version, TORCH_VERSION);
+  }
+}
+
+TEST_F(TrialTest, SameSeedSameResult) {
+  TrialResources resources(torch::kCPU, dir_.file("cache"));
+  TrainingObserver observer;
+  const TrialResult a = run_trial(trial(2), resources, observer);
+  const TrialResult b = run_trial(trial(2), resources, observer);
+  EXPECT_DOUBLE_EQ(a.epochs.back().train_loss, b.epochs.back().train_loss);
+  EXPECT_DOUBLE_EQ(a.test_accuracy, b.test_accuracy);
+}
+
+TEST_F(TrialTest, TrialsDoNotChangeTheSharedBackbone) {
+  TrialResources resources(torch::kCPU, dir_.file("cache"));
+  TrainingObserver observer;
+  const auto before = resources.backbone(backbone_, observer).backbone->clone()->parameters();
+  run_trial(trial(5), resources, observer);
+  const auto after = resources.backbone(backbone_, observer).backbone->parameters();
+  for (size_t i = 0; i < before.size(); ++i) EXPECT_TRUE(torch::equal(before[i], after[i]));
+}
+
+}  // namespace
+}  // namespace sweep
