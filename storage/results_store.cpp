@@ -1,7 +1,7 @@
 #include "storage/results_store.h"
 
-#include "spec/identity.h"
-#include "spec/spec_json.h"
+#include "core/identity.h"
+#include "core/spec_json.h"
 
 namespace sweep {
 namespace {
@@ -237,7 +237,8 @@ std::vector<TrialRecord> ResultsStore::trials(const std::string& sweep) {
       "t.val_accuracy, t.test_accuracy, t.val_loss, t.test_loss, t.train_seconds, "
       "t.device_seconds, t.device, t.device_name, t.trainable_params, t.total_params, "
       "t.train_flops, t.peak_memory_bytes, env.sweep_version, env.torch_version, "
-      "env.device_kind, env.cuda_version, env.host, env.os, env.threads "
+      "env.device_kind, env.cuda_version, env.host, env.os, env.threads, "
+      "t.claimed_by, t.started_at, t.finished_at "
       "FROM sweep_trials st JOIN sweeps s USING (sweep_id) JOIN trials t USING (trial_id) "
       "LEFT JOIN environments env USING (env_id) WHERE s.name = ?1 ORDER BY st.position");
   stmt.bind(1, sweep);
@@ -248,6 +249,9 @@ std::vector<TrialRecord> ResultsStore::trials(const std::string& sweep) {
     record.state = parse_state(stmt.text(3));
     record.attempts = static_cast<int>(stmt.int64(4));
     record.error = stmt.text(5);
+    record.claimed_by = stmt.text(26);
+    record.started_at = stmt.text(27);
+    record.finished_at = stmt.text(28);
     if (record.state == TrialState::kDone) {
       TrialResult r;
       r.diverged = stmt.int64(6) != 0;
@@ -289,6 +293,16 @@ std::vector<EpochMetrics> ResultsStore::epochs(const std::string& trial_id) {
                    stmt.real(4), stmt.real(5), stmt.real(6)});
   }
   return out;
+}
+
+SweepTiming ResultsStore::timing(const std::string& sweep) {
+  Statement stmt = db_.prepare(
+      "SELECT (julianday(CASE WHEN sum(t.state = 'running') > 0 THEN 'now' "
+      "ELSE max(t.finished_at) END) - julianday(min(t.started_at))) * 86400.0 "
+      "FROM sweep_trials st JOIN sweeps s USING (sweep_id) JOIN trials t USING (trial_id) "
+      "WHERE s.name = ?1");
+  stmt.bind(1, sweep).step();
+  return SweepTiming{stmt.optional_real(0).value_or(0.0)};
 }
 
 void ResultsStore::record_pretrained(const PretrainedRecord& record) {

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "spec/records.h"
-#include "spec/sweep_spec.h"
+#include "core/records.h"
+#include "core/sweep_spec.h"
 #include "storage/schema.h"
 
 namespace sweep {
@@ -26,6 +26,10 @@ struct SweepInfo {
   std::string source_file;
   std::string created_at;
   std::string updated_at;
+};
+
+struct SweepTiming {
+  double elapsed_seconds = 0.0;  // from the first trial's start to now (running) or the last finish
 };
 
 struct Registration {
@@ -61,6 +65,7 @@ class ResultsStore {
   // The sweep's trials in grid order.
   std::vector<TrialRecord> trials(const std::string& sweep);
   std::vector<EpochMetrics> epochs(const std::string& trial_id);
+  SweepTiming timing(const std::string& sweep);
 
   void record_pretrained(const PretrainedRecord& record);
   std::optional<PretrainedRecord> pretrained(const std::string& key);

@@ -65,6 +65,8 @@ bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
 }
 
+int Statement::column_type(int column) const { return sqlite3_column_type(stmt_.get(), column); }
+
 int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
 
 double Statement::real(int column) const { return sqlite3_column_double(stmt_.get(), column); }

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "spec/errors.h"
+#include "core/errors.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -49,6 +49,7 @@ class Statement {
   int columns() const;
   std::string column_name(int column) const;
   bool is_null(int column) const;
+  int column_type(int column) const;  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, ...
   int64_t int64(int column) const;
   double real(int column) const;
   std::string text(int column) const;

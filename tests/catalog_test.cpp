@@ -1,4 +1,4 @@
-#include "spec/catalog.h"
+#include "core/catalog.h"
 
 #include <gtest/gtest.h>
 

@@ -5,6 +5,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <set>
 
+#include "core/errors.h"
 #include "data_files.h"
 #include "experiments/data/datasets.h"
 #include "experiments/data/digits_reader.h"
@@ -13,7 +14,6 @@
 #include "experiments/data/image_folder.h"
 #include "experiments/data/split.h"
 #include "experiments/data/target_data.h"
-#include "spec/errors.h"
 #include "temp_dir.h"
 
 namespace sweep {

@@ -1,12 +1,12 @@
-#include "spec/grid.h"
+#include "core/grid.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "spec/identity.h"
-#include "spec/spec_json.h"
-#include "spec/sweep_file.h"
+#include "core/identity.h"
+#include "core/spec_json.h"
+#include "core/sweep_file.h"
 #include "spec_fixture.h"
 
 namespace sweep {

@@ -1,8 +1,8 @@
-#include "spec/json_reader.h"
+#include "core/json_reader.h"
 
 #include <gtest/gtest.h>
 
-#include "spec/errors.h"
+#include "core/errors.h"
 
 namespace sweep {
 namespace {

@@ -1,10 +1,10 @@
 // The built-in backbones and freezing.
 #include <gtest/gtest.h>
 
+#include "core/errors.h"
 #include "experiments/models/resnet.h"
 #include "experiments/models/transfer_model.h"
 #include "experiments/train/fit.h"
-#include "spec/errors.h"
 #include "temp_dir.h"
 
 namespace sweep {

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "spec/grid.h"
-#include "spec/sweep_file.h"
+#include "core/grid.h"
+#include "core/sweep_file.h"
 #include "spec_fixture.h"
 #include "temp_dir.h"
 

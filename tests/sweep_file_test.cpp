@@ -1,12 +1,12 @@
-#include "spec/sweep_file.h"
+#include "core/sweep_file.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "spec/errors.h"
-#include "spec/spec_json.h"
+#include "core/errors.h"
+#include "core/spec_json.h"
 #include "spec_fixture.h"
 
 namespace sweep {

@@ -2,13 +2,13 @@
 // on small data the tests make.
 #include <gtest/gtest.h>
 
+#include "core/errors.h"
+#include "core/grid.h"
 #include "data_files.h"
 #include "experiments/train/optim.h"
 #include "experiments/train/pretrain.h"
 #include "experiments/train/probe.h"
 #include "experiments/train/trial.h"
-#include "spec/errors.h"
-#include "spec/grid.h"
 #include "temp_dir.h"
 
 namespace sweep {

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "core/catalog.h"
+#include "core/errors.h"
 #include "experiments/data/digits_reader.h"
 #include "experiments/data/idx_reader.h"
 #include "experiments/data/image_folder.h"
-#include "spec/catalog.h"
-#include "spec/errors.h"
 
 namespace sweep {
 namespace {

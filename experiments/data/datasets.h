@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "core/json_reader.h"
+#include "core/sweep_spec.h"
 #include "experiments/data/image_set.h"
-#include "spec/json_reader.h"
-#include "spec/sweep_spec.h"
 
 namespace sweep {
 

@@ -2,7 +2,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "spec/errors.h"
+#include "core/errors.h"
 
 namespace sweep {
 namespace {

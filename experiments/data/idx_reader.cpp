@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "spec/errors.h"
+#include "core/errors.h"
 
 namespace sweep {
 namespace {

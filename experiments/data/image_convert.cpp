@@ -4,7 +4,7 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "spec/errors.h"
+#include "core/errors.h"
 
 namespace sweep {
 

@@ -8,8 +8,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/errors.h"
 #include "experiments/data/image_convert.h"
-#include "spec/errors.h"
 
 namespace sweep {
 namespace {

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
+#include "core/catalog.h"
+#include "core/errors.h"
 #include "experiments/data/datasets.h"
 #include "experiments/data/image_convert.h"
 #include "experiments/data/split.h"
-#include "spec/catalog.h"
-#include "spec/errors.h"
 
 namespace sweep {
 namespace {

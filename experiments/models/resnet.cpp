@@ -1,6 +1,6 @@
 #include "experiments/models/resnet.h"
 
-#include "spec/errors.h"
+#include "core/errors.h"
 
 namespace sweep {
 namespace {

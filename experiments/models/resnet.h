@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "core/catalog.h"
 #include "experiments/models/backbone.h"
-#include "spec/catalog.h"
 
 namespace sweep {
 

@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-#include "spec/errors.h"
+#include "core/errors.h"
 
 #ifdef SWEEP_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "spec/records.h"
+#include "core/records.h"
 
 namespace sweep {
 

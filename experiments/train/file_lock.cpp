@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "spec/errors.h"
+#include "core/errors.h"
 
 namespace sweep {
 

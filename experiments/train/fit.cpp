@@ -3,8 +3,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "core/errors.h"
 #include "experiments/train/optim.h"
-#include "spec/errors.h"
 
 namespace sweep {
 namespace {
@@ -16,9 +16,6 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 }  // namespace
-
-void TrainingObserver::progress(double, const std::string&) {}
-bool TrainingObserver::stop_requested() { return false; }
 
 Score evaluate(const LogitsFn& logits, const TensorSet& set) {
   torch::NoGradGuard no_grad;

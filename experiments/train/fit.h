@@ -9,20 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "core/observer.h"
+#include "core/records.h"
 #include "experiments/train/tensors.h"
-#include "spec/records.h"
 
 namespace sweep {
-
-// Watches long work: reports progress and may ask it to stop, which makes the
-// work throw Interrupted at the next batch.
-class TrainingObserver {
- public:
-  virtual ~TrainingObserver() = default;
-  // `fraction` of the current job is done; `status` says where it is.
-  virtual void progress(double fraction, const std::string& status);
-  virtual bool stop_requested();
-};
 
 using LogitsFn = std::function<torch::Tensor(const torch::Tensor&)>;
 

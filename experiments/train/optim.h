@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "spec/sweep_spec.h"
+#include "core/sweep_spec.h"
 
 namespace sweep {
 

@@ -5,12 +5,12 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/catalog.h"
+#include "core/errors.h"
+#include "core/identity.h"
 #include "experiments/data/target_data.h"
 #include "experiments/models/transfer_model.h"
 #include "experiments/train/file_lock.h"
-#include "spec/catalog.h"
-#include "spec/errors.h"
-#include "spec/identity.h"
 
 namespace sweep {
 namespace {

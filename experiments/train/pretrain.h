@@ -8,9 +8,9 @@
 #include <memory>
 #include <string>
 
+#include "core/records.h"
 #include "experiments/models/resnet.h"
 #include "experiments/train/fit.h"
-#include "spec/records.h"
 
 namespace sweep {
 

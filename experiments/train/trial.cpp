@@ -3,11 +3,11 @@
 #include <chrono>
 #include <numeric>
 
+#include "core/identity.h"
+#include "core/spec_json.h"
 #include "experiments/models/transfer_model.h"
 #include "experiments/train/device.h"
 #include "experiments/train/probe.h"
-#include "spec/identity.h"
-#include "spec/spec_json.h"
 
 namespace sweep {
 namespace {

@@ -8,10 +8,10 @@
 #include <memory>
 #include <string>
 
+#include "core/records.h"
 #include "experiments/data/target_data.h"
 #include "experiments/train/fit.h"
 #include "experiments/train/pretrain.h"
-#include "spec/records.h"
 
 namespace sweep {
 

@@ -1,0 +1,56 @@
+#include "analysis/format.h"
+
+#include <cstdio>
+
+#include "analysis/summary.h"
+
+namespace sweep {
+
+std::string printf_string(const char* pattern, double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, pattern, value);
+  return buffer;
+}
+
+std::string percent(double fraction) { return printf_string("%.1f%%", 100.0 * fraction); }
+
+std::string depth_label(int unfrozen, int blocks) {
+  return unfrozen == blocks ? std::to_string(unfrozen) + " (all)" : std::to_string(unfrozen);
+}
+
+std::string format_seconds(double seconds) {
+  if (seconds < 60) return printf_string("%.1f s", seconds);
+  const auto whole = static_cast<long>(seconds + 0.5);
+  char buffer[32];
+  if (whole < 3600) {
+    std::snprintf(buffer, sizeof buffer, "%ldm%02lds", whole / 60, whole % 60);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%ldh%02ldm", whole / 3600, whole % 3600 / 60);
+  }
+  return buffer;
+}
+
+std::string format_count(int64_t count) {
+  if (count < 1000) return std::to_string(count);
+  if (count < 1000000) return printf_string("%.1fk", static_cast<double>(count) / 1e3);
+  return printf_string("%.1fM", static_cast<double>(count) / 1e6);
+}
+
+std::string format_lr(double lr) { return printf_string("%g", lr); }
+
+std::string format_money(double amount) { return printf_string("%.4f", amount); }
+
+std::string format_accuracy(const DepthRow& row) {
+  std::string text = percent(row.test_mean);
+  if (row.seeds > 1) text += printf_string(" ± %.1f", 100.0 * row.test_ci95);
+  return text;
+}
+
+std::string describe_backbone(const BackboneNote& backbone) {
+  if (!backbone.pretrained) return backbone.name + ": not pretrained yet";
+  const PretrainedRecord& p = *backbone.pretrained;
+  return backbone.name + ": " + p.arch + " pretrained on " + p.source + " in " +
+         format_seconds(p.train_seconds) + ", source accuracy " + percent(p.source_accuracy);
+}
+
+}  // namespace sweep

@@ -1,0 +1,24 @@
+// How numbers appear in reports, the same in the terminal and in HTML. Pure.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace sweep {
+
+struct BackboneNote;
+struct DepthRow;
+
+std::string printf_string(const char* pattern, double value);
+std::string percent(double fraction);               // "91.0%"
+std::string depth_label(int unfrozen, int blocks);  // "2", or "5 (all)" for full fine-tuning
+std::string format_seconds(double seconds);         // "42.1 s", "3m05s", "1h02m"
+std::string format_count(int64_t count);            // "1.3k", "2.1M"
+std::string format_lr(double lr);                   // "0.01", "3e-05"
+std::string format_money(double amount);            // "0.0123"
+std::string format_accuracy(const DepthRow& row);   // "83.1% ± 0.4"
+// "fashion-resnet10: resnet10 pretrained on fashion-mnist classes 0,1 (2000 per
+// class), source accuracy 91.2%"
+std::string describe_backbone(const BackboneNote& backbone);
+
+}  // namespace sweep

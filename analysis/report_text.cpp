@@ -1,0 +1,68 @@
+#include "analysis/report_text.h"
+
+#include <cstdio>
+
+#include "analysis/format.h"
+#include "analysis/text_table.h"
+
+namespace sweep {
+namespace {
+
+std::string counts_line(const SweepSummary& s) {
+  std::string line =
+      s.name + ": " + std::to_string(s.done) + " of " + std::to_string(s.total) + " trials done";
+  if (s.failed) line += ", " + std::to_string(s.failed) + " failed";
+  if (s.diverged) line += ", " + std::to_string(s.diverged) + " diverged";
+  if (s.running) line += ", " + std::to_string(s.running) + " running";
+  if (s.pending) line += ", " + std::to_string(s.pending) + " pending";
+  line += "; " + format_seconds(s.device_seconds) + " of device time";
+  if (s.price_per_device_hour) {
+    line += " (" + format_money(s.device_seconds / 3600.0 * *s.price_per_device_hour) + ")";
+  }
+  return line + (s.partial() ? "  [partial]" : "");
+}
+
+}  // namespace
+
+std::string render_text_report(const SweepSummary& summary) {
+  std::string out = counts_line(summary) + "\n";
+  for (const BackboneNote& backbone : summary.backbones) {
+    out += "  backbone " + describe_backbone(backbone) + "\n";
+  }
+  for (const TargetSummary& target : summary.targets) {
+    out += "\n  " + verdict_sentence(target) + "\n";
+    if (target.depths.empty()) continue;
+    out +=
+        "  backbone " + target.backbone + ", best learning rate per depth chosen on validation\n";
+    std::vector<std::string> header = {"unfrozen",  "lr",    "test acc (95% CI)", "val acc",
+                                       "trainable", "seeds", "device time"};
+    if (summary.price_per_device_hour) header.push_back("cost");
+    std::vector<std::vector<std::string>> rows;
+    for (const DepthRow& row : target.depths) {
+      std::vector<std::string> cells = {depth_label(row.unfrozen, row.blocks),
+                                        format_lr(row.lr),
+                                        format_accuracy(row),
+                                        percent(row.val_mean),
+                                        format_count(row.trainable_params),
+                                        std::to_string(row.seeds),
+                                        format_seconds(row.device_seconds)};
+      if (row.cost) cells.push_back(format_money(*row.cost));
+      if (row.diverged) cells[2] += " (" + std::to_string(row.diverged) + " diverged)";
+      rows.push_back(cells);
+    }
+    out += format_table(header, rows, 4);
+  }
+  if (!summary.failures.empty()) {
+    out += "\n  failed trials:\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const FailedTrial& f : summary.failures) {
+      rows.push_back({f.trial_id, f.target, std::to_string(f.unfrozen), format_lr(f.lr),
+                      std::to_string(f.seed), std::to_string(f.attempts), f.error});
+    }
+    out +=
+        format_table({"trial", "target", "unfrozen", "lr", "seed", "attempts", "error"}, rows, 4);
+  }
+  return out;
+}
+
+}  // namespace sweep

@@ -1,0 +1,62 @@
+#include "core/grid.h"
+
+#include <cassert>
+
+#include "core/catalog.h"
+#include "core/identity.h"
+
+namespace sweep {
+namespace {
+
+// An axis that is not swept contributes the recipe's own value.
+template <typename T>
+std::vector<T> axis_or(const std::vector<T>& axis, T recipe_value) {
+  return axis.empty() ? std::vector<T>{recipe_value} : axis;
+}
+
+}  // namespace
+
+int block_count(const BackboneSpec& backbone) {
+  const BuiltinArch* arch = find_builtin_arch(backbone.arch);
+  assert(arch && "the parser accepts only known architectures");
+  return builtin_block_count(*arch);
+}
+
+std::vector<TrialSpec> expand_grid(const SweepSpec& spec) {
+  const GridSpec& grid = spec.grid;
+  std::vector<TrialSpec> trials;
+  for (const BackboneSpec& backbone : spec.backbones) {
+    const int blocks = block_count(backbone);
+    for (const TargetSpec& target : spec.targets) {
+      for (const Depth& depth : grid.unfrozen) {
+        for (double lr : grid.lr) {
+          for (double weight_decay : axis_or(grid.weight_decay, spec.training.weight_decay)) {
+            for (int batch_size : axis_or(grid.batch_size, spec.training.batch_size)) {
+              for (int epochs : axis_or(grid.epochs, spec.training.epochs)) {
+                for (int seed : grid.seeds) {
+                  TrialSpec trial;
+                  trial.backbone = backbone;
+                  trial.target = target;
+                  trial.blocks = blocks;
+                  trial.unfrozen = depth.all ? blocks : depth.blocks;
+                  trial.lr = lr;
+                  trial.seed = seed;
+                  trial.recipe = spec.training;
+                  trial.recipe.weight_decay = weight_decay;
+                  trial.recipe.batch_size = batch_size;
+                  trial.recipe.epochs = epochs;
+                  trial.id = trial_id(trial);
+                  trial.position = static_cast<int>(trials.size());
+                  trials.push_back(std::move(trial));
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return trials;
+}
+
+}  // namespace sweep

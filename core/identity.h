@@ -1,0 +1,20 @@
+// Content keys: a trial's identity and a pretrained backbone's cache key. Both
+// hash canonical JSON (spec_json.h), so they depend on what is configured, not on
+// how the sweep file spells it. Pure.
+#pragma once
+
+#include <string>
+
+#include "core/sweep_spec.h"
+
+namespace sweep {
+
+// The first 16 hex digits of the SHA-256 of to_json(trial), which leaves out the
+// trial's id and position.
+std::string trial_id(const TrialSpec& trial);
+
+// Identifies the pretrained weights of a built-in backbone: its architecture and
+// pretraining recipe, not its name, so renaming a backbone reuses its weights.
+std::string pretrain_key(const BackboneSpec& backbone);
+
+}  // namespace sweep

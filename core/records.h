@@ -1,0 +1,86 @@
+// What trials produce and what the database gives back: plain types that flow
+// between the trainer, the store, the scheduler and the report. No behaviour.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/sweep_spec.h"
+
+namespace sweep {
+
+struct EpochMetrics {
+  int epoch = 0;  // 1-based
+  double lr = 0.0;
+  double train_loss = 0.0;
+  double train_accuracy = 0.0;
+  double val_loss = 0.0;
+  double val_accuracy = 0.0;
+  double seconds = 0.0;
+};
+
+// Where a trial ran; rows are shared between trials that ran alike.
+struct Environment {
+  std::string sweep_version;
+  std::string torch_version;
+  std::string device_kind;   // "cpu" or "cuda"
+  std::string cuda_version;  // empty on CPU builds
+  std::string host;
+  std::string os;
+  int threads = 0;
+
+  bool operator==(const Environment& o) const {
+    return sweep_version == o.sweep_version && torch_version == o.torch_version &&
+           device_kind == o.device_kind && cuda_version == o.cuda_version && host == o.host &&
+           os == o.os && threads == o.threads;
+  }
+};
+
+// The outcome of a trial that ran to its end. A diverged trial (loss NaN or Inf)
+// is a result, not an error: accuracies are those of the diverged model.
+struct TrialResult {
+  bool diverged = false;
+  double val_accuracy = 0.0;
+  double test_accuracy = 0.0;
+  double val_loss = 0.0;
+  double test_loss = 0.0;
+  double train_seconds = 0.0;   // wall time of the trial
+  double device_seconds = 0.0;  // time the device was held for it
+  std::string device;           // "cpu", "cuda:0", ...
+  std::string device_name;      // e.g. the GPU model
+  int64_t trainable_params = 0;
+  int64_t total_params = 0;
+  double train_flops = 0.0;  // estimate: forward and backward passes of training
+  int64_t peak_memory_bytes = 0;
+  std::vector<EpochMetrics> epochs;
+  Environment environment;
+};
+
+enum class TrialState { kPending, kRunning, kDone, kFailed };
+const char* trial_state_name(TrialState state);
+
+// A trial as stored: its configuration, state and, once done, its result.
+struct TrialRecord {
+  TrialSpec spec;
+  TrialState state = TrialState::kPending;
+  int attempts = 0;
+  std::string error;                  // why the last attempt failed
+  std::string claimed_by;             // the worker running it (state == kRunning)
+  std::string started_at;             // ISO 8601, of the last attempt
+  std::string finished_at;            // ISO 8601, when done or failed
+  std::optional<TrialResult> result;  // state == kDone
+};
+
+// A built-in backbone pretrained by sweep, keyed by its recipe.
+struct PretrainedRecord {
+  std::string key;  // see pretrain_key()
+  std::string arch;
+  std::string source;  // e.g. "fashion-mnist classes 0,1,2"
+  double source_accuracy = 0.0;
+  double train_seconds = 0.0;
+  std::string weights_path;
+};
+
+}  // namespace sweep

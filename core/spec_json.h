@@ -1,0 +1,32 @@
+// The mapping between the spec types and JSON, both ways. Reading validates every
+// field (type, range, known names) and reports problems through Diagnostics with
+// the JSON path; writing produces the canonical form that trial identities hash and
+// that the database stores. Reading the canonical form back gives equal values.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "core/json_reader.h"
+#include "core/sweep_spec.h"
+
+namespace sweep {
+
+// Readers: on bad input they report through `diag` and return what they could read.
+SweepSpec read_sweep(const nlohmann::json& value, Diagnostics& diag);
+BackboneSpec read_backbone(const nlohmann::json& value, const std::string& path, Diagnostics& diag);
+TargetSpec read_target(const nlohmann::json& value, const std::string& path, Diagnostics& diag);
+TrainingRecipe read_recipe(const nlohmann::json& value, const std::string& path, Diagnostics& diag);
+TrialSpec read_trial(const nlohmann::json& value, Diagnostics& diag);
+
+nlohmann::json to_json(const DataSpec& data);
+nlohmann::json to_json(const BackboneSpec& backbone);
+nlohmann::json to_json(const TargetSpec& target);
+nlohmann::json to_json(const TrainingRecipe& recipe);
+nlohmann::json to_json(const GridSpec& grid);
+nlohmann::json to_json(const SweepSpec& sweep);
+// The trial's configuration without its id and position: what its identity hashes.
+nlohmann::json to_json(const TrialSpec& trial);
+
+}  // namespace sweep

@@ -1,0 +1,463 @@
+// JSON -> spec types, with validation. See spec_json.h.
+#include <algorithm>
+#include <limits>
+#include <set>
+
+#include "core/catalog.h"
+#include "core/spec_json.h"
+
+namespace sweep {
+namespace {
+
+using nlohmann::json;
+
+constexpr long long kMaxInt = std::numeric_limits<int>::max();
+
+template <typename Enum>
+std::optional<Enum> enum_from_name(const std::string& name, std::initializer_list<Enum> values,
+                                   const char* (*to_name)(Enum)) {
+  for (Enum value : values) {
+    if (name == to_name(value)) return value;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> optimizer_names() {
+  return {optimizer_name(OptimizerKind::kSgd), optimizer_name(OptimizerKind::kAdam),
+          optimizer_name(OptimizerKind::kAdamW)};
+}
+
+std::vector<std::string> schedule_names() {
+  return {schedule_name(ScheduleKind::kConstant), schedule_name(ScheduleKind::kCosine),
+          schedule_name(ScheduleKind::kStep)};
+}
+
+// Calls `each(item, path)` for every element of a required, non-empty array.
+template <typename Fn>
+void for_each_element(const json* value, const std::string& path, Diagnostics& diag,
+                      const std::string& what, Fn each) {
+  if (!value) return;
+  if (!value->is_array()) {
+    diag.error(path, "expected an array of " + what + ", got " + describe_json_type(*value));
+    return;
+  }
+  if (value->empty()) {
+    diag.error(path, "empty list; give at least one of " + what);
+    return;
+  }
+  for (size_t i = 0; i < value->size(); ++i) each((*value)[i], json_pointer_child(path, i));
+}
+
+// Reports the second and later occurrence of a value already seen in a list.
+template <typename T>
+void check_unique(const std::vector<T>& values, const std::vector<std::string>& paths,
+                  Diagnostics& diag) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (values[i] == values[j]) {
+        diag.error(paths[i], "duplicate of " + paths[j]);
+        break;
+      }
+    }
+  }
+}
+
+// Reads "classes" of a data spec: ids or names for built-in datasets, folder names
+// for image-folder.
+void read_classes(ObjectReader& in, DataSpec& data) {
+  const json* classes = in.find("classes");
+  if (!classes) return;
+  const DatasetInfo* info = builtin_dataset(data.kind);
+  std::vector<std::string> paths;
+  for_each_element(classes, in.path_of("classes"), in.diagnostics(), "classes",
+                   [&](const json& item, const std::string& path) {
+                     if (!info) {
+                       if (auto name = read_string(item, path, in.diagnostics())) {
+                         data.class_names.push_back(*name);
+                         paths.push_back(path);
+                       }
+                       return;
+                     }
+                     const int n = static_cast<int>(info->class_names.size());
+                     if (item.is_string()) {
+                       const auto& names = info->class_names;
+                       auto it = std::find(names.begin(), names.end(), item.get<std::string>());
+                       if (it == names.end()) {
+                         std::string message = "unknown class " + item.dump() + " of " +
+                                               dataset_name(data.kind) + "; use an id from 0 to " +
+                                               std::to_string(n - 1) + " or a class name";
+                         if (auto near = closest_match(item.get<std::string>(), names)) {
+                           message += "; did you mean " + quote(*near) + "?";
+                         }
+                         in.diagnostics().error(path, message);
+                         return;
+                       }
+                       data.class_ids.push_back(static_cast<int>(it - names.begin()));
+                       paths.push_back(path);
+                       return;
+                     }
+                     if (!item.is_number_integer() && !item.is_number_unsigned()) {
+                       in.diagnostics().error(
+                           path, "expected a class id or name, got " + describe_json_type(item));
+                       return;
+                     }
+                     const long long id = item.get<long long>();
+                     if (id < 0 || id >= n) {
+                       in.diagnostics().error(
+                           path, "class id " + std::to_string(id) + " is out of range; " +
+                                     dataset_name(data.kind) + " has classes 0 to " +
+                                     std::to_string(n - 1));
+                       return;
+                     }
+                     data.class_ids.push_back(static_cast<int>(id));
+                     paths.push_back(path);
+                   });
+  if (info) {
+    check_unique(data.class_ids, paths, in.diagnostics());
+  } else {
+    check_unique(data.class_names, paths, in.diagnostics());
+  }
+  if (classes->is_array() && classes->size() == 1) {
+    in.diagnostics().error(in.path_of("classes"), "a single class; give at least two");
+  }
+}
+
+DataSpec read_data(ObjectReader& in) {
+  DataSpec data;
+  const json* dataset =
+      in.require("dataset", "one of \"fashion-mnist\", \"opencv-digits\", \"image-folder\"");
+  if (dataset) {
+    auto name =
+        read_choice(*dataset, in.path_of("dataset"), in.diagnostics(), dataset_names(), "dataset");
+    if (name) {
+      data.kind = *enum_from_name(
+          *name,
+          {DatasetKind::kFashionMnist, DatasetKind::kOpencvDigits, DatasetKind::kImageFolder},
+          dataset_name);
+    }
+  }
+  if (data.kind == DatasetKind::kImageFolder) {
+    if (const json* path = in.require("path", "the folder that holds one sub-folder per class")) {
+      data.path = read_string(*path, in.path_of("path"), in.diagnostics()).value_or("");
+    }
+    data.strict = in.bool_or("strict", false);
+  } else {
+    data.path = in.string_or("path", "");
+  }
+  read_classes(in, data);
+  return data;
+}
+
+PretrainSpec read_pretrain(const json& value, const std::string& path, Diagnostics& diag) {
+  ObjectReader in(value, path, diag);
+  PretrainSpec pretrain;
+  pretrain.data = read_data(in);
+  pretrain.per_class = static_cast<int>(in.integer_or("per_class", pretrain.per_class, 1, kMaxInt));
+  pretrain.epochs = static_cast<int>(in.integer_or("epochs", pretrain.epochs, 1, 1000));
+  pretrain.batch_size =
+      static_cast<int>(in.integer_or("batch_size", pretrain.batch_size, 1, 65536));
+  pretrain.lr = in.number_or("lr", pretrain.lr, 0.0, true);
+  pretrain.weight_decay = in.number_or("weight_decay", pretrain.weight_decay, 0.0, false);
+  pretrain.seed = static_cast<int>(in.integer_or("seed", pretrain.seed, 0, kMaxInt));
+  in.finish();
+  if (const DatasetInfo* info = builtin_dataset(pretrain.data.kind)) {
+    if (pretrain.per_class > info->pool_per_class) {
+      diag.error(json_pointer_child(path, "per_class"),
+                 std::to_string(pretrain.per_class) + " images per class, but " +
+                     dataset_name(pretrain.data.kind) + " has " +
+                     std::to_string(info->pool_per_class) + " per class; use at most " +
+                     std::to_string(info->pool_per_class));
+    }
+  }
+  return pretrain;
+}
+
+// Train, validation and test must fit in what a built-in dataset has per class.
+void check_budget(const TargetSpec& target, const std::string& path, Diagnostics& diag) {
+  const DatasetInfo* info = builtin_dataset(target.data.kind);
+  if (!info) return;  // image-folder: checked when the folder is read
+  const std::string name = dataset_name(target.data.kind);
+  const int train = target.train_per_class.value_or(0);
+  if (info->test_pool_per_class > 0) {
+    if (target.test_per_class > info->test_pool_per_class) {
+      diag.error(json_pointer_child(path, "test_per_class"),
+                 std::to_string(target.test_per_class) + " test images per class, but " + name +
+                     " has " + std::to_string(info->test_pool_per_class) +
+                     " per class in its test set; use at most " +
+                     std::to_string(info->test_pool_per_class));
+    }
+    if (train + target.val_per_class > info->pool_per_class) {
+      const std::string key = target.train_per_class ? "train_per_class" : "val_per_class";
+      diag.error(json_pointer_child(path, key),
+                 std::to_string(train) + " training + " + std::to_string(target.val_per_class) +
+                     " validation images per class need " +
+                     std::to_string(train + target.val_per_class) + ", but " + name + " has " +
+                     std::to_string(info->pool_per_class) + " per class; use at most " +
+                     std::to_string(std::max(0, info->pool_per_class - target.val_per_class)) +
+                     " training images");
+    }
+    return;
+  }
+  const int need = train + target.val_per_class + target.test_per_class;
+  if (need > info->pool_per_class || (!target.train_per_class && need >= info->pool_per_class)) {
+    const std::string key = target.train_per_class ? "train_per_class" : "val_per_class";
+    diag.error(json_pointer_child(path, key),
+               std::to_string(train) + " training + " + std::to_string(target.val_per_class) +
+                   " validation + " + std::to_string(target.test_per_class) +
+                   " test images per class need " + std::to_string(need) + ", but " + name +
+                   " has " + std::to_string(info->pool_per_class) + " per class; use at most " +
+                   std::to_string(std::max(
+                       0, info->pool_per_class - target.val_per_class - target.test_per_class)) +
+                   " training images");
+  }
+}
+
+std::optional<Depth> read_depth(const json& item, const std::string& path, Diagnostics& diag) {
+  if (item.is_string() && item.get<std::string>() == "all") return Depth{0, true};
+  if (item.is_number_integer() || item.is_number_unsigned()) {
+    auto n = read_integer(item, path, diag, 0, 1000);
+    if (!n) return std::nullopt;
+    return Depth{static_cast<int>(*n), false};
+  }
+  diag.error(path, "expected a block count (0 = head only) or \"all\", got " +
+                       (item.is_string() ? item.dump() : describe_json_type(item)));
+  return std::nullopt;
+}
+
+template <typename T, typename ReadOne>
+std::vector<T> read_list(const json* value, const std::string& path, Diagnostics& diag,
+                         const std::string& what, ReadOne read_one) {
+  std::vector<T> values;
+  std::vector<std::string> paths;
+  for_each_element(value, path, diag, what, [&](const json& item, const std::string& item_path) {
+    if (auto v = read_one(item, item_path)) {
+      values.push_back(*v);
+      paths.push_back(item_path);
+    }
+  });
+  check_unique(values, paths, diag);
+  return values;
+}
+
+GridSpec read_grid(const json& value, const std::string& path, Diagnostics& diag) {
+  ObjectReader in(value, path, diag);
+  GridSpec grid;
+  auto integers = [&diag](long long min, long long max) {
+    return [&diag, min, max](const json& item, const std::string& p) -> std::optional<int> {
+      auto v = read_integer(item, p, diag, min, max);
+      if (!v) return std::nullopt;
+      return static_cast<int>(*v);
+    };
+  };
+  auto numbers = [&diag](double min, bool exclusive) {
+    return [&diag, min, exclusive](const json& item, const std::string& p) {
+      return read_number(item, p, diag, min, exclusive);
+    };
+  };
+  grid.unfrozen = read_list<Depth>(
+      in.require("unfrozen", "block counts to train, 0 = head only, \"all\" = full fine-tuning"),
+      in.path_of("unfrozen"), diag, "block counts",
+      [&diag](const json& item, const std::string& p) -> std::optional<Depth> {
+        return read_depth(item, p, diag);
+      });
+  grid.lr = read_list<double>(in.require("lr", "learning rates, e.g. [0.01, 0.1]"),
+                              in.path_of("lr"), diag, "learning rates", numbers(0.0, true));
+  const json* seeds = in.find("seeds");
+  const json* repeats = in.find("repeats");
+  if (seeds && repeats) {
+    diag.error(in.path_of("repeats"), "give either \"seeds\" or \"repeats\", not both");
+  } else if (seeds) {
+    grid.seeds = read_list<int>(seeds, in.path_of("seeds"), diag, "seeds", integers(0, kMaxInt));
+  } else if (repeats) {
+    auto n = read_integer(*repeats, in.path_of("repeats"), diag, 1, 1000);
+    for (int i = 0; i < n.value_or(0); ++i) grid.seeds.push_back(i);
+  } else {
+    grid.seeds = {0};
+  }
+  if (const json* v = in.find("weight_decay")) {
+    grid.weight_decay = read_list<double>(v, in.path_of("weight_decay"), diag, "weight decays",
+                                          numbers(0.0, false));
+  }
+  if (const json* v = in.find("batch_size")) {
+    grid.batch_size =
+        read_list<int>(v, in.path_of("batch_size"), diag, "batch sizes", integers(1, 65536));
+  }
+  if (const json* v = in.find("epochs")) {
+    grid.epochs = read_list<int>(v, in.path_of("epochs"), diag, "epoch counts", integers(1, 10000));
+  }
+  in.finish();
+  return grid;
+}
+
+// Names must be unique within their list; every trial and report row carries them.
+template <typename T>
+void check_names(const std::vector<T>& items, const std::string& path, Diagnostics& diag) {
+  std::vector<std::string> names;
+  std::vector<std::string> paths;
+  for (size_t i = 0; i < items.size(); ++i) {
+    names.push_back(items[i].name);
+    paths.push_back(json_pointer_child(json_pointer_child(path, i), "name"));
+  }
+  check_unique(names, paths, diag);
+}
+
+void check_depths(const SweepSpec& spec, Diagnostics& diag) {
+  for (const auto& backbone : spec.backbones) {
+    const BuiltinArch* arch = find_builtin_arch(backbone.arch);
+    if (!arch) continue;  // already reported
+    const int blocks = builtin_block_count(*arch);
+    for (size_t i = 0; i < spec.grid.unfrozen.size(); ++i) {
+      const Depth& depth = spec.grid.unfrozen[i];
+      const std::string path = json_pointer_child("/grid/unfrozen", i);
+      if (!depth.all && depth.blocks > blocks) {
+        diag.error(path, std::to_string(depth.blocks) + " blocks, but backbone " +
+                             quote(backbone.name) + " (" + backbone.arch + ") has " +
+                             std::to_string(blocks) + "; use at most " + std::to_string(blocks) +
+                             ", or \"all\"");
+      }
+      if (depth.all) {
+        for (size_t j = 0; j < spec.grid.unfrozen.size(); ++j) {
+          if (spec.grid.unfrozen[j] == Depth{blocks, false}) {
+            diag.error(path, "\"all\" is " + std::to_string(blocks) + " blocks for backbone " +
+                                 quote(backbone.name) + ", which " +
+                                 json_pointer_child("/grid/unfrozen", j) + " already lists");
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+BackboneSpec read_backbone(const json& value, const std::string& path, Diagnostics& diag) {
+  ObjectReader in(value, path, diag);
+  BackboneSpec backbone;
+  if (const json* name = in.require("name", "how reports refer to this backbone")) {
+    backbone.name = read_string(*name, in.path_of("name"), diag).value_or("");
+  }
+  backbone.arch = in.choice_or("arch", backbone.arch, builtin_arch_names(), "architecture");
+  backbone.width = static_cast<int>(in.integer_or("width", backbone.width, 1, 1024));
+  backbone.channels = static_cast<int>(in.integer_or("channels", backbone.channels, 1, 3));
+  backbone.image_size = static_cast<int>(in.integer_or("image_size", backbone.image_size, 8, 1024));
+  if (const json* pretrain =
+          in.require("pretrain", "the source dataset the backbone learns from")) {
+    backbone.pretrain = read_pretrain(*pretrain, in.path_of("pretrain"), diag);
+  }
+  in.finish();
+  return backbone;
+}
+
+TargetSpec read_target(const json& value, const std::string& path, Diagnostics& diag) {
+  ObjectReader in(value, path, diag);
+  TargetSpec target;
+  if (const json* name = in.require("name", "how reports refer to this target")) {
+    target.name = read_string(*name, in.path_of("name"), diag).value_or("");
+  }
+  target.similarity = in.string_or("similarity", "");
+  target.data = read_data(in);
+  if (const json* train = in.find("train_per_class")) {
+    if (auto n = read_integer(*train, in.path_of("train_per_class"), diag, 1, kMaxInt)) {
+      target.train_per_class = static_cast<int>(*n);
+    }
+  }
+  target.val_per_class =
+      static_cast<int>(in.integer_or("val_per_class", target.val_per_class, 1, kMaxInt));
+  target.test_per_class =
+      static_cast<int>(in.integer_or("test_per_class", target.test_per_class, 1, kMaxInt));
+  target.sample_seed =
+      static_cast<int>(in.integer_or("sample_seed", target.sample_seed, 0, kMaxInt));
+  in.finish();
+  check_budget(target, path, diag);
+  return target;
+}
+
+TrainingRecipe read_recipe(const json& value, const std::string& path, Diagnostics& diag) {
+  ObjectReader in(value, path, diag);
+  TrainingRecipe recipe;
+  recipe.epochs = static_cast<int>(in.integer_or("epochs", recipe.epochs, 1, 10000));
+  recipe.batch_size = static_cast<int>(in.integer_or("batch_size", recipe.batch_size, 1, 65536));
+  const std::string optimizer =
+      in.choice_or("optimizer", optimizer_name(recipe.optimizer), optimizer_names(), "optimizer");
+  recipe.optimizer =
+      *enum_from_name(optimizer, {OptimizerKind::kSgd, OptimizerKind::kAdam, OptimizerKind::kAdamW},
+                      optimizer_name);
+  recipe.momentum = in.number_or("momentum", recipe.momentum, 0.0, false);
+  if (recipe.momentum >= 1.0) {
+    diag.error(in.path_of("momentum"),
+               "expected a momentum below 1, got " + json(recipe.momentum).dump());
+  }
+  const std::string schedule =
+      in.choice_or("schedule", schedule_name(recipe.schedule), schedule_names(), "schedule");
+  recipe.schedule = *enum_from_name(
+      schedule, {ScheduleKind::kConstant, ScheduleKind::kCosine, ScheduleKind::kStep},
+      schedule_name);
+  recipe.weight_decay = in.number_or("weight_decay", recipe.weight_decay, 0.0, false);
+  recipe.image_size = static_cast<int>(in.integer_or("image_size", recipe.image_size, 0, 1024));
+  if (recipe.image_size > 0 && recipe.image_size < 8) {
+    diag.error(in.path_of("image_size"), "expected 0 (the backbone's size) or at least 8, got " +
+                                             std::to_string(recipe.image_size));
+  }
+  recipe.probe_epochs =
+      static_cast<int>(in.integer_or("probe_epochs", recipe.probe_epochs, 1, 100000));
+  in.finish();
+  return recipe;
+}
+
+SweepSpec read_sweep(const json& value, Diagnostics& diag) {
+  ObjectReader in(value, "", diag);
+  SweepSpec spec;
+  if (const json* name = in.require("name", "the sweep's name, e.g. \"cats_vs_buildings\"")) {
+    spec.name = read_string(*name, in.path_of("name"), diag).value_or("");
+    if (name->is_string() && spec.name.empty()) diag.error(in.path_of("name"), "empty name");
+  }
+  spec.description = in.string_or("description", "");
+  for_each_element(in.require("backbones", "a list of backbones to compare"),
+                   in.path_of("backbones"), diag, "backbones",
+                   [&](const json& item, const std::string& p) {
+                     spec.backbones.push_back(read_backbone(item, p, diag));
+                   });
+  for_each_element(in.require("targets", "a list of target datasets"), in.path_of("targets"), diag,
+                   "targets", [&](const json& item, const std::string& p) {
+                     spec.targets.push_back(read_target(item, p, diag));
+                   });
+  if (const json* grid = in.require("grid", "the axes: unfrozen, lr, seeds")) {
+    spec.grid = read_grid(*grid, in.path_of("grid"), diag);
+  }
+  if (const json* training = in.find("training")) {
+    spec.training = read_recipe(*training, in.path_of("training"), diag);
+  }
+  if (const json* price = in.find("price_per_device_hour")) {
+    spec.price_per_device_hour =
+        read_number(*price, in.path_of("price_per_device_hour"), diag, 0.0, false);
+  }
+  in.finish();
+  check_names(spec.backbones, "/backbones", diag);
+  check_names(spec.targets, "/targets", diag);
+  check_depths(spec, diag);
+  return spec;
+}
+
+TrialSpec read_trial(const json& value, Diagnostics& diag) {
+  ObjectReader in(value, "", diag);
+  TrialSpec trial;
+  if (const json* v = in.require("backbone", "the backbone")) {
+    trial.backbone = read_backbone(*v, in.path_of("backbone"), diag);
+  }
+  if (const json* v = in.require("target", "the target")) {
+    trial.target = read_target(*v, in.path_of("target"), diag);
+  }
+  if (const json* v = in.require("training", "the recipe")) {
+    trial.recipe = read_recipe(*v, in.path_of("training"), diag);
+  }
+  trial.blocks = static_cast<int>(in.integer_or("blocks", 0, 1, 1000));
+  trial.unfrozen = static_cast<int>(in.integer_or("unfrozen", 0, 0, trial.blocks));
+  if (const json* v = in.require("lr", "the learning rate")) {
+    trial.lr = read_number(*v, in.path_of("lr"), diag, 0.0, true).value_or(0.0);
+  }
+  trial.seed = static_cast<int>(in.integer_or("seed", 0, 0, kMaxInt));
+  in.finish();
+  return trial;
+}
+
+}  // namespace sweep

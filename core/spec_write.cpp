@@ -1,0 +1,90 @@
+// Spec types -> canonical JSON. See spec_json.h. Every field is written, defaults
+// included, so the canonical form does not depend on how the sweep file was spelt.
+#include "core/spec_json.h"
+
+namespace sweep {
+
+using nlohmann::json;
+
+json to_json(const DataSpec& data) {
+  json out = {{"dataset", dataset_name(data.kind)}, {"path", data.path}};
+  // Empty means every class; the key is left out so that the form reads back.
+  if (!data.class_names.empty()) out["classes"] = data.class_names;
+  if (!data.class_ids.empty()) out["classes"] = data.class_ids;
+  if (data.kind == DatasetKind::kImageFolder) out["strict"] = data.strict;
+  return out;
+}
+
+json to_json(const BackboneSpec& backbone) {
+  json pretrain = to_json(backbone.pretrain.data);
+  pretrain.update({{"per_class", backbone.pretrain.per_class},
+                   {"epochs", backbone.pretrain.epochs},
+                   {"batch_size", backbone.pretrain.batch_size},
+                   {"lr", backbone.pretrain.lr},
+                   {"weight_decay", backbone.pretrain.weight_decay},
+                   {"seed", backbone.pretrain.seed}});
+  return {{"name", backbone.name},
+          {"arch", backbone.arch},
+          {"width", backbone.width},
+          {"channels", backbone.channels},
+          {"image_size", backbone.image_size},
+          {"pretrain", pretrain}};
+}
+
+json to_json(const TargetSpec& target) {
+  json out = to_json(target.data);
+  out.update({{"name", target.name},
+              {"similarity", target.similarity},
+              {"val_per_class", target.val_per_class},
+              {"test_per_class", target.test_per_class},
+              {"sample_seed", target.sample_seed}});
+  if (target.train_per_class) out["train_per_class"] = *target.train_per_class;
+  return out;
+}
+
+json to_json(const TrainingRecipe& recipe) {
+  return {{"epochs", recipe.epochs},
+          {"batch_size", recipe.batch_size},
+          {"optimizer", optimizer_name(recipe.optimizer)},
+          {"momentum", recipe.momentum},
+          {"schedule", schedule_name(recipe.schedule)},
+          {"weight_decay", recipe.weight_decay},
+          {"image_size", recipe.image_size},
+          {"probe_epochs", recipe.probe_epochs}};
+}
+
+json to_json(const GridSpec& grid) {
+  json unfrozen = json::array();
+  for (const Depth& depth : grid.unfrozen) {
+    unfrozen.push_back(depth.all ? json("all") : json(depth.blocks));
+  }
+  json out = {{"unfrozen", unfrozen}, {"lr", grid.lr}, {"seeds", grid.seeds}};
+  if (!grid.weight_decay.empty()) out["weight_decay"] = grid.weight_decay;
+  if (!grid.batch_size.empty()) out["batch_size"] = grid.batch_size;
+  if (!grid.epochs.empty()) out["epochs"] = grid.epochs;
+  return out;
+}
+
+json to_json(const SweepSpec& sweep) {
+  json backbones = json::array();
+  for (const auto& b : sweep.backbones) backbones.push_back(to_json(b));
+  json targets = json::array();
+  for (const auto& t : sweep.targets) targets.push_back(to_json(t));
+  json out = {{"name", sweep.name},          {"description", sweep.description},
+              {"backbones", backbones},      {"targets", targets},
+              {"grid", to_json(sweep.grid)}, {"training", to_json(sweep.training)}};
+  if (sweep.price_per_device_hour) out["price_per_device_hour"] = *sweep.price_per_device_hour;
+  return out;
+}
+
+json to_json(const TrialSpec& trial) {
+  return {{"backbone", to_json(trial.backbone)},
+          {"target", to_json(trial.target)},
+          {"unfrozen", trial.unfrozen},
+          {"blocks", trial.blocks},
+          {"lr", trial.lr},
+          {"seed", trial.seed},
+          {"training", to_json(trial.recipe)}};
+}
+
+}  // namespace sweep

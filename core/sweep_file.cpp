@@ -1,0 +1,62 @@
+#include "core/sweep_file.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "core/errors.h"
+#include "core/spec_json.h"
+
+namespace sweep {
+namespace {
+
+// nlohmann's message reads "[json.exception.parse_error.101] parse error at line
+// 3, column 14: syntax error while parsing ..."; keep only what follows the place.
+std::string syntax_message(const nlohmann::json::parse_error& error) {
+  const std::string what = error.what();
+  const std::string marker = ": ";
+  const size_t at = what.find("column ");
+  const size_t start = at == std::string::npos ? std::string::npos : what.find(marker, at);
+  return start == std::string::npos ? what : what.substr(start + marker.size());
+}
+
+// 1-based line and column of a byte offset.
+std::string place(const std::string& text, size_t offset) {
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return std::to_string(line) + ":" + std::to_string(column);
+}
+
+}  // namespace
+
+SweepSpec parse_sweep_text(const std::string& text, const std::string& source) {
+  nlohmann::json document;
+  try {
+    document = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& error) {
+    // error.byte is one past the offending character.
+    const size_t offset = error.byte > 0 ? error.byte - 1 : 0;
+    throw InputError(source + ":" + place(text, offset) +
+                     ": invalid JSON: " + syntax_message(error));
+  }
+  Diagnostics diag(source);
+  SweepSpec spec = read_sweep(document, diag);
+  diag.throw_if_any();
+  return spec;
+}
+
+SweepSpec load_sweep_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot read the sweep file (does it exist?)");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_sweep_text(text.str(), path);
+}
+
+}  // namespace sweep

@@ -1,0 +1,57 @@
+#include "core/sweep_spec.h"
+
+#include "core/records.h"
+
+namespace sweep {
+
+const char* dataset_name(DatasetKind kind) {
+  switch (kind) {
+    case DatasetKind::kFashionMnist:
+      return "fashion-mnist";
+    case DatasetKind::kOpencvDigits:
+      return "opencv-digits";
+    case DatasetKind::kImageFolder:
+      return "image-folder";
+  }
+  return "?";
+}
+
+const char* optimizer_name(OptimizerKind kind) {
+  switch (kind) {
+    case OptimizerKind::kSgd:
+      return "sgd";
+    case OptimizerKind::kAdam:
+      return "adam";
+    case OptimizerKind::kAdamW:
+      return "adamw";
+  }
+  return "?";
+}
+
+const char* schedule_name(ScheduleKind kind) {
+  switch (kind) {
+    case ScheduleKind::kConstant:
+      return "constant";
+    case ScheduleKind::kCosine:
+      return "cosine";
+    case ScheduleKind::kStep:
+      return "step";
+  }
+  return "?";
+}
+
+const char* trial_state_name(TrialState state) {
+  switch (state) {
+    case TrialState::kPending:
+      return "pending";
+    case TrialState::kRunning:
+      return "running";
+    case TrialState::kDone:
+      return "done";
+    case TrialState::kFailed:
+      return "failed";
+  }
+  return "?";
+}
+
+}  // namespace sweep

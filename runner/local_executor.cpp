@@ -1,0 +1,35 @@
+#include "runner/local_executor.h"
+
+#include "core/errors.h"
+#include "experiments/train/device.h"
+#include "experiments/train/trial.h"
+
+namespace sweep {
+namespace {
+
+template <typename Fn>
+auto translating_torch_errors(Fn fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const c10::Error& e) {
+    throw RuntimeError(e.what_without_backtrace());
+  }
+}
+
+}  // namespace
+
+LocalExecutor::LocalExecutor(const std::string& device, const std::string& cache_dir)
+    : resources_(std::make_unique<TrialResources>(parse_device(device), cache_dir)) {}
+
+LocalExecutor::~LocalExecutor() = default;
+
+PretrainedRecord LocalExecutor::prepare_backbone(const BackboneSpec& backbone,
+                                                 TrainingObserver& observer) {
+  return translating_torch_errors([&] { return resources_->backbone(backbone, observer).record; });
+}
+
+TrialResult LocalExecutor::run(const TrialSpec& trial, TrainingObserver& observer) {
+  return translating_torch_errors([&] { return run_trial(trial, *resources_, observer); });
+}
+
+}  // namespace sweep

@@ -1,0 +1,28 @@
+// sweep: measure whether a frozen backbone's head is enough, or how many blocks
+// to unfreeze, at what learning rate and cost. main only wires the subcommands.
+#include <CLI/CLI.hpp>
+
+#include "runner/command_query.h"
+#include "runner/command_report.h"
+#include "runner/command_run.h"
+#include "runner/command_status.h"
+#include "runner/command_validate.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"sweep: freeze or fine-tune? Measured, not guessed."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", SWEEP_VERSION);
+  int exit_code = 0;
+  sweep::add_run_command(app, exit_code);
+  sweep::add_report_command(app, exit_code);
+  sweep::add_query_command(app, exit_code);
+  sweep::add_status_command(app, exit_code);
+  sweep::add_validate_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  return exit_code;
+}

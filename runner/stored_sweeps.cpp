@@ -1,0 +1,33 @@
+#include "runner/stored_sweeps.h"
+
+#include "core/errors.h"
+#include "core/identity.h"
+#include "core/json_reader.h"
+
+namespace sweep {
+
+std::vector<std::string> selected_sweeps(ResultsStore& store, const std::string& name) {
+  std::vector<std::string> names = store.sweep_names();
+  if (name.empty()) return names;
+  for (const auto& n : names) {
+    if (n == name) return {name};
+  }
+  std::string known;
+  for (const auto& n : names) known += (known.empty() ? "" : ", ") + quote(n);
+  throw InputError(store.database().path() + ": no sweep named " + quote(name) + "; it holds " +
+                   (known.empty() ? "none yet" : known));
+}
+
+SweepSummary summarize_stored(ResultsStore& store, const std::string& name) {
+  const auto info = store.sweep(name);
+  SweepSummary summary =
+      summarize(name, store.trials(name), info ? info->spec.price_per_device_hour : std::nullopt);
+  if (info) {
+    for (const BackboneSpec& backbone : info->spec.backbones) {
+      summary.backbones.push_back({backbone.name, store.pretrained(pretrain_key(backbone))});
+    }
+  }
+  return summary;
+}
+
+}  // namespace sweep

@@ -1,0 +1,39 @@
+#include "runner/sweep_loading.h"
+
+#include "core/grid.h"
+#include "core/json_reader.h"
+#include "core/sweep_file.h"
+#include "experiments/data/target_data.h"
+
+namespace sweep {
+namespace {
+
+std::string axis(size_t n, const std::string& what) { return std::to_string(n) + " " + what; }
+
+}  // namespace
+
+LoadedSweep load_checked_sweep(const std::string& path) {
+  LoadedSweep sweep;
+  sweep.path = path;
+  sweep.spec = load_sweep_file(path);
+  Diagnostics diag(path);
+  check_sweep_data(sweep.spec, diag);
+  diag.throw_if_any();
+  sweep.trials = expand_grid(sweep.spec);
+  return sweep;
+}
+
+std::string describe_grid(const LoadedSweep& sweep) {
+  const SweepSpec& s = sweep.spec;
+  const GridSpec& g = s.grid;
+  std::string text = axis(s.backbones.size(), s.backbones.size() == 1 ? "backbone" : "backbones") +
+                     " x " + axis(s.targets.size(), s.targets.size() == 1 ? "target" : "targets") +
+                     " x " + axis(g.unfrozen.size(), "depths") + " x " + axis(g.lr.size(), "lr");
+  if (!g.weight_decay.empty()) text += " x " + axis(g.weight_decay.size(), "weight decays");
+  if (!g.batch_size.empty()) text += " x " + axis(g.batch_size.size(), "batch sizes");
+  if (!g.epochs.empty()) text += " x " + axis(g.epochs.size(), "epoch counts");
+  text += " x " + axis(g.seeds.size(), g.seeds.size() == 1 ? "seed" : "seeds");
+  return text + " = " + std::to_string(sweep.trials.size()) + " trials";
+}
+
+}  // namespace sweep

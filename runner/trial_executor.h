@@ -1,0 +1,22 @@
+// What runs trials, seen from the scheduling loop. The real one trains with
+// LibTorch (LocalExecutor); tests pass fakes, so the loop is tested without it.
+#pragma once
+
+#include "core/observer.h"
+#include "core/records.h"
+
+namespace sweep {
+
+class TrialExecutor {
+ public:
+  virtual ~TrialExecutor() = default;
+  // Makes sure a built-in backbone's pretrained weights exist, training them
+  // first if needed, and says where they came from.
+  virtual PretrainedRecord prepare_backbone(const BackboneSpec& backbone,
+                                            TrainingObserver& observer) = 0;
+  // Runs one trial. Throws Interrupted when the observer asks to stop; any other
+  // exception fails the trial with its message.
+  virtual TrialResult run(const TrialSpec& trial, TrainingObserver& observer) = 0;
+};
+
+}  // namespace sweep

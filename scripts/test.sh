@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The second set-up command: installs what is missing, builds, runs the tests.
+# The slow label (the full default study) is left out; run it with
+#   ctest --test-dir build -L slow --output-on-failure
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+scripts/build.sh
+ctest --test-dir build -LE slow --output-on-failure -j "$(nproc)"

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The default study, whole (label "slow", about 7 minutes on 2 cores): it must
+# finish within 10 minutes, full fine-tuning must not be worse than head-only on
+# either target, and head-only must fall further behind on the far target.
+# Usage: e2e_default_study.sh SWEEP_BINARY SWEEPS_FOLDER
+set -euo pipefail
+sweep=$1
+sweeps=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+export SWEEP_CACHE="$work/cache"
+
+start=$(date +%s)
+"$sweep" run "$sweeps/cats_vs_buildings.json"
+elapsed=$(( $(date +%s) - start ))
+echo "default study: ${elapsed}s"
+[ "$elapsed" -lt 600 ] || { echo "FAIL: took ${elapsed}s, more than 10 minutes" >&2; exit 1; }
+"$sweep" report
+
+# Per target: mean test accuracy of head-only and of full fine-tuning, each at
+# the learning rate with the best mean validation accuracy.
+"$sweep" query --format csv "
+  WITH cell AS (
+    SELECT target, similarity, unfrozen, blocks, lr,
+           avg(val_accuracy) AS val, avg(test_accuracy) AS test
+    FROM results WHERE state = 'done' GROUP BY target, unfrozen, lr),
+  best AS (
+    SELECT * FROM cell c
+    WHERE val = (SELECT max(val) FROM cell d WHERE d.target = c.target AND d.unfrozen = c.unfrozen))
+  SELECT similarity,
+         max(CASE WHEN unfrozen = 0 THEN test END) AS head,
+         max(CASE WHEN unfrozen = blocks THEN test END) AS full
+  FROM best GROUP BY target ORDER BY similarity" | tr -d '\r' > accuracies.csv
+cat accuracies.csv
+awk -F, '
+  NR == 1 { next }
+  { head[$1] = $2; full[$1] = $3
+    if ($3 < $2) { print "FAIL: full fine-tuning below head-only on " $1; bad = 1 } }
+  END {
+    if (full["far"] - head["far"] <= full["near"] - head["near"]) {
+      print "FAIL: head-only does not fall further behind on far than on near"; bad = 1 }
+    exit bad }' accuracies.csv
+echo "default study: ok"

@@ -1,0 +1,148 @@
+#include "analysis/summary.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "analysis/format.h"
+#include "analysis/report_html.h"
+#include "analysis/report_text.h"
+#include "analysis/stats.h"
+#include "analysis/text_table.h"
+
+namespace sweep {
+namespace {
+
+TEST(Stats, MeanStdAndInterval) {
+  const std::vector<double> v = {0.80, 0.84, 0.82};
+  EXPECT_NEAR(mean(v), 0.82, 1e-12);
+  EXPECT_NEAR(sample_std(v), 0.02, 1e-12);
+  // t(0.975, 2) = 4.303; 4.303 * 0.02 / sqrt(3)
+  EXPECT_NEAR(ci95_half_width(v), 0.049687, 1e-6);
+  EXPECT_EQ(ci95_half_width({0.5}), 0.0);
+  EXPECT_EQ(sample_std({}), 0.0);
+  EXPECT_DOUBLE_EQ(t_critical_95(1), 12.706);
+  EXPECT_DOUBLE_EQ(t_critical_95(1000), 1.96);
+}
+
+TrialRecord done(const std::string& target, int unfrozen, double lr, int seed, double val,
+                 double test, double seconds) {
+  TrialRecord r;
+  r.spec.id = target + std::to_string(unfrozen) + std::to_string(lr) + std::to_string(seed);
+  r.spec.backbone.name = "bb";
+  r.spec.target.name = target;
+  r.spec.target.similarity = target == "cats" ? "near" : "far";
+  r.spec.unfrozen = unfrozen;
+  r.spec.blocks = 5;
+  r.spec.lr = lr;
+  r.spec.seed = seed;
+  r.state = TrialState::kDone;
+  r.attempts = 1;
+  TrialResult result;
+  result.val_accuracy = val;
+  result.test_accuracy = test;
+  result.device_seconds = seconds;
+  result.trainable_params = 100 * (unfrozen + 1);
+  result.device_name = "cpu model";
+  r.result = result;
+  return r;
+}
+
+std::vector<TrialRecord> sample_sweep() {
+  return {
+      // Head-only: lr 0.1 is better on validation, though worse on test.
+      done("cats", 0, 0.01, 0, 0.80, 0.95, 1.0),  done("cats", 0, 0.01, 1, 0.80, 0.95, 1.0),
+      done("cats", 0, 0.1, 0, 0.90, 0.88, 1.0),   done("cats", 0, 0.1, 1, 0.90, 0.90, 1.0),
+      done("cats", 2, 0.1, 0, 0.92, 0.91, 3.0),   done("cats", 2, 0.1, 1, 0.94, 0.93, 3.0),
+      done("cats", 5, 0.1, 0, 0.93, 0.96, 4.0),   done("cats", 5, 0.1, 1, 0.91, 0.94, 4.0),
+      done("houses", 0, 0.1, 0, 0.50, 0.52, 2.0), done("houses", 5, 0.1, 0, 0.90, 0.91, 8.0),
+  };
+}
+
+TEST(Summary, ChoosesLearningRateOnValidationNeverTest) {
+  const SweepSummary s = summarize("x", sample_sweep(), std::nullopt);
+  ASSERT_EQ(s.targets.size(), 2u);
+  const TargetSummary& cats = s.targets[0];
+  ASSERT_EQ(cats.depths.size(), 3u);
+  EXPECT_DOUBLE_EQ(cats.depths[0].lr, 0.1);
+  EXPECT_DOUBLE_EQ(cats.depths[0].test_mean, 0.89);
+  EXPECT_EQ(cats.depths[0].seeds, 2);
+  EXPECT_NEAR(cats.depths[0].test_ci95, 12.706 * std::sqrt(0.0002) / std::sqrt(2.0), 1e-9);
+  EXPECT_EQ(*cats.head_only, 0u);
+  // Depth 2 has the best validation mean (0.93 vs 0.92), though depth 5 tests better.
+  EXPECT_EQ(*cats.best_deeper, 1u);
+  EXPECT_EQ(s.done, 10);
+  EXPECT_FALSE(s.partial());
+  EXPECT_EQ(s.devices, std::vector<std::string>{"cpu model"});
+}
+
+TEST(Summary, VerdictSentences) {
+  const SweepSummary s = summarize("x", sample_sweep(), std::nullopt);
+  EXPECT_EQ(verdict_sentence(s.targets[0]),
+            "cats (near): head-only reaches 89.0% against 92.0% at 2 unfrozen blocks; +3.0 "
+            "points for 3.0x the cost.");
+  EXPECT_EQ(verdict_sentence(s.targets[1]),
+            "houses (far): head-only reaches 52.0% against 91.0% at 5 (all) unfrozen blocks; "
+            "+39.0 points for 4.0x the cost.");
+  TargetSummary nothing{"bb", "t", "", {}, {}, {}};
+  EXPECT_EQ(verdict_sentence(nothing), "t: no finished trials yet.");
+}
+
+TEST(Summary, CountsFailuresPendingAndCost) {
+  auto trials = sample_sweep();
+  TrialRecord failed = done("houses", 2, 0.1, 0, 0, 0, 0);
+  failed.state = TrialState::kFailed;
+  failed.error = "out of memory";
+  failed.result.reset();
+  TrialRecord pending = failed;
+  pending.state = TrialState::kPending;
+  trials.push_back(failed);
+  trials.push_back(pending);
+  const SweepSummary s = summarize("x", trials, 3.6);
+  EXPECT_EQ(s.failed, 1);
+  EXPECT_EQ(s.pending, 1);
+  EXPECT_TRUE(s.partial());
+  ASSERT_EQ(s.failures.size(), 1u);
+  EXPECT_EQ(s.failures[0].error, "out of memory");
+  ASSERT_TRUE(s.targets[1].depths[1].cost);
+  EXPECT_NEAR(*s.targets[1].depths[1].cost, 8.0 / 3600 * 3.6, 1e-12);
+}
+
+TEST(Format, NumbersAsReportsShowThem) {
+  EXPECT_EQ(percent(0.912), "91.2%");
+  EXPECT_EQ(depth_label(5, 5), "5 (all)");
+  EXPECT_EQ(depth_label(2, 5), "2");
+  EXPECT_EQ(format_seconds(4.25), "4.2 s");
+  EXPECT_EQ(format_seconds(185), "3m05s");
+  EXPECT_EQ(format_seconds(3725), "1h02m");
+  EXPECT_EQ(format_count(999), "999");
+  EXPECT_EQ(format_count(230700), "230.7k");
+  EXPECT_EQ(format_lr(3e-5), "3e-05");
+}
+
+TEST(TextTable, AlignsNumbersRight) {
+  EXPECT_EQ(format_table({"name", "n"}, {{"a", "1"}, {"bbb", "100"}}, 2),
+            "  name    n\n"
+            "  a       1\n"
+            "  bbb   100\n");
+}
+
+TEST(Reports, EscapeEverySweepString) {
+  auto trials = sample_sweep();
+  for (auto& t : trials) {
+    t.spec.target.name = "</script><script>alert(1)</script>";
+    t.spec.backbone.name = "<b>bold</b>";
+  }
+  SweepSummary s = summarize("<img src=x onerror=alert(2)>", trials, std::nullopt);
+  s.failures.push_back({"id", "bb", "t", "<i>boom</i>", 0, 0.1, 0, 1});
+  const std::string html = render_html_report({s}, {"a<b>.db", "now"});
+  EXPECT_EQ(html.find("<script>"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_EQ(html.find("<b>bold"), std::string::npos);
+  EXPECT_EQ(html.find("<i>boom"), std::string::npos);
+  EXPECT_NE(html.find("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(render_text_report(s).find("</script>"), std::string::npos) << "text stays verbatim";
+}
+
+}  // namespace
+}  // namespace sweep
