@@ -88,6 +88,7 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
     const TrialResult& r = *record.result;
     summary.diverged += r.diverged ? 1 : 0;
     summary.device_seconds += r.device_seconds;
+    summary.wall_seconds += r.train_seconds;
     add_unique(summary.environments, r.environment);
     add_unique(summary.devices, r.device_name.empty() ? r.device : r.device_name);
     Cell& cell = cells[key][spec.unfrozen][spec.lr];

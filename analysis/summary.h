@@ -57,6 +57,7 @@ struct SweepSummary {
   int total = 0, done = 0, failed = 0, running = 0, pending = 0, diverged = 0;
   std::optional<double> price_per_device_hour;
   double device_seconds = 0.0;         // all finished trials together
+  double wall_seconds = 0.0;           // all finished trials together
   std::vector<TargetSummary> targets;  // in grid order
   std::vector<FailedTrial> failures;
   std::vector<Environment> environments;  // distinct

@@ -67,7 +67,8 @@ struct TrialRecord {
   TrialState state = TrialState::kPending;
   int attempts = 0;
   std::string error;                  // why the last attempt failed
-  std::string claimed_by;             // the worker running it (state == kRunning)
+  std::string claimed_by;             // the runner running it (state == kRunning)
+  std::string device;                 // where it runs or ran
   std::string started_at;             // ISO 8601, of the last attempt
   std::string finished_at;            // ISO 8601, when done or failed
   std::optional<TrialResult> result;  // state == kDone

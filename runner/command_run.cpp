@@ -1,7 +1,11 @@
 #include "runner/command_run.h"
 
-#include <torch/torch.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <map>
 
 #include <cstdio>
 #include <memory>
@@ -11,11 +15,13 @@
 #include "analysis/format.h"
 #include "analysis/text_table.h"
 #include "core/errors.h"
+#include "experiments/train/cuda_devices.h"
 #include "runner/cli.h"
+#include "runner/devices.h"
 #include "runner/interrupt.h"
-#include "runner/local_executor.h"
+#include "runner/process_pool.h"
+#include "runner/scheduler.h"
 #include "runner/sweep_loading.h"
-#include "runner/sweep_runner.h"
 
 namespace sweep {
 namespace {
@@ -24,16 +30,37 @@ struct RunOptions {
   std::string file;
   std::string db = "sweep.db";
   bool dry_run = false;
-  int threads = 0;  // 0 = every core
+  std::string devices = "auto";
+  int per_device = 1;
+  int threads = 0;  // 0 = the cores shared between the workers
   std::string cache_dir;
-  std::string device = "cpu";
   std::optional<double> price;
+  bool retry_failed = false;
+  double trial_timeout = 0.0;
+  int max_device_failures = 3;
 };
 
-std::string worker_name() {
+Claimant this_process() {
   char host[256] = {};
   gethostname(host, sizeof host - 1);
-  return std::string(host) + ":" + std::to_string(getpid());
+  return {host, static_cast<int64_t>(getpid())};
+}
+
+double unix_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+bool process_alive(int64_t pid) { return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
+
+std::string describe_slots(const std::vector<Slot>& slots) {
+  std::map<std::string, int> per_device;
+  for (const Slot& s : slots) ++per_device[s.device];
+  std::string text;
+  for (const auto& [device, n] : per_device) {
+    text += (text.empty() ? "" : ", ") + std::to_string(n) +
+            (n == 1 ? " worker on " : " workers on ") + device;
+  }
+  return text + " (" + std::to_string(slots.front().threads) + " threads each)";
 }
 
 // The trials, and their state when the database already knows them. Reads only.
@@ -65,35 +92,39 @@ int dry_run(const LoadedSweep& sweep, const std::string& db) {
 int run(const RunOptions& options) {
   LoadedSweep sweep = load_checked_sweep(options.file);
   if (options.price) sweep.spec.price_per_device_hour = options.price;
+  const DeviceInventory inventory{
+      cuda_device_count(), static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))};
+  const std::vector<Slot> slots =
+      plan_slots(options.devices, options.per_device, options.threads, inventory);
   if (options.dry_run) return dry_run(sweep, options.db);
 
-  const int threads =
-      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  torch::set_num_threads(std::max(1, threads));
-  LocalExecutor executor(options.device,
-                         options.cache_dir.empty() ? default_cache_dir() : options.cache_dir);
   ResultsStore store(options.db, Access::kReadWrite);
   const Registration registration = store.register_sweep(sweep.spec, sweep.trials, sweep.path);
-  std::printf("%s: %s; %d already done, %d to run on %s with %d threads (results in %s)\n",
-              sweep.spec.name.c_str(), describe_grid(sweep).c_str(), registration.done,
-              registration.total - registration.done, options.device.c_str(), threads,
-              options.db.c_str());
+  const int retried = options.retry_failed ? store.reset_failed(sweep.spec.name) : 0;
+  std::printf("%s: %s; %d already done, %d to run%s; %s; results in %s\n", sweep.spec.name.c_str(),
+              describe_grid(sweep).c_str(), registration.done,
+              registration.total - registration.done,
+              retried ? (" (" + std::to_string(retried) + " failed ones again)").c_str() : "",
+              describe_slots(slots).c_str(), options.db.c_str());
+  std::fflush(stdout);
 
   InterruptGuard interrupts;
   auto progress = make_progress(stderr);
+  ProcessPool pool(slots, options.cache_dir.empty() ? default_cache_dir() : options.cache_dir);
+  SchedulerOptions scheduling;
+  scheduling.trial_timeout = options.trial_timeout;
+  scheduling.max_consecutive_failures = options.max_device_failures;
   const Clock clock = steady_clock_seconds();
   const double start = clock();
-  RunContext context{store, executor,     *progress, &InterruptGuard::stop_requested,
-                     clock, worker_name()};
-  RunOutcome outcome;
-  try {
-    prepare_backbones(sweep.spec, context);
-    outcome = run_pending_trials(sweep.spec.name, context);
-  } catch (const Interrupted&) {
-    outcome.interrupted = true;
-  }
-  progress->close();
+  RunContext context{
+      store, pool,         slots,         *progress,      &InterruptGuard::stop_requested,
+      clock, unix_seconds, process_alive, this_process(), scheduling};
+  const RunOutcome outcome = run_sweep(sweep.spec, context);
   const std::string elapsed = format_seconds(clock() - start);
+  if (outcome.reclaimed) {
+    std::printf("%s: %d trials left running by a stopped runner ran again\n",
+                sweep.spec.name.c_str(), outcome.reclaimed);
+  }
   if (outcome.interrupted) {
     std::printf(
         "%s: interrupted after %s; %d trials finished in this run; run the same command "
@@ -107,7 +138,13 @@ int run(const RunOptions& options) {
   std::printf("%s: %d trials finished, %d failed in %s; see `sweep report --db %s`\n",
               sweep.spec.name.c_str(), outcome.done, outcome.failed, elapsed.c_str(),
               options.db.c_str());
-  return failed_in_sweep > 0 ? kExitTrialsFailed : kExitOk;
+  if (failed_in_sweep > 0) {
+    std::printf("%s: %d failed trials in all; `sweep run --retry-failed %s` runs them again\n",
+                sweep.spec.name.c_str(), failed_in_sweep, options.file.c_str());
+  }
+  const bool incomplete =
+      failed_in_sweep > 0 || outcome.out_of_devices || !outcome.failed_backbones.empty();
+  return incomplete ? kExitTrialsFailed : kExitOk;
 }
 
 }  // namespace
@@ -121,12 +158,29 @@ void add_run_command(CLI::App& app, int& exit_code) {
   command->add_flag("--dry-run", options->dry_run,
                     "list the trials and their state; write nothing");
   command
-      ->add_option("--threads", options->threads, "CPU threads for training (default: all cores)")
+      ->add_option("--devices", options->devices,
+                   "auto (every visible GPU, else the CPU), cpu, cpu:N (N CPU workers), or "
+                   "cuda:0,cuda:2")
+      ->capture_default_str();
+  command->add_option("--per-device", options->per_device, "workers per GPU, for small trials")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command
+      ->add_option("--threads", options->threads,
+                   "CPU threads per worker (default: the cores shared between the workers)")
       ->check(CLI::PositiveNumber);
+  command->add_flag("--retry-failed", options->retry_failed, "run failed trials again");
+  command
+      ->add_option("--trial-timeout", options->trial_timeout,
+                   "seconds a trial may run before it is stopped and failed (default: no limit)")
+      ->check(CLI::NonNegativeNumber);
+  command
+      ->add_option("--max-device-failures", options->max_device_failures,
+                   "failures in a row that take a device out of rotation")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   command->add_option("--cache", options->cache_dir,
                       "folder for pretrained weights (default: $SWEEP_CACHE or ~/.cache/sweep)");
-  command->add_option("--device", options->device, "where trials run: cpu or cuda:N")
-      ->capture_default_str();
   command->add_option("--price", options->price, "price per device-hour, overrides the sweep file")
       ->check(CLI::NonNegativeNumber);
   command->callback(

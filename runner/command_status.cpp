@@ -1,14 +1,14 @@
 #include "runner/command_status.h"
 
 #include <cstdio>
+#include <map>
 #include <memory>
-#include <set>
 
 #include "analysis/format.h"
 #include "core/errors.h"
 #include "runner/cli.h"
+#include "runner/scheduler.h"
 #include "runner/stored_sweeps.h"
-#include "runner/sweep_runner.h"
 
 namespace sweep {
 namespace {
@@ -25,25 +25,27 @@ std::string status_of(ResultsStore& store, const std::string& name) {
                     " done, " + std::to_string(s.running) + " running, " +
                     std::to_string(s.failed) + " failed, " + std::to_string(s.pending) +
                     " pending\n";
-  std::set<std::string> workers;
+  std::map<std::string, int> in_use;
   for (const auto& t : trials) {
     if (t.state != TrialState::kRunning) continue;
-    workers.insert(t.claimed_by);
-    out += "  running: " + describe_trial(t.spec) + " (attempt " + std::to_string(t.attempts) +
-           ", by " + t.claimed_by + " since " + t.started_at + ")\n";
+    ++in_use[t.device];
+    out += "  running on " + t.device + ": " + describe_trial(t.spec) + " (attempt " +
+           std::to_string(t.attempts) + ", by " + t.claimed_by + " since " + t.started_at + ")\n";
   }
-  if (!s.devices.empty()) {
-    out += "  devices used:";
-    for (const auto& d : s.devices) out += " " + d + ";";
-    out.back() = '\n';
+  if (!in_use.empty()) {
+    out += "  devices in use:";
+    for (const auto& [device, n] : in_use) {
+      out += " " + device + " (" + std::to_string(n) + (n == 1 ? " trial)" : " trials)");
+    }
+    out += "\n";
   }
   const SweepTiming timing = store.timing(name);
   if (timing.elapsed_seconds > 0) {
     out += "  elapsed " + format_seconds(timing.elapsed_seconds) + " since the first trial started";
     const int left = s.pending + s.running;
     if (left > 0 && s.done > 0) {
-      const double each = s.device_seconds / s.done;
-      const double parallel = std::max<size_t>(1, workers.size());
+      const double each = s.wall_seconds / s.done;
+      const double parallel = std::max<size_t>(1, static_cast<size_t>(s.running));
       out += "; about " + format_seconds(each * left / parallel) + " to go (" +
              std::to_string(left) + " trials at " + format_seconds(each) + " each)";
     }

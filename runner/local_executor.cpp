@@ -18,8 +18,10 @@ auto translating_torch_errors(Fn fn) -> decltype(fn()) {
 
 }  // namespace
 
-LocalExecutor::LocalExecutor(const std::string& device, const std::string& cache_dir)
-    : resources_(std::make_unique<TrialResources>(parse_device(device), cache_dir)) {}
+LocalExecutor::LocalExecutor(const std::string& device, int threads, const std::string& cache_dir)
+    : resources_(std::make_unique<TrialResources>(parse_device(device), cache_dir)) {
+  torch::set_num_threads(threads);
+}
 
 LocalExecutor::~LocalExecutor() = default;
 

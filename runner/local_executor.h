@@ -14,7 +14,8 @@ class TrialResources;
 
 class LocalExecutor : public TrialExecutor {
  public:
-  LocalExecutor(const std::string& device, const std::string& cache_dir);
+  // Sets LibTorch's intra-op threads for this process to `threads`.
+  LocalExecutor(const std::string& device, int threads, const std::string& cache_dir);
   ~LocalExecutor() override;
 
   PretrainedRecord prepare_backbone(const BackboneSpec& backbone,

@@ -7,6 +7,7 @@
 #include "runner/command_run.h"
 #include "runner/command_status.h"
 #include "runner/command_validate.h"
+#include "runner/command_worker.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"sweep: freeze or fine-tune? Measured, not guessed."};
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   sweep::add_query_command(app, exit_code);
   sweep::add_status_command(app, exit_code);
   sweep::add_validate_command(app, exit_code);
+  sweep::add_worker_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

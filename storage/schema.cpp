@@ -63,6 +63,9 @@ CREATE TABLE trials (
   peak_memory_bytes INTEGER,
   env_id INTEGER REFERENCES environments (env_id),
   claimed_by TEXT,
+  claim_host TEXT,
+  claim_pid INTEGER,
+  heartbeat_at REAL,
   started_at TEXT,
   finished_at TEXT
 );
@@ -143,9 +146,12 @@ bool check_existing(Database& db, const std::string& path) {
   int version = 0;
   bool tables = false;
   try {
+    // One snapshot: another process may be creating the schema right now.
+    db.exec("BEGIN");
     application_id = pragma_int(db, "application_id");
     version = pragma_int(db, "user_version");
     tables = has_tables(db);
+    db.exec("COMMIT");
   } catch (const SqliteError& e) {
     if (e.code() == SQLITE_NOTADB) {
       throw InputError(path +

@@ -73,8 +73,8 @@ expect_output "zero_lr.json: /grid/lr/0: expected a number > 0, got 0"
 sed 's/"opencv-digits"/"opencv-digits", "path": "\/nonexistent\/digits.png"/' "$sweeps/smoke.json" > missing.json
 expect_exit 2 "$sweep" run missing.json
 expect_output "missing.json: /targets/1/dataset: opencv-digits not found: /nonexistent/digits.png does not exist"
-expect_exit 2 "$sweep" run "$sweeps/smoke.json" --device cuda:7
-expect_output "device cuda:7: this machine has 0 CUDA device(s) visible"
+expect_exit 2 "$sweep" run "$sweeps/smoke.json" --devices cuda:7
+expect_output "--devices cuda:7: cuda:7 is not there; this machine has 0 visible CUDA device(s)"
 cmp -s sweep.db before.db || fail "bad input changed the database"
 
 echo "not a database, just text that is long enough to look like a header........" > notes.txt

@@ -4,8 +4,10 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "core/grid.h"
+#include "core/identity.h"
 #include "core/sweep_file.h"
 #include "spec_fixture.h"
 #include "temp_dir.h"
@@ -45,6 +47,8 @@ TrialResult sample_result(double accuracy) {
   return r;
 }
 
+const Claimant w1{"host", 1}, w2{"host", 2}, w9{"host", 9};
+
 class ResultsStoreTest : public ::testing::Test {
  protected:
   ResultsStoreTest()
@@ -75,16 +79,16 @@ TEST_F(ResultsStoreTest, RegistersTheGridOnce) {
 TEST_F(ResultsStoreTest, ClaimsInGridOrderAndKeepsResults) {
   ResultsStore store(path_, Access::kReadWrite);
   store.register_sweep(spec_, trials_, "s.json");
-  auto first = store.claim_next("unit", "w1");
+  auto first = store.claim_next("unit", w1, "cpu", 100.0);
   ASSERT_TRUE(first);
   EXPECT_EQ(first->id, trials_[0].id);
   EXPECT_EQ(first->position, 0);
-  auto second = store.claim_next("unit", "w2");
+  auto second = store.claim_next("unit", w2, "cpu", 100.0);
   EXPECT_EQ(second->id, trials_[1].id);
 
-  EXPECT_FALSE(store.record_done(first->id, "w2", sample_result(0.9))) << "not w2's claim";
-  EXPECT_TRUE(store.record_done(first->id, "w1", sample_result(0.9)));
-  EXPECT_TRUE(store.record_failed(second->id, "w2", "exploded"));
+  EXPECT_FALSE(store.record_done(first->id, w2, sample_result(0.9))) << "not w2's claim";
+  EXPECT_TRUE(store.record_done(first->id, w1, sample_result(0.9)));
+  EXPECT_TRUE(store.record_failed(second->id, w2, "exploded"));
 
   const auto records = store.trials("unit");
   EXPECT_EQ(records[0].state, TrialState::kDone);
@@ -106,20 +110,21 @@ TEST_F(ResultsStoreTest, ClaimsInGridOrderAndKeepsResults) {
 TEST_F(ResultsStoreTest, ReleaseReturnsATrialToPending) {
   ResultsStore store(path_, Access::kReadWrite);
   store.register_sweep(spec_, trials_, "s.json");
-  auto trial = store.claim_next("unit", "w1");
-  EXPECT_FALSE(store.release(trial->id, "w9"));
-  EXPECT_TRUE(store.release(trial->id, "w1"));
+  auto trial = store.claim_next("unit", w1, "cpu", 100.0);
+  EXPECT_FALSE(store.release(trial->id, w9));
+  EXPECT_TRUE(store.release(trial->id, w1));
   const auto record = store.trials("unit")[0];
   EXPECT_EQ(record.state, TrialState::kPending);
   EXPECT_EQ(record.attempts, 0);
-  EXPECT_EQ(store.claim_next("unit", "w2")->id, trial->id);
+  EXPECT_EQ(store.claim_next("unit", w2, "cpu", 100.0)->id, trial->id);
 }
 
 TEST_F(ResultsStoreTest, ClaimReturnsNothingWhenAllAreTaken) {
   ResultsStore store(path_, Access::kReadWrite);
   store.register_sweep(spec_, trials_, "s.json");
-  for (size_t i = 0; i < trials_.size(); ++i) ASSERT_TRUE(store.claim_next("unit", "w"));
-  EXPECT_FALSE(store.claim_next("unit", "w"));
+  for (size_t i = 0; i < trials_.size(); ++i)
+    ASSERT_TRUE(store.claim_next("unit", w1, "cpu", 100.0));
+  EXPECT_FALSE(store.claim_next("unit", w1, "cpu", 100.0));
 }
 
 TEST_F(ResultsStoreTest, ChangedGridMovesTheSweepButKeepsOldTrials) {
@@ -141,8 +146,8 @@ TEST_F(ResultsStoreTest, ResultsViewHasTheDocumentedColumns) {
   SweepSpec priced = spec_;
   priced.price_per_device_hour = 3.6;
   store.register_sweep(priced, trials_, "s.json");
-  auto trial = store.claim_next("unit", "w");
-  store.record_done(trial->id, "w", sample_result(0.8));
+  auto trial = store.claim_next("unit", w1, "cpu", 100.0);
+  store.record_done(trial->id, w1, sample_result(0.8));
   Statement stmt = store.database().prepare(
       "SELECT sweep, trial_id, backbone, target, similarity, unfrozen, blocks, lr, seed, state, "
       "val_accuracy, test_accuracy, train_seconds, device, trainable_params, cost "
@@ -156,6 +161,80 @@ TEST_F(ResultsStoreTest, ResultsViewHasTheDocumentedColumns) {
   Statement curves = store.database().prepare("SELECT count(*) FROM curves");
   curves.step();
   EXPECT_EQ(curves.int64(0), 2);
+}
+
+TEST_F(ResultsStoreTest, ClaimsRecordDeviceAndLeaseAndSkipBackbones) {
+  ResultsStore store(path_, Access::kReadWrite);
+  store.register_sweep(spec_, trials_, "s.json");
+  EXPECT_FALSE(store.claim_next("unit", w1, "cpu", 1.0, {"nothing"}) == std::nullopt);
+  const std::string key = trials_[0].id;
+  const auto skipped =
+      store.claim_next("unit", w1, "cuda:1", 1.0, {pretrain_key(spec_.backbones[0])});
+  EXPECT_FALSE(skipped) << "every trial belongs to the skipped backbone";
+  const auto records = store.trials("unit");
+  EXPECT_EQ(records[0].claimed_by, "host:1");
+  Statement lease = store.database().prepare(
+      "SELECT device, claim_host, claim_pid, heartbeat_at FROM trials WHERE trial_id = ?1");
+  lease.bind(1, key).step();
+  EXPECT_EQ(lease.text(0), "cpu");
+  EXPECT_EQ(lease.text(1), "host");
+  EXPECT_EQ(lease.int64(2), 1);
+  EXPECT_DOUBLE_EQ(lease.real(3), 1.0);
+  store.heartbeat(w1, 50.0);
+  lease.reset();
+  lease.bind(1, key).step();
+  EXPECT_DOUBLE_EQ(lease.real(3), 50.0);
+}
+
+TEST_F(ResultsStoreTest, ReclaimsOnlyStaleClaims) {
+  ResultsStore store(path_, Access::kReadWrite);
+  store.register_sweep(spec_, trials_, "s.json");
+  const auto mine = store.claim_next("unit", w1, "cpu", 100.0);
+  const auto dead = store.claim_next("unit", w9, "cpu", 100.0);
+  const auto remote = store.claim_next("unit", {"far", 3}, "cpu", 100.0);
+  const auto alive = [](int64_t pid) { return pid == 1; };
+  EXPECT_EQ(store.reclaim_stale(120.0, 60.0, "host", alive), std::vector<std::string>{dead->id});
+  store.heartbeat(w1, 150.0);
+  EXPECT_EQ(store.reclaim_stale(170.0, 60.0, "host", alive), std::vector<std::string>{remote->id})
+      << "the remote lease expired; ours was renewed";
+  const auto records = store.trials("unit");
+  EXPECT_EQ(records[0].state, TrialState::kRunning);
+  EXPECT_EQ(records[1].state, TrialState::kPending);
+  EXPECT_EQ(records[1].error, "interrupted: its runner host:9 stopped; ran again");
+  EXPECT_FALSE(store.record_done(dead->id, w9, sample_result(0.5)))
+      << "the lost claim cannot finish";
+}
+
+TEST_F(ResultsStoreTest, ResetFailedOnlyTouchesThisSweepsFailures) {
+  ResultsStore store(path_, Access::kReadWrite);
+  store.register_sweep(spec_, trials_, "s.json");
+  const auto t = store.claim_next("unit", w1, "cpu", 1.0);
+  store.record_failed(t->id, w1, "x");
+  EXPECT_EQ(store.reset_failed("other"), 0);
+  EXPECT_EQ(store.reset_failed("unit"), 1);
+  EXPECT_EQ(store.trials("unit")[0].state, TrialState::kPending);
+  EXPECT_EQ(store.trials("unit")[0].attempts, 1);
+}
+
+// Regression: a runner that opened the file while another was creating the schema
+// saw tables but no application id yet, and refused the database as foreign.
+TEST_F(ResultsStoreTest, RunnersCreatingTheDatabaseTogetherBothSucceed) {
+  for (int round = 0; round < 30; ++round) {
+    const std::string path = dir_.file("race" + std::to_string(round) + ".db");
+    std::vector<std::string> errors(4);
+    std::vector<std::thread> openers;
+    for (size_t i = 0; i < errors.size(); ++i) {
+      openers.emplace_back([&, i] {
+        try {
+          ResultsStore store(path, Access::kReadWrite);
+        } catch (const std::exception& e) {
+          errors[i] = e.what();
+        }
+      });
+    }
+    for (auto& t : openers) t.join();
+    for (const auto& e : errors) ASSERT_EQ(e, "") << "round " << round;
+  }
 }
 
 TEST_F(ResultsStoreTest, PretrainedRecordsRoundTrip) {
@@ -174,7 +253,7 @@ TEST_F(ResultsStoreTest, ReadOnlyOpenSeesWhatWasWritten) {
   }
   ResultsStore reader(path_, Access::kReadOnly);
   EXPECT_EQ(reader.trials("unit").size(), 24u);
-  EXPECT_THROW(reader.claim_next("unit", "w"), SqliteError);
+  EXPECT_THROW(reader.claim_next("unit", w1, "cpu", 100.0), SqliteError);
 }
 
 TEST_F(ResultsStoreTest, RefusesFilesThatAreNotResultsDatabasesAndLeavesThemAlone) {

@@ -8,11 +8,9 @@
 #include <string>
 
 #include "core/records.h"
+#include "experiments/train/cuda_devices.h"
 
 namespace sweep {
-
-// Number of CUDA devices this process can use (respects CUDA_VISIBLE_DEVICES).
-int cuda_device_count();
 
 // "cpu" or "cuda:N"; throws InputError for anything else or a CUDA device that
 // is not there.

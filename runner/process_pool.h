@@ -1,0 +1,43 @@
+// Worker processes, one per slot: `sweep worker` started from this executable,
+// talking over pipes (worker_protocol.h). A worker lives on between jobs, so it
+// keeps loaded data and backbones; one that dies is started again on the next
+// job. Workers run in their own process group (a Ctrl-C at the terminal reaches
+// only the runner, which decides) and die with the runner (PR_SET_PDEATHSIG).
+// Not thread-safe.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runner/devices.h"
+#include "runner/worker_pool.h"
+
+namespace sweep {
+
+class ProcessPool : public WorkerPool {
+ public:
+  // `cache_dir`: where workers find and put pretrained weights.
+  ProcessPool(std::vector<Slot> slots, std::string cache_dir);
+  ~ProcessPool() override;
+
+  void assign(int slot, const Job& job) override;
+  std::vector<PoolEvent> wait(double timeout_seconds) override;
+  void kill(int slot) override;
+
+ private:
+  struct Worker;
+  void start(int slot);
+  void reap(int slot, std::vector<PoolEvent>& events);
+
+  std::vector<Slot> slots_;
+  std::string cache_dir_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+};
+
+// "exited with code 3", "crashed with signal 11 (SIGSEGV)" for a waitpid status.
+std::string describe_exit(int status);
+
+}  // namespace sweep

@@ -1,0 +1,97 @@
+#include "runner/worker_protocol.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/errors.h"
+#include "core/json_reader.h"
+#include "core/records_json.h"
+#include "core/spec_json.h"
+
+namespace sweep {
+namespace {
+
+using nlohmann::json;
+
+json parse_line(const std::string& line, const char* what) {
+  try {
+    return json::parse(line);
+  } catch (const json::parse_error& e) {
+    throw RuntimeError(std::string("malformed ") + what + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+std::string encode_job(const Job& job) {
+  if (job.kind == Job::Kind::kBackbone) {
+    return json{{"job", "backbone"}, {"backbone", to_json(job.backbone)}}.dump();
+  }
+  return json{{"job", "trial"},
+              {"id", job.trial.id},
+              {"position", job.trial.position},
+              {"trial", to_json(job.trial)}}
+      .dump();
+}
+
+Job decode_job(const std::string& line) {
+  const json v = parse_line(line, "job");
+  Job job;
+  Diagnostics diag("job");
+  try {
+    if (v.at("job") == "backbone") {
+      job.kind = Job::Kind::kBackbone;
+      job.backbone = read_backbone(v.at("backbone"), "/backbone", diag);
+    } else {
+      job.trial = read_trial(v.at("trial"), diag);
+      job.trial.id = v.at("id").get<std::string>();
+      job.trial.position = v.at("position").get<int>();
+    }
+  } catch (const json::exception& e) {
+    throw RuntimeError(std::string("malformed job: ") + e.what());
+  }
+  if (!diag.ok()) throw RuntimeError(diag.messages().front());
+  return job;
+}
+
+std::string encode_message(const WorkerMessage& m) {
+  switch (m.kind) {
+    case WorkerMessage::Kind::kProgress:
+      return json{{"kind", "progress"}, {"fraction", m.fraction}, {"status", m.status}}.dump();
+    case WorkerMessage::Kind::kResult:
+      return json{{"kind", "result"}, {"result", to_json(m.result)}}.dump();
+    case WorkerMessage::Kind::kPretrained:
+      return json{{"kind", "pretrained"}, {"record", to_json(m.pretrained)}}.dump();
+    case WorkerMessage::Kind::kError:
+      return json{{"kind", "error"}, {"error", m.error}}.dump();
+  }
+  return "{}";
+}
+
+WorkerMessage decode_message(const std::string& line) {
+  const json v = parse_line(line, "worker message");
+  WorkerMessage m;
+  try {
+    const std::string kind = v.at("kind").get<std::string>();
+    if (kind == "progress") {
+      m.kind = WorkerMessage::Kind::kProgress;
+      m.fraction = v.at("fraction").get<double>();
+      m.status = v.at("status").get<std::string>();
+    } else if (kind == "result") {
+      m.kind = WorkerMessage::Kind::kResult;
+      m.result = trial_result_from_json(v.at("result"));
+    } else if (kind == "pretrained") {
+      m.kind = WorkerMessage::Kind::kPretrained;
+      m.pretrained = pretrained_from_json(v.at("record"));
+    } else if (kind == "error") {
+      m.kind = WorkerMessage::Kind::kError;
+      m.error = v.at("error").get<std::string>();
+    } else {
+      throw RuntimeError("unknown worker message \"" + kind + "\"");
+    }
+  } catch (const json::exception& e) {
+    throw RuntimeError(std::string("malformed worker message: ") + e.what());
+  }
+  return m;
+}
+
+}  // namespace sweep

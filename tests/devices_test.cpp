@@ -1,0 +1,68 @@
+#include "runner/devices.h"
+
+#include <gtest/gtest.h>
+
+#include "core/errors.h"
+
+namespace sweep {
+namespace {
+
+std::string error_of(const std::string& devices, int per_device, const DeviceInventory& inventory) {
+  try {
+    plan_slots(devices, per_device, 0, inventory);
+  } catch (const InputError& e) {
+    return e.lines().at(0);
+  }
+  return "";
+}
+
+TEST(PlanSlots, AutoUsesEveryGpuOrTheCpu) {
+  const auto cpu = plan_slots("auto", 1, 0, {0, 8});
+  ASSERT_EQ(cpu.size(), 1u);
+  EXPECT_EQ(cpu[0].device, "cpu");
+  EXPECT_EQ(cpu[0].threads, 8);
+  EXPECT_DOUBLE_EQ(cpu[0].share, 1.0);
+
+  const auto gpus = plan_slots("auto", 2, 0, {3, 12});
+  ASSERT_EQ(gpus.size(), 6u);
+  EXPECT_EQ(gpus[0].device, "cuda:0");
+  EXPECT_EQ(gpus[1].label, "cuda:0#1");
+  EXPECT_EQ(gpus[5].device, "cuda:2");
+  EXPECT_DOUBLE_EQ(gpus[0].share, 0.5);
+  EXPECT_EQ(gpus[0].threads, 2) << "12 cores for 6 workers";
+}
+
+TEST(PlanSlots, CpuWorkersShareTheCores) {
+  const auto slots = plan_slots("cpu:2", 1, 0, {0, 8});
+  ASSERT_EQ(slots.size(), 2u);
+  EXPECT_EQ(slots[0].threads, 4);
+  EXPECT_DOUBLE_EQ(slots[1].share, 0.5);
+  EXPECT_EQ(slots[1].label, "cpu#1");
+  EXPECT_EQ(plan_slots("cpu:4", 1, 0, {0, 2})[0].threads, 1) << "never below one thread";
+  EXPECT_EQ(plan_slots("cpu:2", 1, 3, {0, 8})[0].threads, 3) << "--threads overrides";
+}
+
+TEST(PlanSlots, ExplicitGpuList) {
+  const auto slots = plan_slots("cuda:0,cuda:2", 1, 0, {4, 8});
+  ASSERT_EQ(slots.size(), 2u);
+  EXPECT_EQ(slots[1].device, "cuda:2");
+}
+
+TEST(PlanSlots, BadListsAreRefused) {
+  EXPECT_EQ(error_of("gpu", 1, {2, 4}),
+            "--devices gpu: expected auto, cpu, cpu:N, or a list of GPUs like cuda:0,cuda:2");
+  EXPECT_EQ(error_of("cpu:0", 1, {2, 4}),
+            "--devices cpu:0: expected auto, cpu, cpu:N, or a list of GPUs like cuda:0,cuda:2");
+  EXPECT_EQ(error_of("cuda:0,cuda:0", 1, {2, 4}),
+            "--devices cuda:0,cuda:0: cuda:0 is listed twice; use --per-device to run several "
+            "workers on one GPU");
+  EXPECT_EQ(
+      error_of("cuda:1", 1, {1, 4})
+          .rfind("--devices cuda:1: cuda:1 is not there; this machine has 1 visible CUDA device(s)",
+                 0),
+      0u);
+  EXPECT_EQ(error_of("auto", 0, {1, 4}), "--per-device 0: expected 1 or more");
+}
+
+}  // namespace
+}  // namespace sweep

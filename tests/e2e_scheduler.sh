@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The scheduler with real worker processes: an injected crash and a hang fail
+# their trial alone; --retry-failed runs them again; SIGKILL of `sweep run` at
+# random moments loses no finished trial and the rest resume; two runners on one
+# database run every trial exactly once; Ctrl-C saves state and exits 130.
+# Usage: e2e_scheduler.sh SWEEP_BINARY SWEEPS_FOLDER
+set -euo pipefail
+sweep=$1
+sweeps=$2
+work=$(mktemp -d)
+cleanup() { pkill -KILL -f "$work" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+cd "$work"
+export SWEEP_CACHE="$work/cache"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_exit() {
+  local want=$1; shift
+  set +e; "$@" >"$work/out" 2>&1; local got=$?; set -e
+  [ "$got" = "$want" ] || { cat "$work/out"; fail "'$*' exited $got, expected $want"; }
+}
+q() { "$sweep" query --db "$1" --format csv "$2" | tail -n +2 | tr -d '\r'; }
+
+# The smoke study with four seeds: 24 short trials.
+sed 's/"seeds": \[0\]/"seeds": [0, 1, 2, 3]/' "$sweeps/smoke.json" > many.json
+"$sweep" run "$sweeps/smoke.json" --db warmup.db >/dev/null 2>&1  # pretrains once into the cache
+
+echo "--- a crash and a hang fail their trial alone"
+SWEEP_TEST_FAULT="segv@2,hang@4" expect_exit 1 "$sweep" run "$sweeps/smoke.json" --db faults.db --trial-timeout 20
+[ "$(q faults.db "SELECT position, error FROM results WHERE state = 'failed' ORDER BY position")" = \
+  $'2,worker crashed with signal 11 (SIGSEGV)\n4,timed out after 20.0 s' ] || { q faults.db "SELECT position, state, error FROM results"; fail "unexpected failures"; }
+[ "$(q faults.db "SELECT count(*) FROM results WHERE state = 'done'")" = 4 ] || fail "the other trials did not finish"
+expect_exit 0 "$sweep" run "$sweeps/smoke.json" --db faults.db --retry-failed
+[ "$(q faults.db "SELECT sum(attempts) FROM results WHERE position IN (2, 4)")" = 4 ] || fail "retries not counted"
+[ "$(q faults.db "SELECT count(*) FROM results WHERE state = 'done'")" = 6 ] || fail "retry did not finish them"
+
+echo "--- SIGKILL at random moments, then resume"
+for round in 1 2 3; do
+  "$sweep" run many.json --db killed.db >/dev/null 2>&1 &
+  runner=$!
+  sleep "$(( (RANDOM % 3) + 2 )).$(( RANDOM % 10 ))"
+  kill -KILL "$runner" 2>/dev/null || true
+  wait "$runner" 2>/dev/null || true
+  sleep 0.3
+  pgrep -f "sweep worker.*$work" >/dev/null && fail "a worker outlived its killed runner"
+  q killed.db "SELECT trial_id, test_accuracy, finished_at FROM results WHERE state = 'done' ORDER BY trial_id" > "done.$round"
+  if [ "$round" -gt 1 ]; then
+    comm -23 "done.$((round - 1))" "done.$round" | grep -q . && fail "round $round lost or changed a finished trial"
+  fi
+  echo "round $round: $(wc -l < "done.$round") trials done"
+done
+expect_exit 0 "$sweep" run many.json --db killed.db
+[ "$(q killed.db "SELECT count(*) FROM results WHERE state = 'done'")" = 24 ] || fail "not every trial finished"
+[ "$(q killed.db "SELECT count(*) FROM results WHERE state <> 'done'")" = 0 ] || fail "trials left behind"
+q killed.db "SELECT trial_id, test_accuracy, finished_at FROM results WHERE state = 'done' ORDER BY trial_id" > done.final
+comm -23 done.3 done.final | grep -q . && fail "resuming changed a finished trial"
+
+echo "--- two runners on one database"
+"$sweep" run many.json --db shared.db --threads 1 > one.log 2>&1 &
+first=$!
+"$sweep" run many.json --db shared.db --threads 1 > two.log 2>&1 &
+second=$!
+wait "$first" || fail "first runner failed: $(cat one.log)"
+wait "$second" || fail "second runner failed: $(cat two.log)"
+[ "$(q shared.db "SELECT count(*) FROM results WHERE state = 'done' AND attempts = 1")" = 24 ] || fail "a trial ran twice or not at all"
+ran_one=$(grep -c '^done ' one.log || true)
+ran_two=$(grep -c '^done ' two.log || true)
+[ $((ran_one + ran_two)) = 24 ] || fail "runners ran $ran_one + $ran_two trials"
+echo "runners shared the work: $ran_one + $ran_two"
+
+echo "--- Ctrl-C saves state"
+"$sweep" run many.json --db interrupted.db > int.log 2>&1 &
+runner=$!
+sleep 4
+kill -INT "$runner"
+set +e; wait "$runner"; code=$?; set -e
+[ "$code" = 130 ] || { cat int.log; fail "Ctrl-C exited $code"; }
+grep -q "interrupted after" int.log || fail "no interruption message"
+[ "$(q interrupted.db "SELECT count(*) FROM results WHERE state = 'running'")" = 0 ] || fail "trials left running"
+echo "e2e scheduler: ok"

@@ -1,0 +1,328 @@
+// The scheduler with a fake worker pool: no processes, no LibTorch, no training.
+#include "runner/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "core/grid.h"
+#include "core/identity.h"
+#include "core/sweep_file.h"
+#include "runner/progress.h"
+#include "spec_fixture.h"
+#include "temp_dir.h"
+
+namespace sweep {
+namespace {
+
+// Answers jobs at once, or as told per trial position or per slot: "crash" (the
+// worker dies), "error", "oom", "hang" (never answers).
+class FakePool : public WorkerPool {
+ public:
+  explicit FakePool(double& clock) : clock_(clock) {}
+
+  void assign(int slot, const Job& job) override {
+    assigned.push_back({slot, job.kind == Job::Kind::kTrial ? job.trial.position : -1});
+    std::string behaviour = "ok";
+    if (slot_behaviour.count(slot)) behaviour = slot_behaviour[slot];
+    if (job.kind == Job::Kind::kTrial && trial_behaviour.count(job.trial.position)) {
+      behaviour = trial_behaviour[job.trial.position];
+    }
+    if (job.kind == Job::Kind::kBackbone && backbone_behaviour.count(job.backbone.name)) {
+      behaviour = backbone_behaviour[job.backbone.name];
+    }
+    if (behaviour == "hang") return;
+    PoolEvent progress;
+    progress.slot = slot;
+    progress.message.fraction = 0.5;
+    progress.message.status = "epoch 1/2";
+    queued.push_back(progress);
+    PoolEvent reply;
+    reply.slot = slot;
+    if (behaviour == "crash") {
+      reply.kind = PoolEvent::Kind::kExited;
+      reply.cause = "worker crashed with signal 11 (SIGSEGV)";
+    } else if (behaviour == "error" || behaviour == "oom") {
+      reply.message.kind = WorkerMessage::Kind::kError;
+      reply.message.error = behaviour == "oom" ? "out of memory" : "boom";
+    } else if (job.kind == Job::Kind::kBackbone) {
+      reply.message.kind = WorkerMessage::Kind::kPretrained;
+      reply.message.pretrained = {pretrain_key(job.backbone), "resnet10", "fake", 0.9, 1.0, "w.pt"};
+    } else {
+      reply.message.kind = WorkerMessage::Kind::kResult;
+      reply.message.result.val_accuracy = 0.5 + 0.01 * job.trial.position;
+      reply.message.result.test_accuracy = 0.5;
+      reply.message.result.train_seconds = 2.0;
+      reply.message.result.device = "fake";
+    }
+    queued.push_back(reply);
+  }
+
+  std::vector<PoolEvent> wait(double timeout) override {
+    clock_ += timeout;
+    ++waits;
+    std::vector<PoolEvent> out;
+    out.swap(queued);
+    return out;
+  }
+
+  void kill(int slot) override {
+    killed.push_back(slot);
+    std::vector<PoolEvent> keep;
+    for (auto& e : queued) {
+      if (e.slot != slot) keep.push_back(e);
+    }
+    queued.swap(keep);
+  }
+
+  std::map<int, std::string> trial_behaviour, slot_behaviour;
+  std::map<std::string, std::string> backbone_behaviour;
+  std::vector<std::pair<int, int>> assigned;  // slot, trial position (-1: backbone)
+  std::vector<int> killed;
+  std::vector<PoolEvent> queued;
+  int waits = 0;
+
+ private:
+  double& clock_;
+};
+
+class RecordingSink : public ProgressSink {
+ public:
+  void show(const ProgressState& state) override { states.push_back(state); }
+  void print(const std::string& line) override { lines.push_back(line); }
+  void close() override {}
+  bool printed(const std::string& prefix) const {
+    for (const auto& l : lines) {
+      if (l.rfind(prefix, 0) == 0) return true;
+    }
+    return false;
+  }
+  std::vector<ProgressState> states;
+  std::vector<std::string> lines;
+};
+
+std::vector<Slot> cpu_slots(int n) {
+  std::vector<Slot> slots;
+  for (int i = 0; i < n; ++i) slots.push_back({"cpu", "cpu#" + std::to_string(i), 1, 0.5});
+  return slots;
+}
+
+class SchedulerTest : public ::testing::Test {
+ protected:
+  SchedulerTest()
+      : spec_(parse_sweep_text(testing::valid_sweep_json().dump(), "s.json")),
+        store_(dir_.file("r.db"), Access::kReadWrite),
+        pool_(clock_) {
+    store_.register_sweep(spec_, expand_grid(spec_), "s.json");
+  }
+
+  RunOutcome run(
+      int slots, std::function<bool()> stop = [] { return false; }) {
+    RunContext context{store_,
+                       pool_,
+                       cpu_slots(slots),
+                       sink_,
+                       std::move(stop),
+                       [this] { return clock_; },
+                       [this] { return 1e9 + clock_; },
+                       [this](int64_t pid) { return alive_.count(pid) > 0; },
+                       {"here", 1},
+                       options_};
+    return run_sweep(spec_, context);
+  }
+
+  std::map<TrialState, int> states() {
+    std::map<TrialState, int> counts;
+    for (const auto& t : store_.trials("unit")) ++counts[t.state];
+    return counts;
+  }
+
+  testing::ScopedTempDir dir_;
+  SweepSpec spec_;
+  ResultsStore store_;
+  double clock_ = 0.0;
+  FakePool pool_;
+  RecordingSink sink_;
+  SchedulerOptions options_;
+  std::set<int64_t> alive_ = {1};
+};
+
+TEST_F(SchedulerTest, RunsEveryTrialExactlyOnceAcrossSlots) {
+  const RunOutcome outcome = run(3);
+  EXPECT_EQ(outcome.done, 24);
+  EXPECT_EQ(outcome.failed, 0);
+  EXPECT_FALSE(outcome.interrupted);
+  EXPECT_EQ(states()[TrialState::kDone], 24);
+  std::multiset<int> positions;
+  std::set<int> slots_used;
+  for (const auto& [slot, position] : pool_.assigned) {
+    if (position >= 0) positions.insert(position);
+    slots_used.insert(slot);
+  }
+  EXPECT_EQ(positions.size(), 24u);
+  for (int p = 0; p < 24; ++p) EXPECT_EQ(positions.count(p), 1u) << p;
+  EXPECT_EQ(slots_used.size(), 3u);
+  for (const auto& t : store_.trials("unit")) {
+    EXPECT_EQ(t.attempts, 1);
+    EXPECT_DOUBLE_EQ(t.result->device_seconds, 1.0) << "2 s at half the device";
+  }
+  ASSERT_TRUE(store_.pretrained(pretrain_key(spec_.backbones[0])));
+
+  pool_.assigned.clear();
+  EXPECT_EQ(run(2).done, 0) << "a second run finds nothing to do";
+  for (const auto& a : pool_.assigned) EXPECT_EQ(a.second, -1) << "only the backbone check";
+}
+
+TEST_F(SchedulerTest, CrashesAndErrorsFailTheirTrialAloneWithTheCause) {
+  pool_.trial_behaviour = {{3, "crash"}, {5, "error"}, {7, "oom"}};
+  const RunOutcome outcome = run(2);
+  EXPECT_EQ(outcome.done, 21);
+  EXPECT_EQ(outcome.failed, 3);
+  const auto trials = store_.trials("unit");
+  EXPECT_EQ(trials[3].error, "worker crashed with signal 11 (SIGSEGV)");
+  EXPECT_EQ(trials[5].error, "boom");
+  EXPECT_EQ(trials[7].error, "out of memory");
+  EXPECT_EQ(trials[3].attempts, 1);
+  EXPECT_TRUE(sink_.printed("failed   near, head only, lr 0.1, seed 2 on cpu#"));
+}
+
+TEST_F(SchedulerTest, RetriedFailuresCountTheirAttempts) {
+  pool_.trial_behaviour = {{4, "error"}};
+  run(1);
+  EXPECT_EQ(store_.reset_failed("unit"), 1);
+  pool_.trial_behaviour.clear();
+  EXPECT_EQ(run(1).done, 1);
+  const auto trial = store_.trials("unit")[4];
+  EXPECT_EQ(trial.state, TrialState::kDone);
+  EXPECT_EQ(trial.attempts, 2);
+}
+
+TEST_F(SchedulerTest, AFailingDeviceIsTakenOutOfRotation) {
+  pool_.slot_behaviour = {{1, "crash"}};
+  const RunOutcome outcome = run(2);
+  EXPECT_FALSE(outcome.out_of_devices);
+  EXPECT_EQ(outcome.failed, 3) << "slot 1 fails three trials, then gets none";
+  EXPECT_EQ(outcome.done, 21);
+  EXPECT_TRUE(sink_.printed("cpu#1 failed 3 jobs in a row; taking it out of rotation"));
+  int after_retirement = 0;
+  bool retired = false;
+  int failures = 0;
+  for (const auto& [slot, position] : pool_.assigned) {
+    if (slot != 1 || position < 0) continue;
+    if (retired) ++after_retirement;
+    retired = ++failures >= 3;
+  }
+  EXPECT_EQ(after_retirement, 0);
+}
+
+TEST_F(SchedulerTest, StopsLaunchingWhenEveryDeviceIsOut) {
+  pool_.slot_behaviour = {{0, "crash"}, {1, "crash"}};
+  pool_.backbone_behaviour = {{"tiny", "ok"}};
+  const RunOutcome outcome = run(2);
+  EXPECT_TRUE(outcome.out_of_devices);
+  EXPECT_EQ(outcome.failed, 6);
+  EXPECT_EQ(states()[TrialState::kPending], 18);
+  EXPECT_EQ(states()[TrialState::kRunning], 0);
+  EXPECT_TRUE(sink_.printed("every device is out of rotation"));
+}
+
+TEST_F(SchedulerTest, HungTrialsTimeOut) {
+  options_.trial_timeout = 5.0;
+  pool_.trial_behaviour = {{2, "hang"}};
+  const RunOutcome outcome = run(1);
+  EXPECT_EQ(outcome.failed, 1);
+  EXPECT_EQ(store_.trials("unit")[2].error, "timed out after 5.0 s");
+  EXPECT_EQ(pool_.killed, std::vector<int>{0});
+  EXPECT_EQ(outcome.done, 23);
+}
+
+TEST_F(SchedulerTest, InterruptReturnsRunningTrialsToPending) {
+  pool_.trial_behaviour = {{6, "hang"}, {7, "hang"}};
+  const RunOutcome outcome = run(2, [this] { return pool_.waits > 10; });
+  EXPECT_TRUE(outcome.interrupted);
+  EXPECT_EQ(outcome.done, 6);
+  auto counts = states();
+  EXPECT_EQ(counts[TrialState::kRunning], 0);
+  EXPECT_EQ(counts[TrialState::kDone], 6);
+  EXPECT_EQ(counts[TrialState::kPending], 18);
+  EXPECT_EQ(store_.trials("unit")[6].attempts, 0);
+  EXPECT_EQ(std::set<int>(pool_.killed.begin(), pool_.killed.end()), (std::set<int>{0, 1}));
+
+  pool_.trial_behaviour.clear();
+  EXPECT_EQ(run(2).done, 18) << "resuming runs the rest";
+}
+
+TEST_F(SchedulerTest, ABackboneThatCannotBePretrainedSkipsItsTrials) {
+  pool_.backbone_behaviour = {{"tiny", "error"}};
+  const RunOutcome outcome = run(2);
+  EXPECT_EQ(outcome.failed_backbones, std::vector<std::string>{"tiny"});
+  EXPECT_EQ(outcome.done, 0);
+  EXPECT_EQ(states()[TrialState::kPending], 24);
+  EXPECT_TRUE(sink_.printed("backbone tiny could not be pretrained on cpu#"));
+}
+
+TEST_F(SchedulerTest, ReclaimsTrialsOfRunnersThatDied) {
+  const Claimant dead{"here", 999};
+  const Claimant elsewhere_alive{"other-host", 5};
+  const auto a = store_.claim_next("unit", dead, "cpu", 1e9);
+  const auto b = store_.claim_next("unit", elsewhere_alive, "cpu", 1e9 + 1e6);  // fresh lease
+  const RunOutcome outcome = run(1);
+  EXPECT_EQ(outcome.reclaimed, 1);
+  EXPECT_EQ(outcome.done, 23);
+  const auto trials = store_.trials("unit");
+  EXPECT_EQ(trials[0].state, TrialState::kDone);
+  EXPECT_EQ(trials[0].attempts, 2);
+  EXPECT_EQ(trials[1].state, TrialState::kRunning) << "another host's live claim is left alone";
+}
+
+TEST_F(SchedulerTest, ProgressShowsCountsEtaAndBestValidation) {
+  run(2);
+  ASSERT_FALSE(sink_.states.empty());
+  const ProgressState& last = sink_.states.back();
+  EXPECT_EQ(last.total, 24);
+  EXPECT_EQ(last.done, 24);
+  ASSERT_TRUE(last.best_val);
+  EXPECT_NEAR(*last.best_val, 0.73, 1e-12);
+  bool saw_eta = false, saw_running = false;
+  for (const auto& s : sink_.states) {
+    saw_eta = saw_eta || s.eta.has_value();
+    saw_running = saw_running || (s.running == 2 && s.activity.find("cpu#1") != std::string::npos);
+  }
+  EXPECT_TRUE(saw_eta);
+  EXPECT_TRUE(saw_running);
+}
+
+TEST(ClaimIsStale, ByProcessOnThisHostByLeaseElsewhere) {
+  const auto alive = [](int64_t pid) { return pid == 7; };
+  EXPECT_FALSE(claim_is_stale({"t", {"me", 7}, 100.0}, 110.0, 60.0, "me", alive));
+  EXPECT_TRUE(claim_is_stale({"t", {"me", 8}, 100.0}, 110.0, 60.0, "me", alive));
+  EXPECT_TRUE(claim_is_stale({"t", {"me", 7}, 100.0}, 200.0, 60.0, "me", alive)) << "pid reused";
+  EXPECT_FALSE(claim_is_stale({"t", {"far", 8}, 100.0}, 150.0, 60.0, "me", alive));
+  EXPECT_TRUE(claim_is_stale({"t", {"far", 8}, 100.0}, 161.0, 60.0, "me", alive));
+}
+
+TEST(Progress, LogSinkPrintsAtItsInterval) {
+  testing::ScopedTempDir dir;
+  std::FILE* out = std::fopen(dir.file("log").c_str(), "w+");
+  double now = 0.0;
+  auto sink = make_log_progress(out, 30.0, [&now] { return now; });
+  ProgressState state;
+  state.total = 4;
+  for (int i = 0; i < 100; ++i) {
+    now += 1.0;
+    sink->show(state);
+  }
+  sink->print("a line");
+  std::fflush(out);
+  std::rewind(out);
+  char buffer[4096] = {};
+  const size_t n = std::fread(buffer, 1, sizeof buffer - 1, out);
+  std::fclose(out);
+  const std::string text(buffer, n);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 4) << text;  // at 30, 60, 90 s and the line
+  EXPECT_EQ(text.rfind("[0/4] 0 running, 0 failed, 0.0 s elapsed\n", 0), 0u) << text;
+}
+
+}  // namespace
+}  // namespace sweep

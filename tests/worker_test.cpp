@@ -1,0 +1,111 @@
+// The worker's side of the protocol, with a fake executor.
+#include "runner/worker.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "core/errors.h"
+#include "runner/worker_protocol.h"
+#include "temp_dir.h"
+
+namespace sweep {
+namespace {
+
+class EchoExecutor : public TrialExecutor {
+ public:
+  PretrainedRecord prepare_backbone(const BackboneSpec& b, TrainingObserver&) override {
+    return {"k", b.arch, "src", 0.5, 1.0, "w"};
+  }
+  TrialResult run(const TrialSpec& trial, TrainingObserver& observer) override {
+    observer.progress(1.0, "epoch 2/2");
+    if (trial.position == 9) throw RuntimeError("bad trial");
+    TrialResult r;
+    r.val_accuracy = trial.lr;
+    r.diverged = trial.position == 8;
+    r.val_loss = r.diverged ? std::nan("") : 0.5;
+    r.epochs = {{1, 0.1, 0.9, 0.5, 0.8, 0.6, 1.0}};
+    return r;
+  }
+};
+
+std::vector<WorkerMessage> serve(const std::vector<Job>& jobs, const FaultPlan& faults = {}) {
+  std::string input;
+  for (const auto& job : jobs) input += encode_job(job) + "\n";
+  std::istringstream in(input);
+  testing::ScopedTempDir dir;
+  std::FILE* out = std::fopen(dir.file("out").c_str(), "w+");
+  EchoExecutor executor;
+  serve_jobs(in, out, executor, faults);
+  std::rewind(out);
+  std::vector<WorkerMessage> messages;
+  char line[1 << 16];
+  while (std::fgets(line, sizeof line, out)) {
+    std::string text(line);
+    text.pop_back();
+    messages.push_back(decode_message(text));
+  }
+  std::fclose(out);
+  return messages;
+}
+
+Job trial_job(int position, double lr) {
+  Job job;
+  job.trial.id = "id" + std::to_string(position);
+  job.trial.position = position;
+  job.trial.blocks = 5;
+  job.trial.lr = lr;
+  job.trial.target.name = "t";
+  job.trial.backbone.name = "b";
+  return job;
+}
+
+TEST(Worker, AnswersEachJobAfterItsProgress) {
+  Job backbone;
+  backbone.kind = Job::Kind::kBackbone;
+  backbone.backbone.name = "b";
+  const auto messages = serve({backbone, trial_job(0, 0.25), trial_job(9, 0.1), trial_job(8, 0.5)});
+  ASSERT_EQ(messages.size(), 7u);
+  EXPECT_EQ(messages[0].kind, WorkerMessage::Kind::kPretrained);
+  EXPECT_EQ(messages[0].pretrained.arch, "resnet10");
+  EXPECT_EQ(messages[1].kind, WorkerMessage::Kind::kProgress);
+  EXPECT_EQ(messages[1].status, "epoch 2/2");
+  EXPECT_EQ(messages[2].kind, WorkerMessage::Kind::kResult);
+  EXPECT_DOUBLE_EQ(messages[2].result.val_accuracy, 0.25);
+  ASSERT_EQ(messages[2].result.epochs.size(), 1u);
+  EXPECT_EQ(messages[4].kind, WorkerMessage::Kind::kError);
+  EXPECT_EQ(messages[4].error, "bad trial");
+  EXPECT_TRUE(messages[6].result.diverged);
+  EXPECT_TRUE(std::isnan(messages[6].result.val_loss)) << "NaN travels as null and back";
+}
+
+TEST(Worker, InjectedThrowAndOutOfMemoryBecomeErrors) {
+  const auto messages =
+      serve({trial_job(1, 0.1), trial_job(2, 0.1)}, parse_fault_plan("throw@1,oom@2"));
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].error, "injected fault");
+  EXPECT_EQ(messages[1].error, "out of memory");
+}
+
+TEST(Worker, FaultPlanSyntax) {
+  const FaultPlan plan = parse_fault_plan("segv@3,hang@12");
+  EXPECT_EQ(plan.at(3), "segv");
+  EXPECT_EQ(plan.at(12), "hang");
+  EXPECT_TRUE(parse_fault_plan("").empty());
+  EXPECT_THROW(parse_fault_plan("melt@3"), InputError);
+  EXPECT_THROW(parse_fault_plan("segv@x"), InputError);
+  EXPECT_THROW(parse_fault_plan("segv"), InputError);
+}
+
+TEST(WorkerProtocol, JobsRoundTrip) {
+  const Job job = trial_job(4, 0.03);
+  const Job back = decode_job(encode_job(job));
+  EXPECT_EQ(back.trial.id, "id4");
+  EXPECT_EQ(back.trial.position, 4);
+  EXPECT_DOUBLE_EQ(back.trial.lr, 0.03);
+  EXPECT_THROW(decode_job("{not json"), RuntimeError);
+  EXPECT_THROW(decode_message("{\"kind\": \"dance\"}"), RuntimeError);
+}
+
+}  // namespace
+}  // namespace sweep
