@@ -1,5 +1,6 @@
 #include "analysis/format.h"
 
+#include <cmath>
 #include <cstdio>
 
 #include "analysis/summary.h"
@@ -49,6 +50,7 @@ std::string format_accuracy(const DepthRow& row) {
 std::string describe_backbone(const BackboneNote& backbone) {
   if (!backbone.pretrained) return backbone.name + ": not pretrained yet";
   const PretrainedRecord& p = *backbone.pretrained;
+  if (!std::isfinite(p.source_accuracy)) return backbone.name + ": " + p.arch + " from " + p.source;
   return backbone.name + ": " + p.arch + " pretrained on " + p.source + " in " +
          format_seconds(p.train_seconds) + ", source accuracy " + percent(p.source_accuracy);
 }

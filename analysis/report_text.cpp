@@ -30,7 +30,18 @@ std::string render_text_report(const SweepSummary& summary) {
     out += "  backbone " + describe_backbone(backbone) + "\n";
   }
   for (const TargetSummary& target : summary.targets) {
-    out += "\n  " + verdict_sentence(target) + "\n";
+    out += "\n  " + verdict_sentence(target, summary.tolerance) + "\n";
+    if (target.measure) {
+      out += "  measured before training: Frechet distance to the source " +
+             printf_string("%.2f", target.measure->frechet) + ", LogME " +
+             printf_string("%.3f", target.measure->logme) + "\n";
+      const size_t skipped = target.measure->skipped_images.size();
+      if (skipped > 0) {
+        out += "  " + std::to_string(skipped) + (skipped == 1 ? " image" : " images") +
+               " did not decode and were left out (listed in the HTML report and the "
+               "skipped_images table)\n";
+      }
+    }
     if (target.depths.empty()) continue;
     out +=
         "  backbone " + target.backbone + ", best learning rate per depth chosen on validation\n";
@@ -39,25 +50,32 @@ std::string render_text_report(const SweepSummary& summary) {
     if (summary.price_per_device_hour) header.push_back("cost");
     std::vector<std::vector<std::string>> rows;
     for (const DepthRow& row : target.depths) {
-      std::vector<std::string> cells = {depth_label(row.unfrozen, row.blocks),
-                                        format_lr(row.lr),
-                                        format_accuracy(row),
-                                        percent(row.val_mean),
-                                        format_count(row.trainable_params),
-                                        std::to_string(row.seeds),
-                                        format_seconds(row.device_seconds)};
+      const bool recommended = target.recommended && &target.depths[*target.recommended] == &row;
+      std::vector<std::string> cells = {
+          depth_label(row.unfrozen, row.blocks) + (recommended ? " *" : ""),
+          format_lr(row.lr),
+          format_accuracy(row),
+          percent(row.val_mean),
+          format_count(row.trainable_params),
+          std::to_string(row.seeds),
+          format_seconds(row.device_seconds)};
       if (row.cost) cells.push_back(format_money(*row.cost));
       if (row.diverged) cells[2] += " (" + std::to_string(row.diverged) + " diverged)";
       rows.push_back(cells);
     }
     out += format_table(header, rows, 4);
   }
+  if (!summary.targets.empty()) {
+    out += "\n  * recommended: the fewest unfrozen blocks within " +
+           printf_string("%.1f", 100.0 * summary.tolerance) +
+           " points of the best depth on validation\n";
+  }
   if (!summary.failures.empty()) {
     out += "\n  failed trials:\n";
     std::vector<std::vector<std::string>> rows;
-    for (const FailedTrial& f : summary.failures) {
+    for (const UnfinishedTrial& f : summary.failures) {
       rows.push_back({f.trial_id, f.target, std::to_string(f.unfrozen), format_lr(f.lr),
-                      std::to_string(f.seed), std::to_string(f.attempts), f.error});
+                      std::to_string(f.seed), std::to_string(f.attempts), f.cause});
     }
     out +=
         format_table({"trial", "target", "unfrozen", "lr", "seed", "attempts", "error"}, rows, 4);

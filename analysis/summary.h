@@ -1,9 +1,10 @@
 // From stored trials to answers: per (backbone, target), the accuracy at each
-// unfrozen depth with its learning rate chosen on validation, and a one-sentence
-// verdict on head-only against the best deeper setting. Test accuracy is only
-// ever reported, never used to choose. Pure.
+// unfrozen depth with its learning rate chosen on validation, the recommended
+// depth, and the difference to head-only with its interval, paired over seeds.
+// Test accuracy is only ever reported, never used to choose. Pure.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,8 +26,19 @@ struct DepthRow {
   double device_seconds = 0.0;  // mean per trial
   std::optional<double> cost;   // mean per trial, when a price is set
   int64_t trainable_params = 0;
+  std::map<int, double> test_by_seed;  // at the chosen learning rate
   std::vector<std::string> trial_ids;  // of the chosen learning rate
 };
+
+// The test-accuracy difference of two depths (each at its own chosen learning
+// rate), paired by seed: mean and 95% t-interval of the per-seed differences.
+struct PairedDifference {
+  int pairs = 0;
+  double mean = 0.0;  // a fraction: 0.011 is 1.1 points
+  double ci95 = 0.0;  // half-width; 0 with fewer than two pairs
+};
+
+PairedDifference paired_difference(const DepthRow& deeper, const DepthRow& head);
 
 struct TargetSummary {
   std::string backbone;
@@ -35,10 +47,39 @@ struct TargetSummary {
   std::vector<DepthRow> depths;       // ascending depth; depths with finished trials only
   std::optional<size_t> head_only;    // index into depths of unfrozen == 0
   std::optional<size_t> best_deeper;  // the deeper row with the best validation mean
+  // The smallest depth whose validation mean is within the tolerance of the best.
+  std::optional<size_t> recommended;
+  std::optional<TransferMeasure> measure;  // set by whoever reads the store
 };
 
-struct FailedTrial {
-  std::string trial_id, backbone, target, error;
+// One (depth, learning rate) cell of a target: what the learning rate was chosen from.
+struct GridCell {
+  std::string backbone, target;
+  int unfrozen = 0;
+  int blocks = 0;
+  double lr = 0.0;
+  int seeds = 0;
+  double val_mean = 0.0;
+  double test_mean = 0.0;
+};
+
+// A finished trial, for charts over all of them.
+struct TrialPoint {
+  std::string trial_id, backbone, target, similarity;
+  int unfrozen = 0;
+  int blocks = 0;
+  double lr = 0.0;
+  int seed = 0;
+  bool diverged = false;
+  double val = 0.0;
+  double test = 0.0;
+  double device_seconds = 0.0;
+  int64_t trainable_params = 0;
+};
+
+// A trial that has no result: failed (with its cause), or not run yet.
+struct UnfinishedTrial {
+  std::string trial_id, backbone, target, state, cause;
   int unfrozen = 0;
   double lr = 0.0;
   int seed = 0;
@@ -53,23 +94,31 @@ struct BackboneNote {
 
 struct SweepSummary {
   std::string name;
+  double tolerance = 0.01;  // of the recommendation rule, as a fraction
   std::vector<BackboneNote> backbones;
   int total = 0, done = 0, failed = 0, running = 0, pending = 0, diverged = 0;
   std::optional<double> price_per_device_hour;
   double device_seconds = 0.0;         // all finished trials together
   double wall_seconds = 0.0;           // all finished trials together
   std::vector<TargetSummary> targets;  // in grid order
-  std::vector<FailedTrial> failures;
+  std::vector<GridCell> cells;
+  std::vector<TrialPoint> points;
+  std::map<std::string, std::vector<EpochMetrics>> curves;  // trials behind the verdicts
+  std::vector<UnfinishedTrial> failures;                    // failed trials and their causes
+  std::vector<UnfinishedTrial> unfinished;                  // pending and running trials
+  std::vector<TrialPoint> diverged_trials;
   std::vector<Environment> environments;  // distinct
   std::vector<std::string> devices;       // distinct device names trials ran on
   bool partial() const { return done + failed < total; }
 };
 
+// `tolerance`: how far below the best validation mean (a fraction) a shallower
+// depth may be and still be recommended.
 SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& trials,
-                       std::optional<double> price_per_device_hour);
+                       std::optional<double> price_per_device_hour, double tolerance = 0.01);
 
-// "near: head-only reaches 91.0% against 92.1% at 2 unfrozen blocks; +1.1 points
-// for 3.4x the cost." Names what is missing when a side has no finished trial.
-std::string verdict_sentence(const TargetSummary& target);
+// The answer for one target in one sentence: head-only accuracy, the recommended
+// depth and its accuracy, the difference with its 95% interval, the cost ratio.
+std::string verdict_sentence(const TargetSummary& target, double tolerance);
 
 }  // namespace sweep

@@ -17,6 +17,10 @@ std::vector<T> axis_or(const std::vector<T>& axis, T recipe_value) {
 }  // namespace
 
 int block_count(const BackboneSpec& backbone) {
+  if (backbone.is_torchscript()) {
+    assert(backbone.blocks > 0 && "resolve_backbone_files fills it in");
+    return backbone.blocks;
+  }
   const BuiltinArch* arch = find_builtin_arch(backbone.arch);
   assert(arch && "the parser accepts only known architectures");
   return builtin_block_count(*arch);

@@ -15,4 +15,11 @@ std::string pretrain_key(const BackboneSpec& backbone) {
   return sha256_hex(recipe.dump()).substr(0, 16);
 }
 
+std::string target_key(const TargetSpec& target) {
+  nlohmann::json data = to_json(target);
+  data.erase("name");
+  data.erase("similarity");
+  return sha256_hex(data.dump()).substr(0, 16);
+}
+
 }  // namespace sweep

@@ -17,4 +17,8 @@ std::string trial_id(const TrialSpec& trial);
 // pretraining recipe, not its name, so renaming a backbone reuses its weights.
 std::string pretrain_key(const BackboneSpec& backbone);
 
+// Identifies a target's data: dataset, classes, split sizes and sample seed; not
+// its name or similarity label.
+std::string target_key(const TargetSpec& target);
+
 }  // namespace sweep

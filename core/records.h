@@ -74,6 +74,22 @@ struct TrialRecord {
   std::optional<TrialResult> result;  // state == kDone
 };
 
+// Measured before any training, per (backbone, target): how well the frozen
+// features suit the target (LogME, higher is better) and how far the target lies
+// from the backbone's source in feature space (Fréchet distance, 0 = same).
+struct TransferMeasure {
+  std::string pretrain_key;
+  std::string target_key;  // see target_key()
+  std::string backbone;
+  std::string target;
+  double logme = 0.0;
+  double frechet = 0.0;
+  int source_images = 0;  // the samples behind the numbers
+  int target_images = 0;
+  double seconds = 0.0;
+  std::vector<std::string> skipped_images;  // "FILE: why": target images that did not decode
+};
+
 // A built-in backbone pretrained by sweep, keyed by its recipe.
 struct PretrainedRecord {
   std::string key;  // see pretrain_key()

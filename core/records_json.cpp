@@ -94,18 +94,43 @@ json to_json(const PretrainedRecord& p) {
   return {{"key", p.key},
           {"arch", p.arch},
           {"source", p.source},
-          {"source_accuracy", p.source_accuracy},
-          {"train_seconds", p.train_seconds},
+          {"source_accuracy", number(p.source_accuracy)},
+          {"train_seconds", number(p.train_seconds)},
           {"weights_path", p.weights_path}};
 }
 
 PretrainedRecord pretrained_from_json(const json& v) {
   try {
     return {v.at("key").get<std::string>(),    v.at("arch").get<std::string>(),
-            v.at("source").get<std::string>(), v.at("source_accuracy").get<double>(),
+            v.at("source").get<std::string>(), number_at(v, "source_accuracy"),
             number_at(v, "train_seconds"),     v.at("weights_path").get<std::string>()};
   } catch (const json::exception& e) {
     throw RuntimeError(std::string("malformed pretrained record: ") + e.what());
+  }
+}
+
+json to_json(const TransferMeasure& m) {
+  return {{"pretrain_key", m.pretrain_key},   {"target_key", m.target_key},
+          {"backbone", m.backbone},           {"target", m.target},
+          {"logme", number(m.logme)},         {"frechet", number(m.frechet)},
+          {"source_images", m.source_images}, {"target_images", m.target_images},
+          {"seconds", number(m.seconds)},     {"skipped_images", m.skipped_images}};
+}
+
+TransferMeasure measure_from_json(const json& v) {
+  try {
+    return {v.at("pretrain_key").get<std::string>(),
+            v.at("target_key").get<std::string>(),
+            v.at("backbone").get<std::string>(),
+            v.at("target").get<std::string>(),
+            number_at(v, "logme"),
+            number_at(v, "frechet"),
+            v.at("source_images").get<int>(),
+            v.at("target_images").get<int>(),
+            number_at(v, "seconds"),
+            v.at("skipped_images").get<std::vector<std::string>>()};
+  } catch (const json::exception& e) {
+    throw RuntimeError(std::string("malformed transfer measure: ") + e.what());
   }
 }
 

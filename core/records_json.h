@@ -15,4 +15,7 @@ TrialResult trial_result_from_json(const nlohmann::json& value);
 nlohmann::json to_json(const PretrainedRecord& record);
 PretrainedRecord pretrained_from_json(const nlohmann::json& value);
 
+nlohmann::json to_json(const TransferMeasure& measure);
+TransferMeasure measure_from_json(const nlohmann::json& value);
+
 }  // namespace sweep

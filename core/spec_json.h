@@ -14,13 +14,20 @@
 namespace sweep {
 
 // Readers: on bad input they report through `diag` and return what they could read.
-SweepSpec read_sweep(const nlohmann::json& value, Diagnostics& diag);
-BackboneSpec read_backbone(const nlohmann::json& value, const std::string& path, Diagnostics& diag);
+SweepSpec read_sweep(const nlohmann::json& value, Diagnostics& diag, bool canonical = false);
+// `canonical`: also read what sweep fills in itself (a TorchScript file's hash and
+// block count), as in the canonical form of a trial; a sweep file may not set it.
+BackboneSpec read_backbone(const nlohmann::json& value, const std::string& path, Diagnostics& diag,
+                           bool canonical = false);
 TargetSpec read_target(const nlohmann::json& value, const std::string& path, Diagnostics& diag);
 TrainingRecipe read_recipe(const nlohmann::json& value, const std::string& path, Diagnostics& diag);
 TrialSpec read_trial(const nlohmann::json& value, Diagnostics& diag);
 
+// Checks the grid's depths against each backbone's block count, where known.
+void check_depths(const SweepSpec& spec, Diagnostics& diag);
+
 nlohmann::json to_json(const DataSpec& data);
+nlohmann::json to_json(const PretrainSpec& pretrain);
 nlohmann::json to_json(const BackboneSpec& backbone);
 nlohmann::json to_json(const TargetSpec& target);
 nlohmann::json to_json(const TrainingRecipe& recipe);

@@ -301,17 +301,24 @@ void check_names(const std::vector<T>& items, const std::string& path, Diagnosti
   check_unique(names, paths, diag);
 }
 
+}  // namespace
+
 void check_depths(const SweepSpec& spec, Diagnostics& diag) {
   for (const auto& backbone : spec.backbones) {
+    // Unknown until known: a TorchScript file not read yet, an architecture
+    // already reported as unknown.
     const BuiltinArch* arch = find_builtin_arch(backbone.arch);
-    if (!arch) continue;  // already reported
-    const int blocks = builtin_block_count(*arch);
+    const int blocks = backbone.is_torchscript() ? backbone.blocks
+                       : arch                    ? builtin_block_count(*arch)
+                                                 : 0;
+    if (blocks == 0) continue;
+    const std::string kind = backbone.is_torchscript() ? "TorchScript" : backbone.arch;
     for (size_t i = 0; i < spec.grid.unfrozen.size(); ++i) {
       const Depth& depth = spec.grid.unfrozen[i];
       const std::string path = json_pointer_child("/grid/unfrozen", i);
       if (!depth.all && depth.blocks > blocks) {
         diag.error(path, std::to_string(depth.blocks) + " blocks, but backbone " +
-                             quote(backbone.name) + " (" + backbone.arch + ") has " +
+                             quote(backbone.name) + " (" + kind + ") has " +
                              std::to_string(blocks) + "; use at most " + std::to_string(blocks) +
                              ", or \"all\"");
       }
@@ -328,20 +335,40 @@ void check_depths(const SweepSpec& spec, Diagnostics& diag) {
   }
 }
 
-}  // namespace
-
-BackboneSpec read_backbone(const json& value, const std::string& path, Diagnostics& diag) {
+BackboneSpec read_backbone(const json& value, const std::string& path, Diagnostics& diag,
+                           bool canonical) {
   ObjectReader in(value, path, diag);
   BackboneSpec backbone;
   if (const json* name = in.require("name", "how reports refer to this backbone")) {
     backbone.name = read_string(*name, in.path_of("name"), diag).value_or("");
   }
+  if (const json* file = in.find("torchscript")) {
+    backbone.torchscript = read_string(*file, in.path_of("torchscript"), diag).value_or("");
+    if (file->is_string() && backbone.torchscript.empty()) {
+      diag.error(in.path_of("torchscript"), "empty path");
+    }
+    if (canonical) {
+      backbone.content_sha256 = in.string_or("sha256", "");
+      backbone.blocks = static_cast<int>(in.integer_or("blocks", 0, 1, 100000));
+      backbone.channels = static_cast<int>(in.integer_or("channels", 0, 1, 3));
+      backbone.image_size = static_cast<int>(in.integer_or("image_size", 0, 8, 4096));
+    }
+    for (const char* key : {"arch", "width", "channels", "image_size", "pretrain"}) {
+      if (!canonical && in.find(key)) {
+        diag.error(in.path_of(key), std::string("only built-in backbones take \"") + key +
+                                        "\"; a TorchScript backbone brings its own (see its "
+                                        "metadata file)");
+      }
+    }
+    in.finish();
+    return backbone;
+  }
   backbone.arch = in.choice_or("arch", backbone.arch, builtin_arch_names(), "architecture");
   backbone.width = static_cast<int>(in.integer_or("width", backbone.width, 1, 1024));
   backbone.channels = static_cast<int>(in.integer_or("channels", backbone.channels, 1, 3));
   backbone.image_size = static_cast<int>(in.integer_or("image_size", backbone.image_size, 8, 1024));
-  if (const json* pretrain =
-          in.require("pretrain", "the source dataset the backbone learns from")) {
+  if (const json* pretrain = in.require(
+          "pretrain", "the source dataset the backbone learns from, or \"torchscript\": a file")) {
     backbone.pretrain = read_pretrain(*pretrain, in.path_of("pretrain"), diag);
   }
   in.finish();
@@ -404,7 +431,7 @@ TrainingRecipe read_recipe(const json& value, const std::string& path, Diagnosti
   return recipe;
 }
 
-SweepSpec read_sweep(const json& value, Diagnostics& diag) {
+SweepSpec read_sweep(const json& value, Diagnostics& diag, bool canonical) {
   ObjectReader in(value, "", diag);
   SweepSpec spec;
   if (const json* name = in.require("name", "the sweep's name, e.g. \"cats_vs_buildings\"")) {
@@ -415,7 +442,7 @@ SweepSpec read_sweep(const json& value, Diagnostics& diag) {
   for_each_element(in.require("backbones", "a list of backbones to compare"),
                    in.path_of("backbones"), diag, "backbones",
                    [&](const json& item, const std::string& p) {
-                     spec.backbones.push_back(read_backbone(item, p, diag));
+                     spec.backbones.push_back(read_backbone(item, p, diag, canonical));
                    });
   for_each_element(in.require("targets", "a list of target datasets"), in.path_of("targets"), diag,
                    "targets", [&](const json& item, const std::string& p) {
@@ -442,7 +469,7 @@ TrialSpec read_trial(const json& value, Diagnostics& diag) {
   ObjectReader in(value, "", diag);
   TrialSpec trial;
   if (const json* v = in.require("backbone", "the backbone")) {
-    trial.backbone = read_backbone(*v, in.path_of("backbone"), diag);
+    trial.backbone = read_backbone(*v, in.path_of("backbone"), diag, /*canonical=*/true);
   }
   if (const json* v = in.require("target", "the target")) {
     trial.target = read_target(*v, in.path_of("target"), diag);

@@ -15,20 +15,32 @@ json to_json(const DataSpec& data) {
   return out;
 }
 
+json to_json(const PretrainSpec& pretrain) {
+  json out = to_json(pretrain.data);
+  out.update({{"per_class", pretrain.per_class},
+              {"epochs", pretrain.epochs},
+              {"batch_size", pretrain.batch_size},
+              {"lr", pretrain.lr},
+              {"weight_decay", pretrain.weight_decay},
+              {"seed", pretrain.seed}});
+  return out;
+}
+
 json to_json(const BackboneSpec& backbone) {
-  json pretrain = to_json(backbone.pretrain.data);
-  pretrain.update({{"per_class", backbone.pretrain.per_class},
-                   {"epochs", backbone.pretrain.epochs},
-                   {"batch_size", backbone.pretrain.batch_size},
-                   {"lr", backbone.pretrain.lr},
-                   {"weight_decay", backbone.pretrain.weight_decay},
-                   {"seed", backbone.pretrain.seed}});
+  if (backbone.is_torchscript()) {
+    return {{"name", backbone.name},
+            {"torchscript", backbone.torchscript},
+            {"sha256", backbone.content_sha256},
+            {"blocks", backbone.blocks},
+            {"channels", backbone.channels},
+            {"image_size", backbone.image_size}};
+  }
   return {{"name", backbone.name},
           {"arch", backbone.arch},
           {"width", backbone.width},
           {"channels", backbone.channels},
           {"image_size", backbone.image_size},
-          {"pretrain", pretrain}};
+          {"pretrain", to_json(backbone.pretrain)}};
 }
 
 json to_json(const TargetSpec& target) {

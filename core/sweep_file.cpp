@@ -1,5 +1,6 @@
 #include "core/sweep_file.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -56,7 +57,19 @@ SweepSpec load_sweep_file(const std::string& path) {
   if (!in) throw InputError(path + ": cannot read the sweep file (does it exist?)");
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_sweep_text(text.str(), path);
+  SweepSpec spec = parse_sweep_text(text.str(), path);
+  const std::filesystem::path folder = std::filesystem::absolute(path).parent_path();
+  const auto resolve = [&folder](std::string& p) {
+    if (!p.empty() && std::filesystem::path(p).is_relative()) {
+      p = (folder / p).lexically_normal().string();
+    }
+  };
+  for (BackboneSpec& backbone : spec.backbones) {
+    resolve(backbone.torchscript);
+    resolve(backbone.pretrain.data.path);
+  }
+  for (TargetSpec& target : spec.targets) resolve(target.data.path);
+  return spec;
 }
 
 }  // namespace sweep

@@ -10,6 +10,8 @@ namespace sweep {
 
 // `source` names the text in messages (normally the file's path as the user gave it).
 SweepSpec parse_sweep_text(const std::string& text, const std::string& source);
+// Parses the file; relative paths in it (datasets, TorchScript files) are taken
+// relative to the file's folder and made absolute.
 SweepSpec load_sweep_file(const std::string& path);
 
 }  // namespace sweep

@@ -32,14 +32,25 @@ struct PretrainSpec {
   int seed = 0;
 };
 
-// A built-in ResNet of the family in experiments/models, pretrained by sweep.
+// A backbone: either a built-in ResNet of the family in experiments/models,
+// pretrained by sweep, or a TorchScript file exported by
+// scripts/export_torchvision.py (or anything of the same layout).
 struct BackboneSpec {
   std::string name;
-  std::string arch = "resnet10";  // see builtin_archs()
-  int width = 16;                 // channels of the first stage; doubles per stage
-  int channels = 1;               // input channels (1 = grey)
-  int image_size = 28;            // input height and width
-  PretrainSpec pretrain;
+  std::string arch = "resnet10";  // built-in: see builtin_archs()
+  int width = 16;                 // built-in: channels of the first stage; doubles per stage
+  int channels = 1;               // input channels (1 = grey); TorchScript: from its metadata
+  int image_size = 28;            // input height and width; TorchScript: from its metadata
+  PretrainSpec pretrain;          // built-in only
+
+  std::string torchscript;  // the file's absolute path; empty for a built-in backbone
+  // TorchScript, filled in from the file when the sweep is loaded (see
+  // resolve_backbone_files): the file's SHA-256, so that a changed file makes
+  // new trials, and its block count.
+  std::string content_sha256;
+  int blocks = 0;
+
+  bool is_torchscript() const { return !torchscript.empty(); }
 };
 
 // A target problem: a dataset, its classes and how much of it each split gets.

@@ -9,6 +9,7 @@
 #include "analysis/report_html.h"
 #include "analysis/report_text.h"
 #include "core/errors.h"
+#include "runner/chart_library.h"
 #include "runner/cli.h"
 #include "runner/stored_sweeps.h"
 
@@ -20,6 +21,7 @@ struct ReportOptions {
   bool html = false;
   std::string out;  // default: next to the database, NAME-report.html
   std::string sweep;
+  double tolerance = 1.0;  // points
 };
 
 std::string default_out(const std::string& db) {
@@ -51,7 +53,7 @@ int report(const ReportOptions& options) {
   ResultsStore store(options.db, Access::kReadOnly);
   std::vector<SweepSummary> summaries;
   for (const auto& name : selected_sweeps(store, options.sweep)) {
-    summaries.push_back(summarize_stored(store, name));
+    summaries.push_back(summarize_stored(store, name, options.tolerance / 100.0));
   }
   if (!options.html) {
     if (summaries.empty()) std::printf("%s holds no sweeps yet\n", options.db.c_str());
@@ -61,7 +63,10 @@ int report(const ReportOptions& options) {
     return kExitOk;
   }
   const std::string out = options.out.empty() ? default_out(options.db) : options.out;
-  write_file(out, render_html_report(summaries, {options.db, utc_now()}));
+  std::string why;
+  const auto charts = load_chart_library(why);
+  if (!charts) std::fprintf(stderr, "sweep report: no charts: %s\n", why.c_str());
+  write_file(out, render_html_report(summaries, {options.db, utc_now(), charts}));
   std::printf("%s\n", std::filesystem::absolute(out).c_str());
   return kExitOk;
 }
@@ -79,6 +84,12 @@ void add_report_command(CLI::App& app, int& exit_code) {
                       "where --html writes (default: DB-report.html beside the database)");
   command->add_option("--sweep", options->sweep,
                       "only this sweep (default: every sweep in the database)");
+  command
+      ->add_option("--tolerance", options->tolerance,
+                   "points below the best depth on validation that a shallower depth may be "
+                   "and still be recommended")
+      ->check(CLI::Range(0.0, 100.0))
+      ->capture_default_str();
   command->callback(
       [options, &exit_code] { exit_code = run_guarded([&] { return report(*options); }); });
 }

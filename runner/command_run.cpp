@@ -60,7 +60,9 @@ std::string describe_slots(const std::vector<Slot>& slots) {
     text += (text.empty() ? "" : ", ") + std::to_string(n) +
             (n == 1 ? " worker on " : " workers on ") + device;
   }
-  return text + " (" + std::to_string(slots.front().threads) + " threads each)";
+  const int threads = slots.front().threads;
+  return text + " (" + std::to_string(threads) + (threads == 1 ? " thread" : " threads") +
+         (slots.size() == 1 ? ")" : " each)");
 }
 
 // The trials, and their state when the database already knows them. Reads only.

@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "experiments/train/device.h"
+#include "experiments/train/measure.h"
 #include "experiments/train/trial.h"
 
 namespace sweep {
@@ -28,6 +29,12 @@ LocalExecutor::~LocalExecutor() = default;
 PretrainedRecord LocalExecutor::prepare_backbone(const BackboneSpec& backbone,
                                                  TrainingObserver& observer) {
   return translating_torch_errors([&] { return resources_->backbone(backbone, observer).record; });
+}
+
+TransferMeasure LocalExecutor::measure(const BackboneSpec& backbone, const TargetSpec& target,
+                                       TrainingObserver& observer) {
+  return translating_torch_errors(
+      [&] { return measure_transfer(backbone, target, *resources_, observer); });
 }
 
 TrialResult LocalExecutor::run(const TrialSpec& trial, TrainingObserver& observer) {

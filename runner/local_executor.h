@@ -20,6 +20,8 @@ class LocalExecutor : public TrialExecutor {
 
   PretrainedRecord prepare_backbone(const BackboneSpec& backbone,
                                     TrainingObserver& observer) override;
+  TransferMeasure measure(const BackboneSpec& backbone, const TargetSpec& target,
+                          TrainingObserver& observer) override;
   TrialResult run(const TrialSpec& trial, TrainingObserver& observer) override;
 
  private:

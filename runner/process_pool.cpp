@@ -106,10 +106,12 @@ ProcessPool::~ProcessPool() {
 
 void ProcessPool::start(int slot) {
   const Slot& s = slots_[static_cast<size_t>(slot)];
-  const std::string exe = self_executable();
+  // Exec through /proc/self/exe: it names the image this process runs even when
+  // the file was replaced since (a rebuild or an upgrade during a long sweep).
+  const std::string exe = "/proc/self/exe";
   const std::string threads = std::to_string(s.threads);
-  std::vector<std::string> args = {exe,         "worker", "--device", s.device,
-                                   "--threads", threads,  "--cache",  cache_dir_};
+  std::vector<std::string> args = {self_executable(), "worker", "--device", s.device,
+                                   "--threads",       threads,  "--cache",  cache_dir_};
   // The child may only call async-signal-safe functions before exec, so argv
   // and the environment are prepared here.
   std::vector<std::string> env_strings = {"OMP_NUM_THREADS=" + threads,

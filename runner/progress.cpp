@@ -1,5 +1,6 @@
 #include "runner/progress.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -8,6 +9,13 @@
 
 namespace sweep {
 namespace {
+
+// Columns of the terminal behind `out`; 100 when it cannot tell.
+size_t terminal_width(std::FILE* out) {
+  winsize size{};
+  if (ioctl(fileno(out), TIOCGWINSZ, &size) == 0 && size.ws_col > 20) return size.ws_col;
+  return 100;
+}
 
 class TerminalProgress : public ProgressSink {
  public:
@@ -19,7 +27,8 @@ class TerminalProgress : public ProgressSink {
     last_ = now;
     shown_ = true;
     std::string line = progress_line(state);
-    if (line.size() > 160) line = line.substr(0, 157) + "...";
+    const size_t width = terminal_width(out_);
+    if (line.size() >= width) line = line.substr(0, width - 4) + "...";
     std::fprintf(out_, "\r\033[K%s", line.c_str());
     std::fflush(out_);
   }

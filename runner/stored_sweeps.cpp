@@ -18,13 +18,19 @@ std::vector<std::string> selected_sweeps(ResultsStore& store, const std::string&
                    (known.empty() ? "none yet" : known));
 }
 
-SweepSummary summarize_stored(ResultsStore& store, const std::string& name) {
+SweepSummary summarize_stored(ResultsStore& store, const std::string& name, double tolerance) {
   const auto info = store.sweep(name);
-  SweepSummary summary =
-      summarize(name, store.trials(name), info ? info->spec.price_per_device_hour : std::nullopt);
-  if (info) {
-    for (const BackboneSpec& backbone : info->spec.backbones) {
-      summary.backbones.push_back({backbone.name, store.pretrained(pretrain_key(backbone))});
+  SweepSummary summary = summarize(
+      name, store.trials(name), info ? info->spec.price_per_device_hour : std::nullopt, tolerance);
+  if (!info) return summary;
+  for (const BackboneSpec& backbone : info->spec.backbones) {
+    summary.backbones.push_back({backbone.name, store.pretrained(pretrain_key(backbone))});
+    for (TargetSummary& t : summary.targets) {
+      if (t.backbone != backbone.name) continue;
+      for (const TargetSpec& target : info->spec.targets) {
+        if (target.name == t.target)
+          t.measure = store.measure(pretrain_key(backbone), target_key(target));
+      }
     }
   }
   return summary;

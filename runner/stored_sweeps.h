@@ -14,6 +14,8 @@ namespace sweep {
 // the sweeps the database holds when `name` is not one of them.
 std::vector<std::string> selected_sweeps(ResultsStore& store, const std::string& name);
 
-SweepSummary summarize_stored(ResultsStore& store, const std::string& name);
+// The summary with what only the store knows: backbones' pretraining and the
+// transfer measures. `tolerance` as in summarize().
+SweepSummary summarize_stored(ResultsStore& store, const std::string& name, double tolerance);
 
 }  // namespace sweep

@@ -1,5 +1,6 @@
 #include "runner/sweep_loading.h"
 
+#include "core/backbone_files.h"
 #include "core/grid.h"
 #include "core/json_reader.h"
 #include "core/sweep_file.h"
@@ -17,6 +18,7 @@ LoadedSweep load_checked_sweep(const std::string& path) {
   sweep.path = path;
   sweep.spec = load_sweep_file(path);
   Diagnostics diag(path);
+  resolve_backbone_files(sweep.spec, diag);
   check_sweep_data(sweep.spec, diag);
   diag.throw_if_any();
   sweep.trials = expand_grid(sweep.spec);

@@ -14,6 +14,10 @@ class TrialExecutor {
   // first if needed, and says where they came from.
   virtual PretrainedRecord prepare_backbone(const BackboneSpec& backbone,
                                             TrainingObserver& observer) = 0;
+  // Measures, before training, how well the backbone's frozen features suit the
+  // target (see TransferMeasure). The backbone is prepared already.
+  virtual TransferMeasure measure(const BackboneSpec& backbone, const TargetSpec& target,
+                                  TrainingObserver& observer) = 0;
   // Runs one trial. Throws Interrupted when the observer asks to stop; any other
   // exception fails the trial with its message.
   virtual TrialResult run(const TrialSpec& trial, TrainingObserver& observer) = 0;

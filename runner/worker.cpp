@@ -61,6 +61,11 @@ WorkerMessage run_job(const Job& job, TrialExecutor& executor, const FaultPlan& 
     reply.pretrained = executor.prepare_backbone(job.backbone, reporter);
     return reply;
   }
+  if (job.kind == Job::Kind::kMeasure) {
+    reply.kind = WorkerMessage::Kind::kMeasured;
+    reply.measure = executor.measure(job.backbone, job.target, reporter);
+    return reply;
+  }
   if (auto fault = faults.find(job.trial.position); fault != faults.end()) inject(fault->second);
   reply.kind = WorkerMessage::Kind::kResult;
   reply.result = executor.run(job.trial, reporter);

@@ -26,6 +26,11 @@ std::string encode_job(const Job& job) {
   if (job.kind == Job::Kind::kBackbone) {
     return json{{"job", "backbone"}, {"backbone", to_json(job.backbone)}}.dump();
   }
+  if (job.kind == Job::Kind::kMeasure) {
+    return json{
+        {"job", "measure"}, {"backbone", to_json(job.backbone)}, {"target", to_json(job.target)}}
+        .dump();
+  }
   return json{{"job", "trial"},
               {"id", job.trial.id},
               {"position", job.trial.position},
@@ -40,7 +45,11 @@ Job decode_job(const std::string& line) {
   try {
     if (v.at("job") == "backbone") {
       job.kind = Job::Kind::kBackbone;
-      job.backbone = read_backbone(v.at("backbone"), "/backbone", diag);
+      job.backbone = read_backbone(v.at("backbone"), "/backbone", diag, /*canonical=*/true);
+    } else if (v.at("job") == "measure") {
+      job.kind = Job::Kind::kMeasure;
+      job.backbone = read_backbone(v.at("backbone"), "/backbone", diag, /*canonical=*/true);
+      job.target = read_target(v.at("target"), "/target", diag);
     } else {
       job.trial = read_trial(v.at("trial"), diag);
       job.trial.id = v.at("id").get<std::string>();
@@ -61,6 +70,8 @@ std::string encode_message(const WorkerMessage& m) {
       return json{{"kind", "result"}, {"result", to_json(m.result)}}.dump();
     case WorkerMessage::Kind::kPretrained:
       return json{{"kind", "pretrained"}, {"record", to_json(m.pretrained)}}.dump();
+    case WorkerMessage::Kind::kMeasured:
+      return json{{"kind", "measured"}, {"measure", to_json(m.measure)}}.dump();
     case WorkerMessage::Kind::kError:
       return json{{"kind", "error"}, {"error", m.error}}.dump();
   }
@@ -82,6 +93,9 @@ WorkerMessage decode_message(const std::string& line) {
     } else if (kind == "pretrained") {
       m.kind = WorkerMessage::Kind::kPretrained;
       m.pretrained = pretrained_from_json(v.at("record"));
+    } else if (kind == "measured") {
+      m.kind = WorkerMessage::Kind::kMeasured;
+      m.measure = measure_from_json(v.at("measure"));
     } else if (kind == "error") {
       m.kind = WorkerMessage::Kind::kError;
       m.error = v.at("error").get<std::string>();

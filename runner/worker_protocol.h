@@ -11,17 +11,19 @@
 namespace sweep {
 
 struct Job {
-  enum class Kind { kTrial, kBackbone } kind = Kind::kTrial;
+  enum class Kind { kTrial, kBackbone, kMeasure } kind = Kind::kTrial;
   TrialSpec trial;        // kTrial: with id and position
-  BackboneSpec backbone;  // kBackbone: make sure its pretrained weights exist
+  BackboneSpec backbone;  // kBackbone: make sure its pretrained weights exist; kMeasure
+  TargetSpec target;      // kMeasure: measure how well the backbone suits it
 };
 
 struct WorkerMessage {
-  enum class Kind { kProgress, kResult, kPretrained, kError } kind = Kind::kProgress;
+  enum class Kind { kProgress, kResult, kPretrained, kMeasured, kError } kind = Kind::kProgress;
   double fraction = 0.0;        // kProgress
   std::string status;           // kProgress
   TrialResult result;           // kResult
   PretrainedRecord pretrained;  // kPretrained
+  TransferMeasure measure;      // kMeasured
   std::string error;            // kError: why the job failed; the worker lives on
 };
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages sweep needs that are missing, and makes sure
-# OpenCV's digits.png is there. Runs apt-get through sudo unless already root.
-# Usage: scripts/deps.sh
+# Installs what sweep needs and is missing: Debian 12 packages (through sudo
+# unless already root), OpenCV's digits.png, and the charting library the HTML
+# report inlines (npm ci, from package-lock.json).
+# Usage: scripts/deps.sh [test]   ("test" adds what only the tests need)
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   g++ cmake ninja-build pkg-config
@@ -10,6 +12,10 @@ packages=(
   nlohmann-json3-dev libcli11-dev libgtest-dev
   dataset-fashion-mnist opencv-doc
 )
+# Node.js for npm; machines that have it from elsewhere keep theirs.
+command -v npm >/dev/null || packages+=(nodejs npm)
+# The report's rendering test opens the report in a headless browser.
+[ "${1:-}" = "test" ] && packages+=(chromium)
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -40,4 +46,10 @@ if [ ! -s "$digits" ]; then
   dpkg-deb --fsys-tarfile "$tmp"/opencv-doc_*.deb |
     $sudo tar -x -C / ".$digits"
   [ -s "$digits" ] || { echo "deps.sh: could not restore $digits" >&2; exit 1; }
+fi
+
+# The charting library, once per change of package-lock.json.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "deps.sh: installing the report's charting library (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -4,6 +4,6 @@
 #   ctest --test-dir build -L slow --output-on-failure
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh test
 scripts/build.sh
 ctest --test-dir build -LE slow --output-on-failure -j "$(nproc)"

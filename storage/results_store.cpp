@@ -1,6 +1,7 @@
 #include "storage/results_store.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/identity.h"
 #include "core/spec_json.h"
@@ -300,7 +301,7 @@ std::optional<SweepInfo> ResultsStore::sweep(const std::string& name) {
   SweepInfo info;
   info.name = stmt.text(0);
   Diagnostics diag("results database, sweep " + name);
-  info.spec = read_sweep(json::parse(stmt.text(1)), diag);
+  info.spec = read_sweep(json::parse(stmt.text(1)), diag, /*canonical=*/true);
   if (!diag.ok()) throw RuntimeError(diag.messages().front());
   info.source_file = stmt.text(2);
   info.created_at = stmt.text(3);
@@ -383,6 +384,54 @@ SweepTiming ResultsStore::timing(const std::string& sweep) {
   return SweepTiming{stmt.optional_real(0).value_or(0.0)};
 }
 
+void ResultsStore::record_measure(const TransferMeasure& m) {
+  Transaction transaction(db_);
+  db_.prepare(
+         "INSERT OR REPLACE INTO transfer_measures (pretrain_key, target_key, backbone, target, "
+         "logme, frechet_distance, source_images, target_images, seconds) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+      .bind(1, m.pretrain_key)
+      .bind(2, m.target_key)
+      .bind(3, m.backbone)
+      .bind(4, m.target)
+      .bind(5, m.logme)
+      .bind(6, m.frechet)
+      .bind(7, m.source_images)
+      .bind(8, m.target_images)
+      .bind(9, m.seconds)
+      .run();
+  Statement skipped = db_.prepare(
+      "INSERT OR IGNORE INTO skipped_images (target_key, target, entry) VALUES (?1, ?2, ?3)");
+  for (const std::string& entry : m.skipped_images) {
+    skipped.bind(1, m.target_key).bind(2, m.target).bind(3, entry).run();
+    skipped.reset();
+  }
+  transaction.commit();
+}
+
+std::optional<TransferMeasure> ResultsStore::measure(const std::string& pretrain_key,
+                                                     const std::string& target_key) {
+  Statement stmt = db_.prepare(
+      "SELECT backbone, target, logme, frechet_distance, source_images, target_images, seconds "
+      "FROM transfer_measures WHERE pretrain_key = ?1 AND target_key = ?2");
+  if (!stmt.bind(1, pretrain_key).bind(2, target_key).step()) return std::nullopt;
+  std::vector<std::string> skipped;
+  Statement files =
+      db_.prepare("SELECT entry FROM skipped_images WHERE target_key = ?1 ORDER BY entry");
+  files.bind(1, target_key);
+  while (files.step()) skipped.push_back(files.text(0));
+  return TransferMeasure{pretrain_key,
+                         target_key,
+                         stmt.text(0),
+                         stmt.text(1),
+                         stmt.optional_real(2).value_or(std::nan("")),
+                         stmt.optional_real(3).value_or(std::nan("")),
+                         static_cast<int>(stmt.int64(4)),
+                         static_cast<int>(stmt.int64(5)),
+                         stmt.real(6),
+                         skipped};
+}
+
 void ResultsStore::record_pretrained(const PretrainedRecord& record) {
   Transaction transaction(db_);
   db_.prepare(
@@ -403,8 +452,9 @@ std::optional<PretrainedRecord> ResultsStore::pretrained(const std::string& key)
       "SELECT pretrain_key, arch, source, source_accuracy, train_seconds, weights_path "
       "FROM pretrained WHERE pretrain_key = ?1");
   if (!stmt.bind(1, key).step()) return std::nullopt;
-  return PretrainedRecord{stmt.text(0), stmt.text(1), stmt.text(2),
-                          stmt.real(3), stmt.real(4), stmt.text(5)};
+  return PretrainedRecord{stmt.text(0), stmt.text(1),
+                          stmt.text(2), stmt.optional_real(3).value_or(std::nan("")),
+                          stmt.real(4), stmt.text(5)};
 }
 
 }  // namespace sweep

@@ -97,6 +97,10 @@ class ResultsStore {
   std::vector<EpochMetrics> epochs(const std::string& trial_id);
   SweepTiming timing(const std::string& sweep);
 
+  void record_measure(const TransferMeasure& measure);
+  std::optional<TransferMeasure> measure(const std::string& pretrain_key,
+                                         const std::string& target_key);
+
   void record_pretrained(const PretrainedRecord& record);
   std::optional<PretrainedRecord> pretrained(const std::string& key);
 

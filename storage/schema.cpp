@@ -94,10 +94,31 @@ CREATE TABLE pretrained (
   pretrain_key TEXT PRIMARY KEY,
   arch TEXT NOT NULL,
   source TEXT NOT NULL,
-  source_accuracy REAL NOT NULL,
+  source_accuracy REAL,
   train_seconds REAL NOT NULL,
   weights_path TEXT NOT NULL,
   created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+CREATE TABLE transfer_measures (
+  pretrain_key TEXT NOT NULL,
+  target_key TEXT NOT NULL,
+  backbone TEXT NOT NULL,
+  target TEXT NOT NULL,
+  logme REAL,
+  frechet_distance REAL,
+  source_images INTEGER NOT NULL,
+  target_images INTEGER NOT NULL,
+  seconds REAL NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  PRIMARY KEY (pretrain_key, target_key)
+);
+
+CREATE TABLE skipped_images (
+  target_key TEXT NOT NULL,
+  target TEXT NOT NULL,
+  entry TEXT NOT NULL,
+  PRIMARY KEY (target_key, entry)
 );
 
 CREATE VIEW results AS

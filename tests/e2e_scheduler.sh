@@ -26,13 +26,24 @@ sed 's/"seeds": \[0\]/"seeds": [0, 1, 2, 3]/' "$sweeps/smoke.json" > many.json
 "$sweep" run "$sweeps/smoke.json" --db warmup.db >/dev/null 2>&1  # pretrains once into the cache
 
 echo "--- a crash and a hang fail their trial alone"
-SWEEP_TEST_FAULT="segv@2,hang@4" expect_exit 1 "$sweep" run "$sweeps/smoke.json" --db faults.db --trial-timeout 20
+SWEEP_TEST_FAULT="segv@2,hang@4" expect_exit 1 "$sweep" run "$sweeps/smoke.json" --db faults.db --trial-timeout 40
 [ "$(q faults.db "SELECT position, error FROM results WHERE state = 'failed' ORDER BY position")" = \
-  $'2,worker crashed with signal 11 (SIGSEGV)\n4,timed out after 20.0 s' ] || { q faults.db "SELECT position, state, error FROM results"; fail "unexpected failures"; }
+  $'2,worker crashed with signal 11 (SIGSEGV)\n4,timed out after 40.0 s' ] || { q faults.db "SELECT position, state, error FROM results"; fail "unexpected failures"; }
 [ "$(q faults.db "SELECT count(*) FROM results WHERE state = 'done'")" = 4 ] || fail "the other trials did not finish"
 expect_exit 0 "$sweep" run "$sweeps/smoke.json" --db faults.db --retry-failed
 [ "$(q faults.db "SELECT sum(attempts) FROM results WHERE position IN (2, 4)")" = 4 ] || fail "retries not counted"
 [ "$(q faults.db "SELECT count(*) FROM results WHERE state = 'done'")" = 6 ] || fail "retry did not finish them"
+
+echo "--- the executable replaced during a run (a rebuild, an upgrade)"
+cp "$sweep" ./sweep-old
+SWEEP_TEST_FAULT="segv@3" ./sweep-old run "$sweeps/smoke.json" --db replaced.db > replaced.log 2>&1 &
+runner=$!
+for _ in $(seq 200); do grep -q "^done " replaced.log && break; sleep 0.1; done
+cp "$sweep" ./sweep-new && mv ./sweep-new ./sweep-old  # a new file where the old one was
+set +e; wait "$runner"; code=$?; set -e
+[ "$code" = 1 ] || { cat replaced.log; fail "exited $code"; }
+[ "$(q replaced.db "SELECT group_concat(position) FROM (SELECT position FROM results WHERE state = 'done' ORDER BY position)")" = '"0,1,2,4,5"' ] || {
+  cat replaced.log; fail "the worker started after the replacement did not run"; }
 
 echo "--- SIGKILL at random moments, then resume"
 for round in 1 2 3; do

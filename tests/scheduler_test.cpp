@@ -16,8 +16,8 @@
 namespace sweep {
 namespace {
 
-// Answers jobs at once, or as told per trial position or per slot: "crash" (the
-// worker dies), "error", "oom", "hang" (never answers).
+// Answers jobs at once, or as told per trial position or, for trials, per slot:
+// "crash" (the worker dies), "error", "oom", "hang" (never answers).
 class FakePool : public WorkerPool {
  public:
   explicit FakePool(double& clock) : clock_(clock) {}
@@ -25,7 +25,8 @@ class FakePool : public WorkerPool {
   void assign(int slot, const Job& job) override {
     assigned.push_back({slot, job.kind == Job::Kind::kTrial ? job.trial.position : -1});
     std::string behaviour = "ok";
-    if (slot_behaviour.count(slot)) behaviour = slot_behaviour[slot];
+    if (job.kind == Job::Kind::kTrial && slot_behaviour.count(slot))
+      behaviour = slot_behaviour[slot];
     if (job.kind == Job::Kind::kTrial && trial_behaviour.count(job.trial.position)) {
       behaviour = trial_behaviour[job.trial.position];
     }
@@ -49,6 +50,18 @@ class FakePool : public WorkerPool {
     } else if (job.kind == Job::Kind::kBackbone) {
       reply.message.kind = WorkerMessage::Kind::kPretrained;
       reply.message.pretrained = {pretrain_key(job.backbone), "resnet10", "fake", 0.9, 1.0, "w.pt"};
+    } else if (job.kind == Job::Kind::kMeasure) {
+      reply.message.kind = WorkerMessage::Kind::kMeasured;
+      reply.message.measure = {pretrain_key(job.backbone),
+                               target_key(job.target),
+                               job.backbone.name,
+                               job.target.name,
+                               -0.5,
+                               3.0,
+                               100,
+                               80,
+                               0.1,
+                               {}};
     } else {
       reply.message.kind = WorkerMessage::Kind::kResult;
       reply.message.result.val_accuracy = 0.5 + 0.01 * job.trial.position;
@@ -168,10 +181,15 @@ TEST_F(SchedulerTest, RunsEveryTrialExactlyOnceAcrossSlots) {
     EXPECT_DOUBLE_EQ(t.result->device_seconds, 1.0) << "2 s at half the device";
   }
   ASSERT_TRUE(store_.pretrained(pretrain_key(spec_.backbones[0])));
+  for (const TargetSpec& target : spec_.targets) {
+    const auto measure = store_.measure(pretrain_key(spec_.backbones[0]), target_key(target));
+    ASSERT_TRUE(measure) << target.name;
+    EXPECT_DOUBLE_EQ(measure->frechet, 3.0);
+  }
 
   pool_.assigned.clear();
   EXPECT_EQ(run(2).done, 0) << "a second run finds nothing to do";
-  for (const auto& a : pool_.assigned) EXPECT_EQ(a.second, -1) << "only the backbone check";
+  EXPECT_EQ(pool_.assigned.size(), 1u) << "only the backbone check; measures are stored";
 }
 
 TEST_F(SchedulerTest, CrashesAndErrorsFailTheirTrialAloneWithTheCause) {

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "analysis/format.h"
+#include "analysis/report_charts.h"
 #include "analysis/report_html.h"
 #include "analysis/report_text.h"
 #include "analysis/stats.h"
@@ -76,16 +77,52 @@ TEST(Summary, ChoosesLearningRateOnValidationNeverTest) {
   EXPECT_EQ(s.devices, std::vector<std::string>{"cpu model"});
 }
 
-TEST(Summary, VerdictSentences) {
+TEST(Summary, RecommendsTheFewestBlocksWithinToleranceOnValidation) {
+  const SweepSummary strict = summarize("x", sample_sweep(), std::nullopt, 0.01);
+  EXPECT_EQ(*strict.targets[0].recommended, 1u) << "depth 2: 0.93 is the best validation mean";
+  const SweepSummary loose = summarize("x", sample_sweep(), std::nullopt, 0.05);
+  EXPECT_EQ(*loose.targets[0].recommended, 0u) << "head-only's 0.90 is within 5 points of 0.93";
+  EXPECT_EQ(*loose.targets[1].recommended, 1u);
+}
+
+TEST(Summary, PairedDifferenceBySeed) {
   const SweepSummary s = summarize("x", sample_sweep(), std::nullopt);
-  EXPECT_EQ(verdict_sentence(s.targets[0]),
-            "cats (near): head-only reaches 89.0% against 92.0% at 2 unfrozen blocks; +3.0 "
-            "points for 3.0x the cost.");
-  EXPECT_EQ(verdict_sentence(s.targets[1]),
-            "houses (far): head-only reaches 52.0% against 91.0% at 5 (all) unfrozen blocks; "
-            "+39.0 points for 4.0x the cost.");
-  TargetSummary nothing{"bb", "t", "", {}, {}, {}};
-  EXPECT_EQ(verdict_sentence(nothing), "t: no finished trials yet.");
+  const TargetSummary& cats = s.targets[0];
+  // Depth 5 against head-only: seed 0 0.96 - 0.88, seed 1 0.94 - 0.90.
+  const PairedDifference d = paired_difference(cats.depths[2], cats.depths[0]);
+  EXPECT_EQ(d.pairs, 2);
+  EXPECT_NEAR(d.mean, 0.06, 1e-12);
+  // sd of {0.08, 0.04} is 0.02*sqrt(2); half-width t(1) * sd / sqrt(2) = 12.706 * 0.02.
+  EXPECT_NEAR(d.ci95, 12.706 * 0.02, 1e-9);
+  DepthRow other_seeds = cats.depths[2];
+  other_seeds.test_by_seed = {{7, 0.5}};
+  EXPECT_EQ(paired_difference(other_seeds, cats.depths[0]).pairs, 0);
+}
+
+TEST(Summary, VerdictSentences) {
+  const SweepSummary s = summarize("x", sample_sweep(), std::nullopt, 0.01);
+  EXPECT_EQ(verdict_sentence(s.targets[0], 0.01),
+            "cats (near): head-only reaches 89.0%; recommended: 2 unfrozen blocks at 92.0%, +3.0 "
+            "points (95% CI 3.0 to 3.0), for 3.0x the cost.");
+  EXPECT_EQ(verdict_sentence(s.targets[1], 0.01),
+            "houses (far): head-only reaches 52.0%; recommended: 5 (all) unfrozen blocks at "
+            "91.0%, +39.0 points (one seed, no interval), for 4.0x the cost.");
+  const SweepSummary loose = summarize("x", sample_sweep(), std::nullopt, 0.05);
+  EXPECT_EQ(verdict_sentence(loose.targets[0], 0.05),
+            "cats (near): head-only reaches 89.0% and is recommended, as no deeper setting is 5.0 "
+            "points better on validation; the best, 2 unfrozen blocks, reaches 92.0%, +3.0 points "
+            "(95% CI 3.0 to 3.0), for 3.0x the cost.");
+  auto worse = sample_sweep();
+  for (auto& t : worse) {
+    if (t.spec.target.name == "houses" && t.spec.unfrozen == 5) t.result->val_accuracy = 0.4;
+  }
+  EXPECT_EQ(verdict_sentence(summarize("x", worse, std::nullopt).targets[1], 0.01),
+            "houses (far): head-only reaches 52.0% and is recommended, as no deeper setting does "
+            "better on validation; the best, 5 (all) unfrozen blocks, reaches 91.0%, +39.0 points "
+            "(one seed, no interval), for 4.0x the cost.");
+  TargetSummary nothing;
+  nothing.target = "t";
+  EXPECT_EQ(verdict_sentence(nothing, 0.01), "t: no finished trials yet.");
 }
 
 TEST(Summary, CountsFailuresPendingAndCost) {
@@ -96,6 +133,7 @@ TEST(Summary, CountsFailuresPendingAndCost) {
   failed.result.reset();
   TrialRecord pending = failed;
   pending.state = TrialState::kPending;
+  pending.error = "";
   trials.push_back(failed);
   trials.push_back(pending);
   const SweepSummary s = summarize("x", trials, 3.6);
@@ -103,9 +141,22 @@ TEST(Summary, CountsFailuresPendingAndCost) {
   EXPECT_EQ(s.pending, 1);
   EXPECT_TRUE(s.partial());
   ASSERT_EQ(s.failures.size(), 1u);
-  EXPECT_EQ(s.failures[0].error, "out of memory");
+  EXPECT_EQ(s.failures[0].cause, "out of memory");
+  ASSERT_EQ(s.unfinished.size(), 1u);
+  EXPECT_EQ(s.unfinished[0].state, "pending");
   ASSERT_TRUE(s.targets[1].depths[1].cost);
   EXPECT_NEAR(*s.targets[1].depths[1].cost, 8.0 / 3600 * 3.6, 1e-12);
+}
+
+TEST(Summary, KeepsCurvesOfTheTrialsBehindTheVerdicts) {
+  auto trials = sample_sweep();
+  trials[2].result->epochs = {{1, 0.1, 1.0, 0.5, 1.0, 0.5, 1.0}};
+  const SweepSummary s = summarize("x", trials, std::nullopt);
+  ASSERT_TRUE(s.curves.count(trials[2].spec.id)) << "head-only at its chosen lr";
+  EXPECT_EQ(s.curves.at(trials[2].spec.id).size(), 1u);
+  EXPECT_FALSE(s.curves.count(trials[0].spec.id)) << "lr 0.01 lost on validation";
+  EXPECT_EQ(s.points.size(), 10u);
+  EXPECT_EQ(s.cells.size(), 6u) << "cats: 2 learning rates at depth 0, 1 at 2 and 5; houses: 2";
 }
 
 TEST(Format, NumbersAsReportsShowThem) {
@@ -134,14 +185,59 @@ TEST(Reports, EscapeEverySweepString) {
     t.spec.backbone.name = "<b>bold</b>";
   }
   SweepSummary s = summarize("<img src=x onerror=alert(2)>", trials, std::nullopt);
-  s.failures.push_back({"id", "bb", "t", "<i>boom</i>", 0, 0.1, 0, 1});
-  const std::string html = render_html_report({s}, {"a<b>.db", "now"});
-  EXPECT_EQ(html.find("<script>"), std::string::npos);
+  s.failures.push_back({"id", "bb", "t", "failed", "<i>boom</i>", 0, 0.1, 0, 1});
+  const std::string html =
+      render_html_report({s}, {"a<b>.db", "now", ChartLibrary{"v", "vl", "ve"}});
+  EXPECT_EQ(html.find("<script>alert"), std::string::npos);
+  EXPECT_EQ(html.find("</script><script>alert"), std::string::npos);
   EXPECT_EQ(html.find("<img"), std::string::npos);
   EXPECT_EQ(html.find("<b>bold"), std::string::npos);
   EXPECT_EQ(html.find("<i>boom"), std::string::npos);
   EXPECT_NE(html.find("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
   EXPECT_NE(render_text_report(s).find("</script>"), std::string::npos) << "text stays verbatim";
+  // Chart data is JSON inside a script element: no raw '<' in it at all.
+  const size_t data = html.find("<script id=\"sweep-charts\" type=\"application/json\">");
+  ASSERT_NE(data, std::string::npos);
+  const size_t begin = html.find('>', data) + 1;
+  const std::string json_text = html.substr(begin, html.find("</script>", begin) - begin);
+  EXPECT_EQ(json_text.find('<'), std::string::npos);
+  EXPECT_NE(json_text.find("\\u003c/script\\u003e\\u003cscript\\u003ealert(1)"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(json_text).size(), report_charts(s).size());
+}
+
+TEST(Reports, ScriptSafeJsonAndInlinedLibrary) {
+  EXPECT_EQ(script_safe_json(R"({"a":"</script>&"})"), R"({"a":"\u003c/script\u003e\u0026"})");
+  SweepSummary s = summarize("x", sample_sweep(), std::nullopt);
+  const std::string html =
+      render_html_report({s}, {"db", "now", ChartLibrary{"var v = '</SCRIPT>';", "", ""}});
+  EXPECT_NE(html.find("var v = '<\\/SCRIPT>';"), std::string::npos);
+  const std::string without = render_html_report({s}, {"db", "now", std::nullopt});
+  EXPECT_NE(without.find("Charts are missing"), std::string::npos);
+  EXPECT_EQ(without.find("vegaEmbed("), std::string::npos);
+}
+
+TEST(Charts, ParetoFrontPerTarget) {
+  const std::vector<bool> front = pareto_front({{"a", 1.0, 0.80},
+                                                {"a", 2.0, 0.85},
+                                                {"a", 3.0, 0.84},  // dearer and worse than 2.0
+                                                {"a", 2.0, 0.85},  // a tie stays on the front
+                                                {"b", 5.0, 0.10}});
+  EXPECT_EQ(front, (std::vector<bool>{true, true, false, true, true}));
+}
+
+TEST(Charts, EveryChartIsAVegaLiteSpecWithData) {
+  SweepSummary s = summarize("x", sample_sweep(), std::nullopt);
+  EXPECT_EQ(report_charts(s).size(), 5u) << "no measures, no curves";
+  s.targets[0].measure = TransferMeasure{"k", "t", "bb", "cats", -0.4, 2.0, 10, 10, 0.1, {}};
+  s.curves["x"] = {{1, 0.1, 1.0, 0.5, 1.0, 0.5, 1.0}};
+  s.points[0].trial_id = "x";
+  const auto charts = report_charts(s);
+  ASSERT_EQ(charts.size(), 7u);
+  for (const Chart& c : charts) {
+    EXPECT_EQ(c.spec["$schema"], "https://vega.github.io/schema/vega-lite/v6.json") << c.title;
+    EXPECT_TRUE(c.spec.contains("data")) << c.title;
+    EXPECT_FALSE(c.caption.empty()) << c.title;
+  }
 }
 
 }  // namespace

@@ -17,6 +17,9 @@ class EchoExecutor : public TrialExecutor {
   PretrainedRecord prepare_backbone(const BackboneSpec& b, TrainingObserver&) override {
     return {"k", b.arch, "src", 0.5, 1.0, "w"};
   }
+  TransferMeasure measure(const BackboneSpec& b, const TargetSpec& t, TrainingObserver&) override {
+    return {"k", "t", b.name, t.name, 1.5, 2.5, 10, 20, 0.1, {}};
+  }
   TrialResult run(const TrialSpec& trial, TrainingObserver& observer) override {
     observer.progress(1.0, "epoch 2/2");
     if (trial.position == 9) throw RuntimeError("bad trial");
@@ -77,6 +80,20 @@ TEST(Worker, AnswersEachJobAfterItsProgress) {
   EXPECT_EQ(messages[4].error, "bad trial");
   EXPECT_TRUE(messages[6].result.diverged);
   EXPECT_TRUE(std::isnan(messages[6].result.val_loss)) << "NaN travels as null and back";
+}
+
+TEST(Worker, MeasuresBackboneOnTarget) {
+  Job job;
+  job.kind = Job::Kind::kMeasure;
+  job.backbone.name = "b";
+  job.target.name = "t";
+  job.target.data.class_ids = {1, 2};
+  const auto messages = serve({job});
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].kind, WorkerMessage::Kind::kMeasured);
+  EXPECT_EQ(messages[0].measure.target, "t");
+  EXPECT_DOUBLE_EQ(messages[0].measure.frechet, 2.5);
+  EXPECT_EQ(decode_job(encode_job(job)).target.data.class_ids, (std::vector<int>{1, 2}));
 }
 
 TEST(Worker, InjectedThrowAndOutOfMemoryBecomeErrors) {

@@ -7,6 +7,7 @@
 #include "core/errors.h"
 #include "experiments/data/digits_reader.h"
 #include "experiments/data/idx_reader.h"
+#include "experiments/data/image_cache.h"
 #include "experiments/data/image_folder.h"
 
 namespace sweep {
@@ -92,7 +93,8 @@ std::string dataset_path(const DataSpec& data) {
   return builtin_dataset(data.kind)->default_path;
 }
 
-DatasetPools load_pools(const DataSpec& data, int channels, int size) {
+DatasetPools load_pools(const DataSpec& data, int channels, int size,
+                        const std::string& cache_dir) {
   DatasetPools pools;
   const std::string root = dataset_path(data);
   switch (data.kind) {
@@ -106,8 +108,8 @@ DatasetPools load_pools(const DataSpec& data, int channels, int size) {
       pools.pool = read_digits_png(root);
       break;
     case DatasetKind::kImageFolder: {
-      DecodedFolder decoded =
-          decode_image_folder(scan_image_folder(root), channels, size, data.strict);
+      DecodedFolder decoded = decode_image_folder_cached(scan_image_folder(root), channels, size,
+                                                         data.strict, cache_dir);
       pools.pool = std::move(decoded.images);
       pools.skipped = std::move(decoded.skipped);
       break;

@@ -23,8 +23,9 @@ struct DatasetPools {
 };
 
 // Built-in datasets come at their native size; image-folder images are decoded
-// straight to `channels` x `size` x `size`. Throws InputError for missing files.
-DatasetPools load_pools(const DataSpec& data, int channels, int size);
+// straight to `channels` x `size` x `size`, through the decoded-image cache in
+// `cache_dir` (none when empty). Throws InputError for missing files.
+DatasetPools load_pools(const DataSpec& data, int channels, int size, const std::string& cache_dir);
 
 // Checks without decoding that the dataset is on disk and, for image folders, that
 // the classes exist and hold at least `need_per_class` images each (0 = no

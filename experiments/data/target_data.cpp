@@ -21,8 +21,8 @@ int smallest_class(const ImageSet& set) {
 
 // The classes the spec selects, then the split, then the backbone's input shape.
 TargetData load_split(const DataSpec& data, SplitSizes sizes, int sample_seed, int channels,
-                      int size, bool held_out_from_rest) {
-  DatasetPools pools = load_pools(data, channels, size);
+                      int size, bool held_out_from_rest, const std::string& cache_dir) {
+  DatasetPools pools = load_pools(data, channels, size, cache_dir);
   const std::vector<int> ids = selected_class_ids(data, pools.pool.class_names);
   ImageSet pool = keep_classes(pools.pool, ids);
   std::optional<ImageSet> test_pool;
@@ -59,18 +59,21 @@ int images_needed(const TargetSpec& target) {
 
 }  // namespace
 
-TargetData load_target(const TargetSpec& target, int channels, int size) {
+TargetData load_target(const TargetSpec& target, int channels, int size,
+                       const std::string& cache_dir) {
   SplitSizes sizes{target.train_per_class, target.val_per_class, target.test_per_class};
-  return load_split(target.data, sizes, target.sample_seed, channels, size, false);
+  return load_split(target.data, sizes, target.sample_seed, channels, size, false, cache_dir);
 }
 
-TargetData load_source(const PretrainSpec& source, int channels, int size) {
+TargetData load_source(const PretrainSpec& source, int channels, int size,
+                       const std::string& cache_dir) {
   SplitSizes sizes{source.per_class, 0, 0};
-  return load_split(source.data, sizes, source.seed, channels, size, true);
+  return load_split(source.data, sizes, source.seed, channels, size, true, cache_dir);
 }
 
 void check_sweep_data(const SweepSpec& spec, Diagnostics& diag) {
   for (size_t i = 0; i < spec.backbones.size(); ++i) {
+    if (spec.backbones[i].is_torchscript()) continue;  // pretrained elsewhere
     const std::string path = json_pointer_child(json_pointer_child("/backbones", i), "pretrain");
     const PretrainSpec& source = spec.backbones[i].pretrain;
     check_dataset(source.data, source.per_class + 1, path, diag);

@@ -20,12 +20,15 @@ struct TargetData {
 
 // Throws InputError when the data is missing or too small (after skipping images
 // that do not decode).
-TargetData load_target(const TargetSpec& target, int channels, int size);
+// `cache_dir` holds decoded image folders for later loads; empty = no cache.
+TargetData load_target(const TargetSpec& target, int channels, int size,
+                       const std::string& cache_dir = "");
 
 // A pretraining source: `per_class` training images per class and a held-out test
 // split for the source accuracy (the dataset's own test set when it has one, else
 // what is left of the pool, up to 200 per class). No validation split.
-TargetData load_source(const PretrainSpec& source, int channels, int size);
+TargetData load_source(const PretrainSpec& source, int channels, int size,
+                       const std::string& cache_dir = "");
 
 // Checks, without decoding images, that every dataset the sweep names is on disk
 // and large enough; reports with the JSON path of the target or backbone.

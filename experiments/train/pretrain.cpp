@@ -47,8 +47,9 @@ std::optional<PretrainedBackbone> load_cached(const BackboneSpec& spec, const Ca
     InputSpec input{spec.channels, spec.image_size, meta.at("mean").get<std::vector<float>>(),
                     meta.at("std").get<std::vector<float>>()};
     PretrainedBackbone out;
-    out.backbone = make_backbone(spec, input);
-    out.backbone->load(paths.weights);
+    std::unique_ptr<ResNetBackbone> resnet = make_backbone(spec, input);
+    resnet->load(paths.weights);
+    out.backbone = std::move(resnet);
     out.record = {key,
                   spec.arch,
                   meta.at("source").get<std::string>(),
@@ -72,12 +73,12 @@ void write_atomically(const std::string& path, Write write) {
 }
 
 PretrainedBackbone train_and_cache(const BackboneSpec& spec, const CachePaths& paths,
-                                   const std::string& key, const torch::Device& device,
-                                   TrainingObserver& observer) {
+                                   const std::string& key, const std::string& cache_dir,
+                                   const torch::Device& device, TrainingObserver& observer) {
   const auto start = std::chrono::steady_clock::now();
   const PretrainSpec& source = spec.pretrain;
   torch::manual_seed(static_cast<uint64_t>(source.seed));
-  const TargetData data = load_source(source, spec.channels, spec.image_size);
+  const TargetData data = load_source(source, spec.channels, spec.image_size, cache_dir);
   InputSpec input{spec.channels, spec.image_size, {}, {}};
   pixel_statistics(data.train, input.mean, input.std);
 
@@ -138,7 +139,7 @@ PretrainedBackbone load_or_pretrain(const BackboneSpec& spec, const std::string&
   const CachePaths paths = cache_paths(cache_dir, key);
   FileLock lock(paths.lock);
   auto out = load_cached(spec, paths, key);
-  if (!out) out = train_and_cache(spec, paths, key, device, observer);
+  if (!out) out = train_and_cache(spec, paths, key, cache_dir, device, observer);
   out->backbone->to(device);
   out->backbone->set_training(false);
   return std::move(*out);

@@ -15,7 +15,7 @@
 namespace sweep {
 
 struct PretrainedBackbone {
-  std::unique_ptr<ResNetBackbone> backbone;  // on the requested device, evaluation mode
+  std::unique_ptr<Backbone> backbone;  // on the requested device, evaluation mode
   PretrainedRecord record;
   bool trained_now = false;  // false when the weights came from the cache
 };

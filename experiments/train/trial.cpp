@@ -1,10 +1,14 @@
 #include "experiments/train/trial.h"
 
 #include <chrono>
+#include <cmath>
 #include <numeric>
 
+#include "core/backbone_files.h"
+#include "core/errors.h"
 #include "core/identity.h"
 #include "core/spec_json.h"
+#include "experiments/models/scripted_backbone.h"
 #include "experiments/models/transfer_model.h"
 #include "experiments/train/device.h"
 #include "experiments/train/probe.h"
@@ -36,6 +40,26 @@ double training_flops(const TrialSpec& trial, const std::vector<double>& blocks,
   return epochs * (per_image * n_train + forward * n_val) + forward * n_test;
 }
 
+// A TorchScript backbone, checked to be the file the sweep was registered with.
+PretrainedBackbone load_scripted(const BackboneSpec& spec, const torch::Device& device) {
+  if (file_sha256(spec.torchscript) != spec.content_sha256) {
+    throw InputError(spec.torchscript +
+                     ": the file changed since the sweep was registered; "
+                     "run `sweep run` again to register trials for the new file");
+  }
+  PretrainedBackbone out;
+  out.backbone = ScriptedBackbone::load(spec.torchscript);
+  out.backbone->to(device);
+  out.backbone->set_training(false);
+  out.record = {pretrain_key(spec),
+                read_backbone_metadata(spec.torchscript).model,
+                "TorchScript file " + spec.torchscript,
+                std::nan(""),
+                0.0,
+                spec.torchscript};
+  return out;
+}
+
 }  // namespace
 
 TrialResources::TrialResources(torch::Device device, std::string cache_dir)
@@ -45,7 +69,19 @@ const TargetData& TrialResources::target_data(const TargetSpec& target, int chan
   const std::string key =
       to_json(target).dump() + "/" + std::to_string(channels) + "/" + std::to_string(size);
   auto it = targets_.find(key);
-  if (it == targets_.end()) it = targets_.emplace(key, load_target(target, channels, size)).first;
+  if (it == targets_.end()) {
+    it = targets_.emplace(key, load_target(target, channels, size, cache_dir_)).first;
+  }
+  return it->second;
+}
+
+const TargetData& TrialResources::source_data(const PretrainSpec& source, int channels, int size) {
+  const std::string key =
+      to_json(source).dump() + "/" + std::to_string(channels) + "/" + std::to_string(size);
+  auto it = sources_.find(key);
+  if (it == sources_.end()) {
+    it = sources_.emplace(key, load_source(source, channels, size, cache_dir_)).first;
+  }
   return it->second;
 }
 
@@ -54,7 +90,10 @@ const PretrainedBackbone& TrialResources::backbone(const BackboneSpec& spec,
   const std::string key = pretrain_key(spec);
   auto it = backbones_.find(key);
   if (it == backbones_.end()) {
-    it = backbones_.emplace(key, load_or_pretrain(spec, cache_dir_, device_, observer)).first;
+    PretrainedBackbone loaded = spec.is_torchscript()
+                                    ? load_scripted(spec, device_)
+                                    : load_or_pretrain(spec, cache_dir_, device_, observer);
+    it = backbones_.emplace(key, std::move(loaded)).first;
   }
   return it->second;
 }

@@ -23,6 +23,8 @@ class TrialResources {
   const std::string& cache_dir() const { return cache_dir_; }
   // Loaded once per (target, shape) and kept.
   const TargetData& target_data(const TargetSpec& target, int channels, int size);
+  // A pretraining source's images, loaded once per (source, shape) and kept.
+  const TargetData& source_data(const PretrainSpec& source, int channels, int size);
   // Loaded (or pretrained) once per recipe and kept; trials clone it.
   const PretrainedBackbone& backbone(const BackboneSpec& spec, TrainingObserver& observer);
 
@@ -30,6 +32,7 @@ class TrialResources {
   torch::Device device_;
   std::string cache_dir_;
   std::map<std::string, TargetData> targets_;
+  std::map<std::string, TargetData> sources_;
   std::map<std::string, PretrainedBackbone> backbones_;
 };
 

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Export a torchvision classification model as a backbone that sweep can load.
+
+sweep reads a TorchScript module whose top-level children are the model's
+freeze units ("blocks") in forward order and whose output is the pooled feature
+vector (the classifier head removed), plus a JSON file beside it with what sweep
+needs to feed it: input size, channels, mean and standard deviation, the block
+names and the feature width.
+
+Examples (on Debian 12: apt-get install python3-torchvision):
+
+  # weights you downloaded, e.g. resnet18-f37072fd.pth from the torchvision site
+  /usr/bin/python3 scripts/export_torchvision.py resnet18 --weights resnet18-f37072fd.pth \\
+      --out models/resnet18.pt
+
+  # random weights, for trying things out (nothing is downloaded)
+  /usr/bin/python3 scripts/export_torchvision.py mobilenet_v3_small --random --out models/mnv3.pt
+
+This writes models/resnet18.pt and models/resnet18.json. Then name it in a
+sweep file: {"name": "resnet18", "torchscript": "models/resnet18.pt"}.
+
+The module is scripted with torch.jit.script, not traced: a traced module fixes
+BatchNorm in the mode it was traced in, so its statistics never update when the
+blocks are fine-tuned.
+"""
+
+import argparse
+import collections
+import json
+import pathlib
+import sys
+
+FORMAT = "sweep-backbone/1"
+IMAGENET_MEAN = [0.485, 0.456, 0.406]
+IMAGENET_STD = [0.229, 0.224, 0.225]
+
+
+def resnet_blocks(model, torch):
+    """Stem, then each of the four stages; the last one ends in pooling."""
+    nn = torch.nn
+    return collections.OrderedDict([
+        ("stem", nn.Sequential(model.conv1, model.bn1, model.relu, model.maxpool)),
+        ("layer1", model.layer1),
+        ("layer2", model.layer2),
+        ("layer3", model.layer3),
+        ("layer4", nn.Sequential(model.layer4, model.avgpool, nn.Flatten(1))),
+    ])
+
+
+def mobilenet_v3_blocks(model, torch):
+    """Each child of `features` is a block; the last one ends in pooling."""
+    nn = torch.nn
+    features = list(model.features.children())
+    blocks = collections.OrderedDict()
+    for i, block in enumerate(features[:-1]):
+        blocks["features%d" % i] = block
+    blocks["features%d" % (len(features) - 1)] = nn.Sequential(
+        features[-1], model.avgpool, nn.Flatten(1))
+    return blocks
+
+
+FAMILIES = {
+    "resnet": resnet_blocks,
+    "mobilenet_v3": mobilenet_v3_blocks,
+}
+
+
+def family_of(name):
+    for family in FAMILIES:
+        if name.startswith(family):
+            return family
+    return None
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", help="a torchvision model name: resnet18, resnet34, resnet50, "
+                        "resnet101, resnet152, mobilenet_v3_small, mobilenet_v3_large")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--weights", type=pathlib.Path,
+                        help="a state dict (.pth) of the model, as torchvision publishes them")
+    source.add_argument("--random", action="store_true",
+                        help="random weights (weights=None); for tests and trials of the tool")
+    parser.add_argument("--out", type=pathlib.Path, required=True,
+                        help="the TorchScript file to write; the metadata goes beside it as .json")
+    parser.add_argument("--image-size", type=int, default=224,
+                        help="input height and width sweep resizes images to (default: 224)")
+    args = parser.parse_args(argv)
+
+    import torch
+    import torchvision
+
+    family = family_of(args.model)
+    builder = getattr(torchvision.models, args.model, None)
+    if family is None or builder is None:
+        parser.error("unsupported model %r; supported: resnet18/34/50/101/152, "
+                     "mobilenet_v3_small, mobilenet_v3_large" % args.model)
+    model = builder(weights=None)
+    if args.weights:
+        try:
+            state = torch.load(args.weights, map_location="cpu")
+            model.load_state_dict(state)
+        except (OSError, RuntimeError) as error:
+            sys.exit("%s: cannot load these weights into %s: %s" % (args.weights, args.model, error))
+    model.eval()
+
+    blocks = FAMILIES[family](model, torch)
+    backbone = torch.jit.script(torch.nn.Sequential(blocks))
+    with torch.no_grad():
+        features = backbone(torch.zeros(2, 3, args.image_size, args.image_size))
+    if features.dim() != 2:
+        sys.exit("internal error: %s exported with output rank %d" % (args.model, features.dim()))
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    backbone.save(str(args.out))
+    metadata = {
+        "format": FORMAT,
+        "model": args.model,
+        "weights": str(args.weights) if args.weights else "random",
+        "image_size": args.image_size,
+        "channels": 3,
+        "mean": IMAGENET_MEAN,
+        "std": IMAGENET_STD,
+        "blocks": list(blocks.keys()),
+        "feature_dim": int(features.shape[1]),
+    }
+    meta_path = args.out.with_suffix(".json")
+    meta_path.write_text(json.dumps(metadata, indent=2) + "\n")
+    print("%s: %d blocks (%s), %d features; metadata in %s" % (
+        args.out, len(blocks), ", ".join(blocks.keys()), features.shape[1], meta_path))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
