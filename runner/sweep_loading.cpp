@@ -1,15 +1,31 @@
 #include "runner/sweep_loading.h"
 
 #include "core/backbone_files.h"
+#include "core/errors.h"
 #include "core/grid.h"
 #include "core/json_reader.h"
 #include "core/sweep_file.h"
 #include "experiments/data/target_data.h"
+#include "experiments/models/check_scripted.h"
 
 namespace sweep {
 namespace {
 
 std::string axis(size_t n, const std::string& what) { return std::to_string(n) + " " + what; }
+
+// Loads each TorchScript backbone once, so that a bad file is reported before
+// anything is written rather than by every trial.
+void check_torchscript_files(const SweepSpec& spec, Diagnostics& diag) {
+  for (size_t i = 0; i < spec.backbones.size(); ++i) {
+    if (!spec.backbones[i].is_torchscript()) continue;
+    try {
+      check_scripted_backbone(spec.backbones[i].torchscript);
+    } catch (const InputError& e) {
+      diag.error(json_pointer_child(json_pointer_child("/backbones", i), "torchscript"),
+                 e.lines().at(0));
+    }
+  }
+}
 
 }  // namespace
 
@@ -19,6 +35,7 @@ LoadedSweep load_checked_sweep(const std::string& path) {
   sweep.spec = load_sweep_file(path);
   Diagnostics diag(path);
   resolve_backbone_files(sweep.spec, diag);
+  if (diag.ok()) check_torchscript_files(sweep.spec, diag);
   check_sweep_data(sweep.spec, diag);
   diag.throw_if_any();
   sweep.trials = expand_grid(sweep.spec);

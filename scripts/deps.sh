@@ -14,8 +14,9 @@ packages=(
 )
 # Node.js for npm; machines that have it from elsewhere keep theirs.
 command -v npm >/dev/null || packages+=(nodejs npm)
-# The report's rendering test opens the report in a headless browser.
-[ "${1:-}" = "test" ] && packages+=(chromium)
+# The tests open the report in a headless browser, and export torchvision
+# models to TorchScript with Debian's python3-torchvision.
+[ "${1:-}" = "test" ] && packages+=(chromium python3-torchvision)
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then

@@ -10,6 +10,7 @@
 #include "experiments/data/datasets.h"
 #include "experiments/data/digits_reader.h"
 #include "experiments/data/idx_reader.h"
+#include "experiments/data/image_cache.h"
 #include "experiments/data/image_convert.h"
 #include "experiments/data/image_folder.h"
 #include "experiments/data/split.h"
@@ -154,6 +155,43 @@ TEST(ImageFolder, DecodesSkipsCorruptAndKeepsClassOrder) {
   EXPECT_EQ(
       first_error([&] { decode_image_folder(index, 1, 8, true); }),
       dir.file("photos/cats/broken.png") + ": not a decodable PNG or JPEG image (strict mode)");
+}
+
+TEST(ImageCache, DecodesOnceAndRereadsUntilTheFolderChanges) {
+  ScopedTempDir dir;
+  testing::write_image_folder(dir.file("p"), {"a", "b"}, 2, 8);
+  std::ofstream(dir.file("p/b/broken.png")) << "not a png";
+  const FolderIndex index = scan_image_folder(dir.file("p"));
+  const DecodedFolder first = decode_image_folder_cached(index, 1, 8, false, dir.file("cache"));
+  EXPECT_EQ(first.images.size(), 4u);
+  EXPECT_EQ(first.skipped.size(), 1u);
+  const auto entries = [&] {
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(dir.file("cache/images"))) {
+      files.push_back(e.path());
+    }
+    return files;
+  };
+  ASSERT_EQ(entries().size(), 1u);
+  // Mark the cached pixels: a second decode must come from the cache.
+  {
+    std::fstream entry(entries()[0], std::ios::in | std::ios::out | std::ios::binary);
+    entry.seekp(-1, std::ios::end);
+    entry.put(static_cast<char>(99));
+  }
+  const DecodedFolder second = decode_image_folder_cached(index, 1, 8, false, dir.file("cache"));
+  EXPECT_EQ(second.images.pixels.back(), 99);
+  EXPECT_EQ(second.skipped, first.skipped);
+  EXPECT_EQ(second.images.class_names, first.images.class_names);
+  EXPECT_THROW(decode_image_folder_cached(index, 1, 8, true, dir.file("cache")), InputError)
+      << "strict mode fails on a cached skip too";
+  // A changed file changes the key: decoded again, into a second entry.
+  testing::write_image_folder(dir.file("p"), {"b"}, 1, 9);
+  const DecodedFolder third =
+      decode_image_folder_cached(scan_image_folder(dir.file("p")), 1, 8, false, dir.file("cache"));
+  EXPECT_NE(third.images.pixels.back(), 99);
+  EXPECT_EQ(entries().size(), 2u);
+  EXPECT_EQ(decode_image_folder_cached(index, 1, 8, false, "").images.size(), 4u) << "no cache";
 }
 
 TEST(TargetData, FashionTargetSplitsFromTrainAndTestFiles) {

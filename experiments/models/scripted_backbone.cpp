@@ -66,6 +66,8 @@ std::unique_ptr<ScriptedBackbone> ScriptedBackbone::load(const std::string& path
   return backbone;
 }
 
+void check_scripted_backbone(const std::string& path) { ScriptedBackbone::load(path); }
+
 torch::Tensor ScriptedBackbone::forward(const torch::Tensor& x, int begin, int end) {
   torch::Tensor y = x;
   for (int b = begin; b < end; ++b) y = blocks_[static_cast<size_t>(b)].forward({y}).toTensor();
@@ -91,8 +93,15 @@ void ScriptedBackbone::set_block_training(int block, bool training) {
 void ScriptedBackbone::to(const torch::Device& device) { module_.to(device); }
 
 std::unique_ptr<Backbone> ScriptedBackbone::clone() const {
-  std::unique_ptr<ScriptedBackbone> copy(
-      new ScriptedBackbone(module_.clone(), input_, feature_dim_));
+  // Module::clone copies tensors with an autograd-recorded clone(); without the
+  // guard the copies would be non-leaf tensors that no optimizer can train.
+  torch::jit::Module copied;
+  {
+    torch::NoGradGuard no_grad;
+    copied = module_.clone();
+  }
+  for (auto p : copied.parameters()) p.requires_grad_(true);
+  std::unique_ptr<ScriptedBackbone> copy(new ScriptedBackbone(copied, input_, feature_dim_));
   for (size_t b = 0; b < blocks_.size(); ++b) copy->blocks_[b].train(blocks_[b].is_training());
   return copy;
 }

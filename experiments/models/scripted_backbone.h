@@ -10,6 +10,7 @@
 #include <string>
 
 #include "experiments/models/backbone.h"
+#include "experiments/models/check_scripted.h"
 
 namespace sweep {
 
