@@ -123,6 +123,20 @@ JOIN epochs e USING (trial_id);
 CREATE VIEW trial_environment AS
 SELECT t.trial_id, t.device, t.device_name, env.*
 FROM trials t JOIN environments env USING (env_id);
+
+-- Job arrays submitted to Slurm by `sweep submit --slurm`. Their tasks never
+-- write this database: each publishes its own results database (a shard) into
+-- `folder` under the database's shards folder (DB.shards/), which `sweep merge`
+-- folds in.
+CREATE TABLE slurm_submissions (
+  submission_id INTEGER PRIMARY KEY,
+  sweep_id INTEGER NOT NULL REFERENCES sweeps (sweep_id) ON DELETE CASCADE,
+  job_id TEXT NOT NULL,
+  folder TEXT NOT NULL UNIQUE,
+  tasks INTEGER NOT NULL,
+  trials INTEGER NOT NULL,
+  submitted_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
 )sql";
 
 bool file_exists(const std::string& path) {
@@ -196,13 +210,14 @@ Database open_results_database(const std::string& path, Access access) {
   if (std::filesystem::is_directory(path)) {
     throw InputError(path + ": is a folder; pass --db with a database file name");
   }
-  if (access == Access::kReadOnly && !file_exists(path)) {
+  if (access != Access::kReadWrite && !file_exists(path)) {
     throw InputError(path + ": no results database; run `sweep run FILE` first, or pass --db");
   }
   std::optional<Database> opened;
   try {
-    opened.emplace(path, access == Access::kReadOnly ? Database::Mode::kReadOnly
-                                                     : Database::Mode::kReadWriteCreate);
+    opened.emplace(path, access == Access::kReadOnly    ? Database::Mode::kReadOnly
+                         : access == Access::kImmutable ? Database::Mode::kImmutable
+                                                        : Database::Mode::kReadWriteCreate);
   } catch (const SqliteError& e) {
     throw InputError(path + ": cannot open or create the results database (" + e.what() +
                      "); check that the folder exists and is writable");
@@ -211,7 +226,7 @@ Database open_results_database(const std::string& path, Access access) {
   // A busy database waits rather than fails; see ResultsStore for the write policy.
   sqlite3_busy_timeout(db.handle(), 60'000);
   const bool existing = check_existing(db, path);
-  if (access == Access::kReadOnly) return std::move(*opened);
+  if (access != Access::kReadWrite) return std::move(*opened);
   if (sqlite3_db_readonly(db.handle(), "main") == 1) {
     throw InputError(path + ": the results database is read-only; check its permissions");
   }

@@ -39,6 +39,8 @@ class Statement {
   Statement& bind(int index, const std::optional<T>& value) {
     return value ? bind(index, *value) : bind_null(index);
   }
+  // The value of `column` in the current row of `from`, type and all (NULL too).
+  Statement& bind_column(int index, const Statement& from, int column);
 
   // Advances to the next row; false when the statement is done.
   bool step();
@@ -66,7 +68,10 @@ class Statement {
 
 class Database {
  public:
-  enum class Mode { kReadOnly, kReadWrite, kReadWriteCreate };
+  // kImmutable: read-only and without any locking, for a file that is never
+  // changed in place, only replaced whole (a shard on a network filesystem,
+  // where SQLite's locks cannot be trusted).
+  enum class Mode { kReadOnly, kReadWrite, kReadWriteCreate, kImmutable };
 
   // Throws SqliteError when the file cannot be opened in that mode.
   Database(const std::string& path, Mode mode);
