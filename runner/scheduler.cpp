@@ -164,6 +164,7 @@ class Scheduler {
     slot.busy = SlotState::Busy::kIdle;
     slot.consecutive_failures = 0;
     show();
+    if (c_.after_trial) c_.after_trial();
   }
 
   void backbone_done(size_t s, const PretrainedRecord& record) {
@@ -183,6 +184,7 @@ class Scheduler {
       ++failed_;
       c_.progress.print("failed   " + describe_trial(slot.trial) + " on " + c_.slots[s].label +
                         ": " + cause);
+      if (c_.after_trial) c_.after_trial();
     } else {
       unprepared_keys_.push_back(pretrain_key(slot.backbone));
       outcome_.failed_backbones.push_back(slot.backbone.name);
