@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages sweep needs that are missing, and makes sure
 # OpenCV's digits.png is there. Runs apt-get through sudo unless already root.
-# Usage: scripts/deps.sh
+# With --tests, also Slurm and munge (without their recommends), which the
+# Slurm end-to-end test starts as a single-node cluster of its own.
+# Usage: scripts/deps.sh [--tests]
 set -euo pipefail
 
 packages=(
@@ -10,6 +12,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev libgtest-dev
   dataset-fashion-mnist opencv-doc
 )
+test_packages=()
+[ "${1:-}" = "--tests" ] && test_packages=(slurm-wlm munge)
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -18,14 +22,19 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "deps.sh: installing ${missing[*]}"
+# The packages of "$@" that are not installed.
+missing_of() {
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+mapfile -t missing < <(missing_of "${packages[@]}")
+mapfile -t missing_tests < <(missing_of "${test_packages[@]}")
+if [ ${#missing[@]} -gt 0 ] || [ ${#missing_tests[@]} -gt 0 ]; then
+  echo "deps.sh: installing ${missing[*]} ${missing_tests[*]}"
   $sudo apt-get update -q
-  $sudo apt-get install -y -q "${missing[@]}"
+  [ ${#missing[@]} -eq 0 ] || $sudo apt-get install -y -q "${missing[@]}"
+  [ ${#missing_tests[@]} -eq 0 ] || $sudo apt-get install -y -q --no-install-recommends "${missing_tests[@]}"
 fi
 
 # Minimal images tell dpkg to skip /usr/share/doc (a path-exclude line under
