@@ -119,9 +119,15 @@ wait_idle() {
   return 1
 }
 
+# Whether something listens on local TCP port $1.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 start() {
   [ "$(id -u)" -eq 0 ] || die "needs root (slurmd runs jobs as their users)"
   command -v slurmctld >/dev/null || die "slurmctld not found; install slurm-wlm and munge"
+  for port in 16817 16818; do
+    port_in_use "$port" && die "port $port is taken: another slurm-local runs? stop it first"
+  done
   local host
   host=$(hostname -s)
   if ! getent hosts "$host" >/dev/null; then
@@ -134,7 +140,8 @@ start() {
   start_munge
   slurmctld -c -f "$dir/slurm.conf"
   slurmd -f "$dir/slurm.conf"
-  wait_idle "$host" || { stop; exit 1; }
+  wait_idle "$host" && pid_alive "$dir/slurmctld.pid" && pid_alive "$dir/slurmd.pid" ||
+    { log "slurmctld or slurmd did not start; see $dir/*.log"; stop; exit 1; }
   log "node $host idle; . $dir/env to use it"
 }
 

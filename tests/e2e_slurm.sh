@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sweeps through a real single-node Slurm (scripts/slurm-local.sh starts it and
 # stops it again at the end, also when a check fails): the smoke sweep as a job
-# array on fake GPUs, merged; a rejected submission; a task cancelled mid-run,
-# the rest submitted again, every trial done exactly once; merging twice.
+# array on fake GPUs, merged; a rejected submission; a task cancelled mid-run
+# and one requeued mid-run (it resumes from its shard), the rest submitted
+# again, every trial done exactly once; merging twice.
 # Exits 77 (CTest's skip) where Slurm is not installed or we are not root.
 # Usage: e2e_slurm.sh SWEEP_BINARY SWEEPS_FOLDER REPOSITORY
 set -euo pipefail
@@ -11,7 +12,7 @@ sweeps=$2
 repo=$3
 
 skip() { echo "SKIP: $*"; exit 77; }
-for program in slurmctld slurmd sbatch squeue scancel munged; do
+for program in slurmctld slurmd sbatch squeue scancel scontrol munged; do
   command -v "$program" >/dev/null ||
     skip "$program not found: Slurm is not installed here (scripts/deps.sh installs slurm-wlm and munge)"
 done
@@ -39,6 +40,15 @@ expect_output() { grep -qF -- "$1" "$work/out" || { cat "$work/out"; fail "outpu
 q() { "$sweep" query --db "$1" --format csv "$2" | tail -n +2 | tr -d '\r'; }
 job_of() { sed -n 's/^.*: submitted Slurm job \([0-9]*\):.*$/\1/p' "$work/out"; }
 
+# Waits until log $1 shows a finished trial; 120 s at most.
+wait_done() {
+  for _ in $(seq 600); do
+    grep -q '^done ' "$1" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  fail "$1 shows no finished trial after 120 s"
+}
+
 # Waits until Slurm holds no task of job $1 that may still run; 300 s at most.
 wait_job() {
   for _ in $(seq 600); do
@@ -52,8 +62,9 @@ wait_job() {
 "$repo/scripts/slurm-local.sh" start "$slurm" || fail "could not start Slurm"
 . "$slurm/env"
 started=$SECONDS
+phase() { echo "--- $* (at $((SECONDS - started)) s)"; }
 
-echo "--- the smoke sweep as a job array, one fake GPU per task"
+phase "the smoke sweep as a job array, one fake GPU per task"
 expect_exit 0 "$sweep" submit --slurm "$sweeps/smoke.json" --gpus-per-task 1 --max-parallel 2 --time 10
 expect_output "2 array tasks, 6 trials (0 already done)"
 job=$(job_of)
@@ -72,7 +83,7 @@ expect_output "6 done and 0 failed merged"
 expect_exit 0 "$sweep" report
 expect_output "digits (far): head-only reaches"
 
-echo "--- a rejected submission and a finished sweep submit nothing"
+phase "a rejected submission and a finished sweep submit nothing"
 q sweep.db "SELECT * FROM trials ORDER BY trial_id" > trials.before
 expect_exit 0 "$sweep" submit --slurm "$sweeps/smoke.json"
 expect_output "smoke: nothing to submit: 6 of 6 trials done"
@@ -82,19 +93,25 @@ expect_output "sbatch rejected the job array: sbatch: error: invalid partition s
 q sweep.db "SELECT * FROM trials ORDER BY trial_id" | cmp -s - trials.before || fail "a rejected submission changed the database"
 [ "$(q sweep.db "SELECT count(*) FROM slurm_submissions")" = 1 ] || fail "a rejected submission was recorded"
 
-echo "--- a task cancelled mid-run, the rest submitted again"
+phase "a task cancelled mid-run, one requeued mid-run, the rest submitted again"
 sed 's/"seeds": \[0\]/"seeds": [0, 1, 2, 3]/' "$sweeps/smoke.json" > many.json
 expect_exit 0 "$sweep" submit --slurm many.json --db cancel.db --max-parallel 2
 expect_output "2 array tasks, 24 trials"
 job=$(job_of)
-log0=$(echo cancel.db.shards/*/logs)/task-0.log
-for _ in $(seq 600); do
-  grep -q '^done ' "$log0" 2>/dev/null && break
+logs=$(echo cancel.db.shards/*/logs)
+wait_done "$logs/task-0.log"
+scancel "${job}_0"
+wait_done "$logs/task-1.log"
+scontrol requeue "${job}_1"
+# A requeued task is held back for a while (BeginTime) once it is pending again.
+for _ in $(seq 100); do
+  [ "$(squeue -h -j "${job}_1" -o %T)" = PENDING ] && break
   sleep 0.2
 done
-grep -q '^done ' "$log0" || fail "task 0 finished no trial in 120 s"
-scancel "${job}_0"
+scontrol update JobId="${job}_1" StartTime=now
 wait_job "$job"
+grep -q "already done, resumed from" "$logs/task-1.log" || { cat "$logs/task-1.log"; fail "the requeued task did not resume from its shard"; }
+[ "$(grep -c '^done ' "$logs/task-1.log")" = 12 ] || { cat "$logs/task-1.log"; fail "the requeued task ran a finished trial again"; }
 expect_exit 0 "$sweep" status --db cancel.db
 expect_output "task 0, fashion-resnet10-w8 on clothes: CANCELLED"
 expect_output "task 1, fashion-resnet10-w8 on digits: COMPLETED"
@@ -113,7 +130,7 @@ expect_exit 0 "$sweep" merge --db cancel.db
 ran=$(cat cancel.db.shards/*/logs/task-*.log | grep -c '^done ')
 [ "$ran" = 24 ] || fail "the tasks finished $ran trials for a 24-trial grid: some ran twice"
 
-echo "--- merging twice changes nothing"
+phase "merging twice changes nothing"
 q cancel.db "SELECT * FROM trials ORDER BY trial_id" > trials.before
 q cancel.db "SELECT * FROM epochs ORDER BY trial_id, epoch" > epochs.before
 expect_exit 0 "$sweep" merge --db cancel.db
