@@ -10,7 +10,8 @@
 #
 # Clients find this Slurm through SLURM_CONF: `. DIR/env` before sbatch/squeue.
 # The node has the machine's cores and two fake GPUs (gres gpu:2, device files
-# under DIR/dev), so --gres=gpu:1 works and Slurm sets CUDA_VISIBLE_DEVICES.
+# under DIR/dev), so --gres=gpu:1 works and Slurm sets CUDA_VISIBLE_DEVICES;
+# where device files cannot be made, no GPUs (DIR/env sets SLURM_LOCAL_GPUS).
 # Ports 16817/16818 keep it clear of a Slurm the machine may already run.
 set -euo pipefail
 
@@ -39,12 +40,19 @@ stop_daemon() {
 }
 
 write_config() {
-  local host=$1 cpus
+  local host=$1 cpus gpus=2 gres=""
   cpus=$(nproc)
   mkdir -p "$dir/state" "$dir/spool" "$dir/dev"
-  # Character devices, as Slurm wants; the numbers of /dev/nvidia0 and 1.
-  [ -c "$dir/dev/nvidia0" ] || mknod "$dir/dev/nvidia0" c 195 0
-  [ -c "$dir/dev/nvidia1" ] || mknod "$dir/dev/nvidia1" c 195 1
+  # Character devices, as Slurm wants; the numbers of /dev/nvidia0 and 1. A
+  # container without CAP_MKNOD gets a node without GPUs.
+  for i in 0 1; do
+    [ -c "$dir/dev/nvidia$i" ] || mknod "$dir/dev/nvidia$i" c 195 "$i" 2>/dev/null || gpus=0
+  done
+  if [ "$gpus" -gt 0 ]; then
+    gres="Gres=gpu:$gpus"
+  else
+    log "cannot make device files here (mknod refused); the node has no GPUs"
+  fi
   cat > "$dir/slurm.conf" <<EOF
 # Written by scripts/slurm-local.sh: one node, no accounting, fake GPUs.
 ClusterName=sweeplocal
@@ -75,15 +83,14 @@ KillWait=5
 MinJobAge=300
 MailProg=/bin/true
 GresTypes=gpu
-NodeName=$host CPUs=$cpus Gres=gpu:2 State=UNKNOWN
+NodeName=$host CPUs=$cpus $gres State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
-  cat > "$dir/gres.conf" <<EOF
-AutoDetect=off
-Name=gpu File=$dir/dev/nvidia0
-Name=gpu File=$dir/dev/nvidia1
-EOF
-  echo "export SLURM_CONF=$dir/slurm.conf" > "$dir/env"
+  echo "AutoDetect=off" > "$dir/gres.conf"
+  for i in $(seq 0 $((gpus - 1))); do
+    echo "Name=gpu File=$dir/dev/nvidia$i" >> "$dir/gres.conf"
+  done
+  printf 'export SLURM_CONF=%s\nexport SLURM_LOCAL_GPUS=%s\n' "$dir/slurm.conf" "$gpus" > "$dir/env"
 }
 
 start_munge() {
