@@ -87,6 +87,10 @@ std::string describe_submissions(ResultsStore& store, const std::string& db,
            std::to_string(s.tasks) + (s.tasks == 1 ? " task, " : " tasks, ") +
            std::to_string(s.trials) + " trials; shards in " + db + ".shards/" + s.folder + ")";
     out += job.unknown.empty() ? ":\n" : ": Slurm state unknown (" + job.unknown + "):\n";
+    if (!fs::is_directory(fs::path(root) / s.folder)) {
+      out += "    its folder is gone; its tasks' results are lost unless merged before\n";
+      continue;
+    }
     for (int task = 0; task < s.tasks; ++task) {
       const TaskReport r = report_task(fs::path(root) / s.folder, task, job, main);
       out += r.line + "\n";

@@ -143,4 +143,9 @@ rm -f sbatch.calls
 expect_exit 0 "${fake[@]}" "$sweep" submit --slurm "$sweeps/smoke.json"
 expect_output "smoke: nothing to submit: 6 of 6 trials done"
 [ ! -e sbatch.calls ] || fail "sbatch was called with nothing to do"
+
+echo "--- a submission folder deleted by hand"
+rm -rf "$folder"
+expect_exit 0 "${fake[@]}" "$sweep" status
+expect_output "its folder is gone; its tasks' results are lost unless merged before"
 echo "e2e submit: ok"
