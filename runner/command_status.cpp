@@ -8,6 +8,7 @@
 #include "core/errors.h"
 #include "runner/cli.h"
 #include "runner/scheduler.h"
+#include "runner/slurm_status.h"
 #include "runner/stored_sweeps.h"
 
 namespace sweep {
@@ -58,7 +59,12 @@ int status(const StatusOptions& options) {
   ResultsStore store(options.db, Access::kReadOnly);
   const auto names = selected_sweeps(store, options.sweep);
   if (names.empty()) std::printf("%s holds no sweeps yet\n", options.db.c_str());
-  for (const auto& name : names) std::fputs(status_of(store, name).c_str(), stdout);
+  auto runner = make_process_runner();
+  Slurm slurm(*runner);
+  for (const auto& name : names) {
+    std::fputs(status_of(store, name).c_str(), stdout);
+    std::fputs(describe_submissions(store, options.db, name, slurm).c_str(), stdout);
+  }
   return kExitOk;
 }
 

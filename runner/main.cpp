@@ -2,10 +2,13 @@
 // to unfreeze, at what learning rate and cost. main only wires the subcommands.
 #include <CLI/CLI.hpp>
 
+#include "runner/command_merge.h"
 #include "runner/command_query.h"
 #include "runner/command_report.h"
 #include "runner/command_run.h"
+#include "runner/command_shard_run.h"
 #include "runner/command_status.h"
+#include "runner/command_submit.h"
 #include "runner/command_validate.h"
 #include "runner/command_worker.h"
 
@@ -20,6 +23,9 @@ int main(int argc, char** argv) {
   sweep::add_status_command(app, exit_code);
   sweep::add_validate_command(app, exit_code);
   sweep::add_worker_command(app, exit_code);
+  sweep::add_submit_command(app, exit_code);
+  sweep::add_merge_command(app, exit_code);
+  sweep::add_shard_run_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

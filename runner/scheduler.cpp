@@ -197,6 +197,7 @@ class Scheduler {
                       percent(result.test_accuracy) + ", val " + percent(result.val_accuracy) +
                       ", " + format_seconds(result.train_seconds));
     job_succeeded(s);
+    if (c_.after_trial) c_.after_trial();
   }
 
   void job_succeeded(size_t s) {
@@ -216,6 +217,7 @@ class Scheduler {
         ++failed_;
         c_.progress.print("failed   " + describe_trial(slot.job.trial) + " on " + where + ": " +
                           cause);
+        if (c_.after_trial) c_.after_trial();
         break;
       case Job::Kind::kBackbone:
         unprepared_keys_.push_back(pretrain_key(slot.job.backbone));

@@ -40,6 +40,9 @@ struct RunContext {
   std::function<bool(int64_t)> process_alive;
   Claimant me;
   SchedulerOptions options;
+  // Called after each trial's result or failure is recorded in the store; a
+  // Slurm array task publishes its shard here. May be empty.
+  std::function<void()> after_trial = nullptr;
 };
 
 struct RunOutcome {

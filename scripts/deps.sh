@@ -2,7 +2,10 @@
 # Installs what sweep needs and is missing: Debian 12 packages (through sudo
 # unless already root), OpenCV's digits.png, and the charting library the HTML
 # report inlines (npm ci, from package-lock.json).
-# Usage: scripts/deps.sh [test]   ("test" adds what only the tests need)
+# With --tests, also what only the tests need, without recommends: Chromium (the
+# report is rendered in it), python3-torchvision (models are exported to
+# TorchScript with it), Slurm and munge (a single-node cluster of the tests' own).
+# Usage: scripts/deps.sh [--tests]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,25 +17,29 @@ packages=(
 )
 # Node.js for npm; machines that have it from elsewhere keep theirs.
 command -v npm >/dev/null || packages+=(nodejs npm)
-# The tests open the report in a headless browser, and export torchvision
-# models to TorchScript with Debian's python3-torchvision.
-[ "${1:-}" = "test" ] && packages+=(chromium python3-torchvision)
+test_packages=()
+[ "${1:-}" = "--tests" ] && test_packages=(chromium python3-torchvision slurm-wlm munge)
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "deps.sh: not root and no sudo; install as root: ${packages[*]}" >&2; exit 1; }
+  command -v sudo >/dev/null || { echo "deps.sh: not root and no sudo; install as root: ${packages[*]} ${test_packages[*]}" >&2; exit 1; }
   sudo="sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "deps.sh: installing ${missing[*]}"
+# The packages of "$@" that are not installed.
+missing_of() {
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+mapfile -t missing < <(missing_of "${packages[@]}")
+mapfile -t missing_tests < <(missing_of "${test_packages[@]}")
+if [ ${#missing[@]} -gt 0 ] || [ ${#missing_tests[@]} -gt 0 ]; then
+  echo "deps.sh: installing ${missing[*]} ${missing_tests[*]}"
   $sudo apt-get update -q
-  $sudo apt-get install -y -q "${missing[@]}"
+  [ ${#missing[@]} -eq 0 ] || $sudo apt-get install -y -q "${missing[@]}"
+  [ ${#missing_tests[@]} -eq 0 ] || $sudo apt-get install -y -q --no-install-recommends "${missing_tests[@]}"
 fi
 
 # Minimal images tell dpkg to skip /usr/share/doc (a path-exclude line under

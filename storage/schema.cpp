@@ -144,6 +144,20 @@ JOIN epochs e USING (trial_id);
 CREATE VIEW trial_environment AS
 SELECT t.trial_id, t.device, t.device_name, env.*
 FROM trials t JOIN environments env USING (env_id);
+
+-- Job arrays submitted to Slurm by `sweep submit --slurm`. Their tasks never
+-- write this database: each publishes its own results database (a shard) into
+-- `folder` under the database's shards folder (DB.shards/), which `sweep merge`
+-- folds in.
+CREATE TABLE slurm_submissions (
+  submission_id INTEGER PRIMARY KEY,
+  sweep_id INTEGER NOT NULL REFERENCES sweeps (sweep_id) ON DELETE CASCADE,
+  job_id TEXT NOT NULL,
+  folder TEXT NOT NULL UNIQUE,
+  tasks INTEGER NOT NULL,
+  trials INTEGER NOT NULL,
+  submitted_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
 )sql";
 
 bool file_exists(const std::string& path) {
@@ -168,11 +182,18 @@ bool check_existing(Database& db, const std::string& path) {
   bool tables = false;
   try {
     // One snapshot: another process may be creating the schema right now.
-    db.exec("BEGIN");
-    application_id = pragma_int(db, "application_id");
-    version = pragma_int(db, "user_version");
-    tables = has_tables(db);
-    db.exec("COMMIT");
+    retry_while_busy([&] {
+      db.exec("BEGIN");
+      try {
+        application_id = pragma_int(db, "application_id");
+        version = pragma_int(db, "user_version");
+        tables = has_tables(db);
+        db.exec("COMMIT");
+      } catch (const SqliteError&) {
+        sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+      }
+    });
   } catch (const SqliteError& e) {
     if (e.code() == SQLITE_NOTADB) {
       throw InputError(path +
@@ -217,13 +238,14 @@ Database open_results_database(const std::string& path, Access access) {
   if (std::filesystem::is_directory(path)) {
     throw InputError(path + ": is a folder; pass --db with a database file name");
   }
-  if (access == Access::kReadOnly && !file_exists(path)) {
+  if (access != Access::kReadWrite && !file_exists(path)) {
     throw InputError(path + ": no results database; run `sweep run FILE` first, or pass --db");
   }
   std::optional<Database> opened;
   try {
-    opened.emplace(path, access == Access::kReadOnly ? Database::Mode::kReadOnly
-                                                     : Database::Mode::kReadWriteCreate);
+    opened.emplace(path, access == Access::kReadOnly    ? Database::Mode::kReadOnly
+                         : access == Access::kImmutable ? Database::Mode::kImmutable
+                                                        : Database::Mode::kReadWriteCreate);
   } catch (const SqliteError& e) {
     throw InputError(path + ": cannot open or create the results database (" + e.what() +
                      "); check that the folder exists and is writable");
@@ -232,15 +254,17 @@ Database open_results_database(const std::string& path, Access access) {
   // A busy database waits rather than fails; see ResultsStore for the write policy.
   sqlite3_busy_timeout(db.handle(), 60'000);
   const bool existing = check_existing(db, path);
-  if (access == Access::kReadOnly) return std::move(*opened);
+  if (access != Access::kReadWrite) return std::move(*opened);
   if (sqlite3_db_readonly(db.handle(), "main") == 1) {
     throw InputError(path + ": the results database is read-only; check its permissions");
   }
   try {
-    if (!existing) create_schema(db);
-    db.exec("PRAGMA journal_mode = WAL");
-    db.exec("PRAGMA synchronous = NORMAL");
-    db.exec("PRAGMA foreign_keys = ON");
+    retry_while_busy([&] {
+      if (!existing) create_schema(db);
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = NORMAL");
+      db.exec("PRAGMA foreign_keys = ON");
+    });
   } catch (const SqliteError& e) {
     if (e.code() == SQLITE_READONLY || e.code() == SQLITE_CANTOPEN || e.code() == SQLITE_IOERR) {
       throw InputError(path + ": cannot write the results database (" + e.what() +

@@ -15,7 +15,8 @@ namespace sweep {
 constexpr int kSchemaVersion = 1;
 constexpr int kApplicationId = 0x53575045;  // "SWPE"
 
-enum class Access { kReadOnly, kReadWrite };
+// kImmutable: read-only without locks, for a shard (see Database::Mode).
+enum class Access { kReadOnly, kReadWrite, kImmutable };
 
 // Opens the database at `path`. kReadWrite creates the file and the schema when
 // they do not exist yet and turns on WAL. Throws InputError, naming the path and

@@ -10,6 +10,22 @@ namespace {
   throw SqliteError(context + ": " + message, code & 0xff);
 }
 
+// "file:PATH?immutable=1", with the characters a URI reserves escaped.
+std::string immutable_uri(const std::string& path) {
+  std::string uri = "file:";
+  for (unsigned char c : path) {
+    if (c == '%' || c == '?' || c == '#' || c < 0x20 || c >= 0x7f) {
+      static const char* hex = "0123456789ABCDEF";
+      uri += '%';
+      uri += hex[c >> 4];
+      uri += hex[c & 15];
+    } else {
+      uri += static_cast<char>(c);
+    }
+  }
+  return uri + "?immutable=1";
+}
+
 }  // namespace
 
 void Statement::Finalizer::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
@@ -29,6 +45,13 @@ Statement& Statement::bind(int index, double value) {
 Statement& Statement::bind(int index, const std::string& value) {
   const int rc = sqlite3_bind_text(stmt_.get(), index, value.data(), static_cast<int>(value.size()),
                                    SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::bind_column(int index, const Statement& from, int column) {
+  const int rc =
+      sqlite3_bind_value(stmt_.get(), index, sqlite3_column_value(from.stmt_.get(), column));
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
   return *this;
 }
@@ -99,9 +122,13 @@ Database::Database(const std::string& path, Mode mode) : path_(path) {
     case Mode::kReadWriteCreate:
       flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
       break;
+    case Mode::kImmutable:
+      flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+      break;
   }
+  const std::string name = mode == Mode::kImmutable ? immutable_uri(path) : path;
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
   db_.reset(raw);
   if (rc != SQLITE_OK) fail(raw, rc, path);
   sqlite3_extended_result_codes(raw, 0);

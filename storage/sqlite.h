@@ -3,10 +3,13 @@
 // and the result code. A Database is used by one thread at a time.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "core/errors.h"
 
@@ -39,6 +42,8 @@ class Statement {
   Statement& bind(int index, const std::optional<T>& value) {
     return value ? bind(index, *value) : bind_null(index);
   }
+  // The value of `column` in the current row of `from`, type and all (NULL too).
+  Statement& bind_column(int index, const Statement& from, int column);
 
   // Advances to the next row; false when the statement is done.
   bool step();
@@ -66,7 +71,10 @@ class Statement {
 
 class Database {
  public:
-  enum class Mode { kReadOnly, kReadWrite, kReadWriteCreate };
+  // kImmutable: read-only and without any locking, for a file that is never
+  // changed in place, only replaced whole (a shard on a network filesystem,
+  // where SQLite's locks cannot be trusted).
+  enum class Mode { kReadOnly, kReadWrite, kReadWriteCreate, kImmutable };
 
   // Throws SqliteError when the file cannot be opened in that mode.
   Database(const std::string& path, Mode mode);
@@ -85,6 +93,23 @@ class Database {
   std::string path_;
   std::unique_ptr<sqlite3, Closer> db_;
 };
+
+// Runs `fn` again while SQLite answers SQLITE_BUSY or SQLITE_LOCKED, for up to a
+// minute: some steps, such as switching a new database to WAL while another
+// process opens it, fail at once instead of waiting in the busy handler.
+template <typename Fn>
+auto retry_while_busy(Fn fn) -> decltype(fn()) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return fn();
+    } catch (const SqliteError& e) {
+      const bool busy = e.code() == 5 /* SQLITE_BUSY */ || e.code() == 6 /* SQLITE_LOCKED */;
+      if (!busy || std::chrono::steady_clock::now() > deadline) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 * std::min(attempt, 20)));
+    }
+  }
+}
 
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() ran.
 // Immediate: the write lock is taken at the start, so a transaction never fails

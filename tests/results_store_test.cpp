@@ -217,9 +217,10 @@ TEST_F(ResultsStoreTest, ResetFailedOnlyTouchesThisSweepsFailures) {
 }
 
 // Regression: a runner that opened the file while another was creating the schema
-// saw tables but no application id yet, and refused the database as foreign.
+// saw tables but no application id yet, and refused the database as foreign; and
+// switching to WAL while another opened it answered "database is locked" at once.
 TEST_F(ResultsStoreTest, RunnersCreatingTheDatabaseTogetherBothSucceed) {
-  for (int round = 0; round < 30; ++round) {
+  for (int round = 0; round < 60; ++round) {
     const std::string path = dir_.file("race" + std::to_string(round) + ".db");
     std::vector<std::string> errors(4);
     std::vector<std::thread> openers;

@@ -141,7 +141,8 @@ class SchedulerTest : public ::testing::Test {
                        [this] { return 1e9 + clock_; },
                        [this](int64_t pid) { return alive_.count(pid) > 0; },
                        {"here", 1},
-                       options_};
+                       options_,
+                       after_trial_};
     return run_sweep(spec_, context);
   }
 
@@ -158,6 +159,7 @@ class SchedulerTest : public ::testing::Test {
   FakePool pool_;
   RecordingSink sink_;
   SchedulerOptions options_;
+  std::function<void()> after_trial_;
   std::set<int64_t> alive_ = {1};
 };
 
@@ -292,6 +294,21 @@ TEST_F(SchedulerTest, ReclaimsTrialsOfRunnersThatDied) {
   EXPECT_EQ(trials[0].state, TrialState::kDone);
   EXPECT_EQ(trials[0].attempts, 2);
   EXPECT_EQ(trials[1].state, TrialState::kRunning) << "another host's live claim is left alone";
+}
+
+TEST_F(SchedulerTest, AfterTrialSeesEachFinishedTrialRecorded) {
+  pool_.trial_behaviour = {{3, "crash"}, {5, "error"}};
+  std::vector<int> finished_when_called;
+  after_trial_ = [&] {
+    int finished = 0;
+    for (const auto& [state, n] : states())
+      finished += state == TrialState::kDone || state == TrialState::kFailed ? n : 0;
+    finished_when_called.push_back(finished);
+  };
+  run(2);
+  ASSERT_EQ(finished_when_called.size(), 24u) << "once per trial, done or failed";
+  for (size_t i = 0; i < finished_when_called.size(); ++i)
+    EXPECT_EQ(finished_when_called[i], static_cast<int>(i) + 1) << "recorded before the call";
 }
 
 TEST_F(SchedulerTest, ProgressShowsCountsEtaAndBestValidation) {

@@ -1,0 +1,27 @@
+// Where a results database keeps its Slurm shards: DB.shards/, one folder per
+// submission, holding the batch script, a manifest (task-N.json) and a shard
+// (task-N.db) per array task, and the tasks' logs.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/trial_progress.h"
+
+namespace sweep {
+
+// The absolute path of the shards folder of the database at `db`.
+std::string shards_root(const std::string& db);
+
+// The submission folders under `root`, by name (oldest first: names start with
+// the submission time).
+std::vector<std::string> submission_folders(const std::string& root);
+
+// The shards in a submission folder, by task index.
+std::map<int, std::string> shard_files(const std::string& folder);
+
+// What every shard under `root` knows, folded with fold_progress.
+std::map<std::string, TrialProgress> shards_progress(const std::string& root);
+
+}  // namespace sweep
