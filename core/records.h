@@ -54,6 +54,11 @@ struct TrialResult {
   int64_t total_params = 0;
   double train_flops = 0.0;  // estimate: forward and backward passes of training
   int64_t peak_memory_bytes = 0;
+  // How the frozen blocks' output reached training: "memory", "disk" or
+  // "computed" from the feature cache; "off" (cache turned off), "too large",
+  // "augmentation" (random augmentation makes it differ each step); empty
+  // when nothing is frozen.
+  std::string feature_cache;
   std::vector<EpochMetrics> epochs;
   Environment environment;
 };

@@ -44,6 +44,7 @@ json to_json(const TrialResult& r) {
           {"total_params", r.total_params},
           {"train_flops", number(r.train_flops)},
           {"peak_memory_bytes", r.peak_memory_bytes},
+          {"feature_cache", r.feature_cache},
           {"epochs", epochs},
           {"environment",
            {{"sweep_version", env.sweep_version},
@@ -71,6 +72,7 @@ TrialResult trial_result_from_json(const json& v) {
     r.total_params = v.at("total_params").get<int64_t>();
     r.train_flops = number_at(v, "train_flops");
     r.peak_memory_bytes = v.at("peak_memory_bytes").get<int64_t>();
+    r.feature_cache = v.at("feature_cache").get<std::string>();
     for (const json& e : v.at("epochs")) {
       r.epochs.push_back({e.at("epoch").get<int>(), number_at(e, "lr"), number_at(e, "train_loss"),
                           number_at(e, "train_accuracy"), number_at(e, "val_loss"),

@@ -19,6 +19,7 @@
 #include "runner/cli.h"
 #include "runner/devices.h"
 #include "runner/interrupt.h"
+#include "runner/local_executor.h"
 #include "runner/process_pool.h"
 #include "runner/scheduler.h"
 #include "runner/sweep_loading.h"
@@ -34,6 +35,7 @@ struct RunOptions {
   int per_device = 1;
   int threads = 0;  // 0 = the cores shared between the workers
   std::string cache_dir;
+  int feature_memory_mb = kDefaultFeatureMemoryMb;
   std::optional<double> price;
   bool retry_failed = false;
   double trial_timeout = 0.0;
@@ -112,7 +114,8 @@ int run(const RunOptions& options) {
 
   InterruptGuard interrupts;
   auto progress = make_progress(stderr);
-  ProcessPool pool(slots, options.cache_dir.empty() ? default_cache_dir() : options.cache_dir);
+  ProcessPool pool(slots, options.cache_dir.empty() ? default_cache_dir() : options.cache_dir,
+                   {"--feature-memory", std::to_string(options.feature_memory_mb)});
   SchedulerOptions scheduling;
   scheduling.trial_timeout = options.trial_timeout;
   scheduling.max_consecutive_failures = options.max_device_failures;
@@ -182,7 +185,14 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command->add_option("--cache", options->cache_dir,
-                      "folder for pretrained weights (default: $SWEEP_CACHE or ~/.cache/sweep)");
+                      "folder for pretrained weights and frozen features (default: $SWEEP_CACHE or "
+                      "~/.cache/sweep)");
+  command
+      ->add_option("--feature-memory", options->feature_memory_mb,
+                   "MiB of frozen-block outputs each worker keeps in memory, beyond which they "
+                   "are read from the cache folder; 0 turns the frozen-feature cache off")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   command->add_option("--price", options->price, "price per device-hour, overrides the sweep file")
       ->check(CLI::NonNegativeNumber);
   command->callback(

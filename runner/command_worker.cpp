@@ -18,6 +18,7 @@ struct WorkerOptions {
   std::string device = "cpu";
   int threads = 1;
   std::string cache_dir;
+  int feature_memory_mb = kDefaultFeatureMemoryMb;
 };
 
 int work(const WorkerOptions& options) {
@@ -26,7 +27,8 @@ int work(const WorkerOptions& options) {
   // stdout carries the protocol alone: anything a library prints goes to stderr.
   std::FILE* protocol = fdopen(dup(STDOUT_FILENO), "w");
   dup2(STDERR_FILENO, STDOUT_FILENO);
-  LocalExecutor executor(options.device, options.threads, options.cache_dir);
+  LocalExecutor executor(options.device, options.threads, options.cache_dir,
+                         options.feature_memory_mb);
   serve_jobs(std::cin, protocol, executor, plan);
   std::fclose(protocol);
   return kExitOk;
@@ -41,6 +43,8 @@ void add_worker_command(CLI::App& app, int& exit_code) {
   command->add_option("--device", options->device)->required();
   command->add_option("--threads", options->threads)->check(CLI::PositiveNumber);
   command->add_option("--cache", options->cache_dir)->required();
+  command->add_option("--feature-memory", options->feature_memory_mb)
+      ->check(CLI::NonNegativeNumber);
   command->callback(
       [options, &exit_code] { exit_code = run_guarded([&] { return work(*options); }); });
 }

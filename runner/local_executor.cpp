@@ -19,8 +19,19 @@ auto translating_torch_errors(Fn fn) -> decltype(fn()) {
 
 }  // namespace
 
-LocalExecutor::LocalExecutor(const std::string& device, int threads, const std::string& cache_dir)
-    : resources_(std::make_unique<TrialResources>(parse_device(device), cache_dir)) {
+std::optional<FeatureCacheOptions> feature_cache_options(int memory_mb) {
+  if (memory_mb == 0) return std::nullopt;
+  FeatureCacheOptions options;
+  options.memory_bytes = int64_t{memory_mb} << 20;
+  return options;
+}
+
+LocalExecutor::LocalExecutor(const std::string& device, int threads, const std::string& cache_dir,
+                             int feature_memory_mb)
+    : parallelism_(std::make_unique<tbb::global_control>(
+          tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads))),
+      resources_(std::make_unique<TrialResources>(parse_device(device), cache_dir,
+                                                  feature_cache_options(feature_memory_mb))) {
   torch::set_num_threads(threads);
 }
 

@@ -93,8 +93,11 @@ std::string describe_exit(int status) {
   return "ended with status " + std::to_string(status);
 }
 
-ProcessPool::ProcessPool(std::vector<Slot> slots, std::string cache_dir)
-    : slots_(std::move(slots)), cache_dir_(std::move(cache_dir)) {
+ProcessPool::ProcessPool(std::vector<Slot> slots, std::string cache_dir,
+                         std::vector<std::string> worker_options)
+    : slots_(std::move(slots)),
+      cache_dir_(std::move(cache_dir)),
+      worker_options_(std::move(worker_options)) {
   workers_.resize(slots_.size());
   // A worker that dies leaves a broken pipe; writing to it must not kill us.
   signal(SIGPIPE, SIG_IGN);
@@ -112,6 +115,7 @@ void ProcessPool::start(int slot) {
   const std::string threads = std::to_string(s.threads);
   std::vector<std::string> args = {self_executable(), "worker", "--device", s.device,
                                    "--threads",       threads,  "--cache",  cache_dir_};
+  args.insert(args.end(), worker_options_.begin(), worker_options_.end());
   // The child may only call async-signal-safe functions before exec, so argv
   // and the environment are prepared here.
   std::vector<std::string> env_strings = {"OMP_NUM_THREADS=" + threads,

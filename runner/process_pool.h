@@ -19,8 +19,10 @@ namespace sweep {
 
 class ProcessPool : public WorkerPool {
  public:
-  // `cache_dir`: where workers find and put pretrained weights.
-  ProcessPool(std::vector<Slot> slots, std::string cache_dir);
+  // `cache_dir`: where workers find and put pretrained weights and cached
+  // features. `worker_options`: further options for every `sweep worker`.
+  ProcessPool(std::vector<Slot> slots, std::string cache_dir,
+              std::vector<std::string> worker_options = {});
   ~ProcessPool() override;
 
   void assign(int slot, const Job& job) override;
@@ -34,6 +36,7 @@ class ProcessPool : public WorkerPool {
 
   std::vector<Slot> slots_;
   std::string cache_dir_;
+  std::vector<std::string> worker_options_;
   std::vector<std::unique_ptr<Worker>> workers_;
 };
 

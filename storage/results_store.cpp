@@ -209,15 +209,16 @@ bool ResultsStore::record_done(const std::string& trial_id, const Claimant& who,
                                const TrialResult& r) {
   Transaction transaction(db_);
   const int64_t env = environment_id(r.environment);
-  db_.prepare(
-         std::string("UPDATE trials SET state = 'done', error = NULL, claimed_by = NULL, "
-                     "claim_host = NULL, "
-                     "claim_pid = NULL, heartbeat_at = NULL, "
-                     "diverged = ?3, val_accuracy = ?4, test_accuracy = ?5, val_loss = ?6, "
-                     "test_loss = ?7, train_seconds = ?8, device_seconds = ?9, device = ?10, "
-                     "device_name = ?11, trainable_params = ?12, total_params = ?13, "
-                     "train_flops = ?14, peak_memory_bytes = ?15, env_id = ?16, finished_at = ") +
-         kNow + " WHERE trial_id = ?1 AND state = 'running' AND claimed_by = ?2")
+  db_.prepare(std::string(
+                  "UPDATE trials SET state = 'done', error = NULL, claimed_by = NULL, "
+                  "claim_host = NULL, "
+                  "claim_pid = NULL, heartbeat_at = NULL, "
+                  "diverged = ?3, val_accuracy = ?4, test_accuracy = ?5, val_loss = ?6, "
+                  "test_loss = ?7, train_seconds = ?8, device_seconds = ?9, device = ?10, "
+                  "device_name = ?11, trainable_params = ?12, total_params = ?13, "
+                  "train_flops = ?14, peak_memory_bytes = ?15, env_id = ?16, feature_cache = ?17, "
+                  "finished_at = ") +
+              kNow + " WHERE trial_id = ?1 AND state = 'running' AND claimed_by = ?2")
       .bind(1, trial_id)
       .bind(2, who.name())
       .bind(3, r.diverged ? 1 : 0)
@@ -234,6 +235,7 @@ bool ResultsStore::record_done(const std::string& trial_id, const Claimant& who,
       .bind(14, r.train_flops)
       .bind(15, r.peak_memory_bytes)
       .bind(16, env)
+      .bind(17, r.feature_cache)
       .run();
   if (db_.changes() == 0) return false;  // the claim was lost; the transaction rolls back
   db_.prepare("DELETE FROM epochs WHERE trial_id = ?1").bind(1, trial_id).run();
@@ -316,7 +318,7 @@ std::vector<TrialRecord> ResultsStore::trials(const std::string& sweep) {
       "t.device_seconds, t.device, t.device_name, t.trainable_params, t.total_params, "
       "t.train_flops, t.peak_memory_bytes, env.sweep_version, env.torch_version, "
       "env.device_kind, env.cuda_version, env.host, env.os, env.threads, "
-      "t.claimed_by, t.started_at, t.finished_at "
+      "t.claimed_by, t.started_at, t.finished_at, t.feature_cache "
       "FROM sweep_trials st JOIN sweeps s USING (sweep_id) JOIN trials t USING (trial_id) "
       "LEFT JOIN environments env USING (env_id) WHERE s.name = ?1 ORDER BY st.position");
   stmt.bind(1, sweep);
@@ -346,6 +348,7 @@ std::vector<TrialRecord> ResultsStore::trials(const std::string& sweep) {
       r.total_params = stmt.int64(16);
       r.train_flops = stmt.real(17);
       r.peak_memory_bytes = stmt.int64(18);
+      r.feature_cache = stmt.text(29);
       r.environment = {stmt.text(19),
                        stmt.text(20),
                        stmt.text(21),

@@ -61,6 +61,7 @@ CREATE TABLE trials (
   total_params INTEGER,
   train_flops REAL,
   peak_memory_bytes INTEGER,
+  feature_cache TEXT,
   env_id INTEGER REFERENCES environments (env_id),
   claimed_by TEXT,
   claim_host TEXT,
@@ -125,7 +126,7 @@ CREATE VIEW results AS
 SELECT s.name AS sweep, t.trial_id, t.backbone, t.target, t.similarity, t.unfrozen, t.blocks,
        t.lr, t.seed, t.state, t.attempts, t.diverged, t.val_accuracy, t.test_accuracy,
        t.train_seconds, t.device_seconds, t.device, t.trainable_params, t.total_params,
-       t.train_flops, t.peak_memory_bytes,
+       t.train_flops, t.peak_memory_bytes, t.feature_cache,
        t.device_seconds / 3600.0 * s.price_per_device_hour AS cost,
        t.error, st.position, t.finished_at
 FROM sweep_trials st

@@ -11,8 +11,8 @@ namespace {
 const char* kResultColumns =
     "diverged, val_accuracy, test_accuracy, val_loss, test_loss, train_seconds, device_seconds, "
     "device, device_name, trainable_params, total_params, train_flops, peak_memory_bytes, "
-    "started_at, finished_at";
-constexpr int kResultCount = 15;
+    "feature_cache, started_at, finished_at";
+constexpr int kResultCount = 16;
 const char* kConfigColumns =
     "trial_id, config_json, backbone, pretrain_key, target, similarity, unfrozen, blocks, lr, seed";
 constexpr int kConfigCount = 10;
@@ -84,13 +84,14 @@ class Merger {
         "diverged = ?5, val_accuracy = ?6, test_accuracy = ?7, val_loss = ?8, test_loss = ?9, "
         "train_seconds = ?10, device_seconds = ?11, device = ?12, device_name = ?13, "
         "trainable_params = ?14, total_params = ?15, train_flops = ?16, "
-        "peak_memory_bytes = ?17, started_at = ?18, finished_at = ?19, env_id = ?20, "
+        "peak_memory_bytes = ?17, feature_cache = ?18, started_at = ?19, finished_at = ?20, "
+        "env_id = ?21, "
         "claimed_by = NULL, claim_host = NULL, claim_pid = NULL, heartbeat_at = NULL "
         "WHERE trial_id = ?1");
     stmt.bind_column(1, row, kFirstConfig);
     stmt.bind_column(2, row, 0).bind_column(3, row, 1).bind_column(4, row, 2);
     for (int i = 0; i < kResultCount; ++i) stmt.bind_column(5 + i, row, kFirstResult + i);
-    stmt.bind(20, env_id);
+    stmt.bind(21, env_id);
     stmt.run();
   }
 

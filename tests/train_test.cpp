@@ -5,6 +5,7 @@
 #include "core/errors.h"
 #include "core/grid.h"
 #include "data_files.h"
+#include "experiments/models/transfer_model.h"
 #include "experiments/train/optim.h"
 #include "experiments/train/pretrain.h"
 #include "experiments/train/probe.h"
@@ -131,9 +132,9 @@ TEST(LinearProbe, ConvergesToTheRegularisedOptimum) {
   recipe.weight_decay = 1e-3;
   recipe.probe_epochs = 100;
   TrainingObserver observer;
-  train_linear_probe(model, train, train, recipe, 0.05, observer);
-
   TensorSet features = extract_features(model.backbone(), train);
+  train_linear_probe(model.head(), features, features, recipe, 0.05, observer);
+
   model.head()->eval();
   const auto objective = [&](const torch::Tensor& logits, const torch::Tensor& w,
                              const torch::Tensor& b) {
@@ -248,6 +249,30 @@ TEST_F(TrialTest, SameSeedSameResult) {
   const TrialResult b = run_trial(trial(2), resources, observer);
   EXPECT_DOUBLE_EQ(a.epochs.back().train_loss, b.epochs.back().train_loss);
   EXPECT_DOUBLE_EQ(a.test_accuracy, b.test_accuracy);
+}
+
+TEST_F(TrialTest, ResultsWithAndWithoutTheFeatureCacheAgree) {
+  TrialResources cached(torch::kCPU, dir_.file("cache"));
+  TrialResources uncached(torch::kCPU, dir_.file("cache"), std::nullopt);
+  TrainingObserver observer;
+  for (int unfrozen : {0, 2, 4}) {
+    const TrialResult a = run_trial(trial(unfrozen), cached, observer);
+    const TrialResult b = run_trial(trial(unfrozen), uncached, observer);
+    EXPECT_EQ(a.feature_cache, "computed") << unfrozen;
+    EXPECT_EQ(b.feature_cache, "off") << unfrozen;
+    ASSERT_EQ(a.epochs.size(), b.epochs.size());
+    for (size_t e = 0; e < a.epochs.size(); ++e) {
+      EXPECT_NEAR(a.epochs[e].train_loss, b.epochs[e].train_loss, 1e-4) << unfrozen;
+      EXPECT_NEAR(a.epochs[e].val_loss, b.epochs[e].val_loss, 1e-4) << unfrozen;
+    }
+    EXPECT_NEAR(a.test_loss, b.test_loss, 1e-4) << unfrozen;
+    EXPECT_DOUBLE_EQ(a.test_accuracy, b.test_accuracy) << unfrozen;
+    EXPECT_EQ(a.trainable_params, b.trainable_params);
+  }
+  EXPECT_EQ(run_trial(trial(2), cached, observer).feature_cache, "memory");
+  EXPECT_EQ(run_trial(trial(5), cached, observer).feature_cache, "") << "nothing frozen";
+  TrialResources another_process(torch::kCPU, dir_.file("cache"));
+  EXPECT_EQ(run_trial(trial(2), another_process, observer).feature_cache, "disk");
 }
 
 TEST_F(TrialTest, TrialsDoNotChangeTheSharedBackbone) {

@@ -23,17 +23,16 @@ TensorSet extract_features(Backbone& backbone, const TensorSet& images) {
   return out;
 }
 
-FitResult train_linear_probe(TransferModel& model, const TensorSet& train, const TensorSet& val,
+FitResult train_linear_probe(torch::nn::Linear& head, const TensorSet& train, const TensorSet& val,
                              const TrainingRecipe& recipe, double lr, TrainingObserver& observer) {
-  assert(model.unfrozen() == 0);
-  TensorSet train_features = extract_features(model.backbone(), train);
-  TensorSet val_features = extract_features(model.backbone(), val);
+  assert(train.images.dim() == 2);
+  TensorSet train_features = train;
+  TensorSet val_features = val;
   const torch::Tensor mean = train_features.images.mean(/*dim=*/0);
   const torch::Tensor scale = train_features.images.std(/*dim=*/0).clamp_min(1e-6);
   train_features.images = (train_features.images - mean) / scale;
   val_features.images = (val_features.images - mean) / scale;
 
-  torch::nn::Linear& head = model.head();
   FitSetup setup;
   setup.logits = [&head](const torch::Tensor& z) { return head->forward(z); };
   setup.set_training = [&head](bool on) { head->train(on); };

@@ -7,6 +7,7 @@
 #include "core/backbone_files.h"
 #include "core/errors.h"
 #include "core/identity.h"
+#include "core/sha256.h"
 #include "core/spec_json.h"
 #include "experiments/models/scripted_backbone.h"
 #include "experiments/models/transfer_model.h"
@@ -40,6 +41,77 @@ double training_flops(const TrialSpec& trial, const std::vector<double>& blocks,
   return epochs * (per_image * n_train + forward * n_val) + forward * n_test;
 }
 
+// The input's shape and normalisation, as text for keys.
+std::string describe(const InputSpec& input) {
+  std::string text = std::to_string(input.channels) + "x" + std::to_string(input.size);
+  for (size_t c = 0; c < input.mean.size(); ++c) {
+    text += " " + std::to_string(input.mean[c]) + "/" + std::to_string(input.std[c]);
+  }
+  return text;
+}
+
+std::string content_key(const TargetData& data, const InputSpec& input) {
+  std::string bytes = describe(input);
+  for (const ImageSet* set : {&data.train, &data.val, &data.test}) {
+    bytes += "\n" + std::to_string(set->size()) + "\n";
+    bytes.append(reinterpret_cast<const char*>(set->labels.data()),
+                 set->labels.size() * sizeof(int));
+    bytes.append(reinterpret_cast<const char*>(set->pixels.data()), set->pixels.size());
+  }
+  return sha256_hex(bytes);
+}
+
+// The splits as the trainable part of the model takes them, and how they got
+// there (TrialResult::feature_cache).
+struct TrainableInputs {
+  TensorSet train, val, test;
+  bool at_boundary = false;  // activations at the freeze boundary, else images
+  std::string cache;
+};
+
+TensorSet with_images(const TensorSet& labelled, torch::Tensor images) {
+  TensorSet out = labelled;
+  out.images = std::move(images);
+  return out;
+}
+
+// Head-only trials always start from features (the probe needs them whole);
+// deeper trials from the cached boundary activation when the cache has it.
+// Full fine-tunes freeze nothing and start from the images.
+TrainableInputs trainable_inputs(TransferModel& model, const std::string& model_key,
+                                 const TargetTensors& data, FeatureCache* cache) {
+  TrainableInputs in{data.train, data.val, data.test, false, ""};
+  const int boundary = model.first_trainable_block();
+  if (boundary == 0) return in;
+  if (!cache) {
+    in.cache = "off";
+  } else {
+    CacheSource worst = CacheSource::kMemory;
+    std::vector<torch::Tensor> found;
+    const std::pair<const TensorSet*, const char*> splits[] = {
+        {&data.train, "train"}, {&data.val, "val"}, {&data.test, "test"}};
+    for (const auto& [set, name] : splits) {
+      CacheSource source = CacheSource::kMemory;
+      auto activations = cache->activations(model.backbone(), boundary, model_key, set->images,
+                                            data.key + "/" + name, &source);
+      if (!activations) break;
+      found.push_back(*activations);
+      worst = std::max(worst, source);
+    }
+    if (found.size() == 3) {
+      return {with_images(data.train, found[0]), with_images(data.val, found[1]),
+              with_images(data.test, found[2]), true, cache_source_name(worst)};
+    }
+    in.cache = "too large";
+  }
+  if (boundary == model.backbone().num_blocks()) {
+    in = {extract_features(model.backbone(), data.train),
+          extract_features(model.backbone(), data.val),
+          extract_features(model.backbone(), data.test), true, in.cache};
+  }
+  return in;
+}
+
 // A TorchScript backbone, checked to be the file the sweep was registered with.
 PretrainedBackbone load_scripted(const BackboneSpec& spec, const torch::Device& device) {
   if (file_sha256(spec.torchscript) != spec.content_sha256) {
@@ -62,8 +134,14 @@ PretrainedBackbone load_scripted(const BackboneSpec& spec, const torch::Device& 
 
 }  // namespace
 
-TrialResources::TrialResources(torch::Device device, std::string cache_dir)
-    : device_(device), cache_dir_(std::move(cache_dir)) {}
+TrialResources::TrialResources(torch::Device device, std::string cache_dir,
+                               std::optional<FeatureCacheOptions> features)
+    : device_(device), cache_dir_(std::move(cache_dir)) {
+  if (features) {
+    if (features->dir.empty() && !cache_dir_.empty()) features->dir = cache_dir_ + "/features";
+    features_.emplace(std::move(*features));
+  }
+}
 
 const TargetData& TrialResources::target_data(const TargetSpec& target, int channels, int size) {
   const std::string key =
@@ -71,6 +149,20 @@ const TargetData& TrialResources::target_data(const TargetSpec& target, int chan
   auto it = targets_.find(key);
   if (it == targets_.end()) {
     it = targets_.emplace(key, load_target(target, channels, size, cache_dir_)).first;
+  }
+  return it->second;
+}
+
+const TargetTensors& TrialResources::target_tensors(const TargetSpec& target,
+                                                    const InputSpec& input) {
+  const std::string key = to_json(target).dump() + "/" + describe(input);
+  auto it = tensors_.find(key);
+  if (it == tensors_.end()) {
+    const TargetData& data = target_data(target, input.channels, input.size);
+    TargetTensors tensors{to_tensors(data.train, input, device_),
+                          to_tensors(data.val, input, device_),
+                          to_tensors(data.test, input, device_), content_key(data, input)};
+    it = tensors_.emplace(key, std::move(tensors)).first;
   }
   return it->second;
 }
@@ -108,23 +200,26 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
   InputSpec input = backbone->input();
   if (trial.recipe.image_size > 0) input.size = trial.recipe.image_size;
   const TargetData& data = resources.target_data(trial.target, input.channels, input.size);
-  const TensorSet train = to_tensors(data.train, input, device);
-  const TensorSet val = to_tensors(data.val, input, device);
-  const TensorSet test = to_tensors(data.test, input, device);
+  const TargetTensors& tensors = resources.target_tensors(trial.target, input);
 
   torch::manual_seed(static_cast<uint64_t>(trial.seed));
   TransferModel model(std::move(backbone), data.train.num_classes(), trial.unfrozen);
   model.to(device);
+  const TrainableInputs in =
+      trainable_inputs(model, pretrain_key(trial.backbone), tensors, resources.feature_cache());
+  const LogitsFn logits = [&model, &in](const torch::Tensor& x) {
+    return in.at_boundary ? model.from_boundary(x) : model.forward(x);
+  };
   FitResult fitted;
   if (trial.unfrozen == 0) {
-    fitted = train_linear_probe(model, train, val, trial.recipe, trial.lr, observer);
+    fitted = train_linear_probe(model.head(), in.train, in.val, trial.recipe, trial.lr, observer);
   } else {
     FitSetup setup;
-    setup.logits = [&model](const torch::Tensor& x) { return model.forward(x); };
+    setup.logits = logits;
     setup.set_training = [&model](bool on) { on ? model.train() : model.eval(); };
     setup.params = model.trainable_parameters();
-    setup.train = &train;
-    setup.val = &val;
+    setup.train = &in.train;
+    setup.val = &in.val;
     setup.recipe = trial.recipe;
     setup.lr = trial.lr;
     setup.epochs = trial.recipe.epochs;
@@ -132,10 +227,10 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
   }
 
   model.eval();
-  const LogitsFn logits = [&model](const torch::Tensor& x) { return model.forward(x); };
-  const Score val_score = evaluate(logits, val);
-  const Score test_score = evaluate(logits, test);
+  const Score val_score = evaluate(logits, in.val);
+  const Score test_score = evaluate(logits, in.test);
   TrialResult result;
+  result.feature_cache = in.cache;
   result.diverged = fitted.diverged;
   result.val_accuracy = val_score.accuracy;
   result.test_accuracy = test_score.accuracy;

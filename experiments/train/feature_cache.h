@@ -1,0 +1,72 @@
+// The frozen prefix's output, computed once. Every trial that freezes the same
+// blocks of the same weights and trains on the same images pushes those images
+// through the same frozen blocks, every epoch, for every learning rate and seed.
+// A FeatureCache computes the activation at the freeze boundary once per
+// (weights of the frozen blocks, images and their preprocessing, boundary,
+// device kind) and hands the same tensor to each of those trials.
+//
+// Entries stay in memory up to a budget, least recently used leaving first, and
+// are written to DIR/KEY.act so that worker processes and later runs share them:
+// one process computes an entry while the others wait on its lock, then map the
+// file. The folder is pruned to a disk budget, least recently used first. Keys
+// hash the contents, so changed weights or images never meet a stale entry.
+//
+// Not thread-safe; one per process.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "experiments/models/backbone.h"
+
+namespace sweep {
+
+struct FeatureCacheOptions {
+  std::string dir;                          // empty: memory only, not shared
+  int64_t memory_bytes = int64_t{1} << 30;  // held in this process
+  int64_t disk_bytes = int64_t{16} << 30;   // kept in `dir`
+};
+
+// Where an entry came from, best first.
+enum class CacheSource { kMemory, kDisk, kComputed };
+const char* cache_source_name(CacheSource source);
+
+class FeatureCache {
+ public:
+  explicit FeatureCache(FeatureCacheOptions options);
+
+  // The activation after blocks [0, boundary) of `backbone` for every image of
+  // `images` (N, C, H, W), in evaluation mode without gradients; for boundary ==
+  // num_blocks(), the pooled features. `model_key` names the backbone (its code
+  // and origin; the weights are hashed here), `images_key` the images and their
+  // preprocessing. Empty when the entry would not fit either budget: the caller
+  // then runs the prefix itself.
+  std::optional<torch::Tensor> activations(Backbone& backbone, int boundary,
+                                           const std::string& model_key,
+                                           const torch::Tensor& images,
+                                           const std::string& images_key,
+                                           CacheSource* source = nullptr);
+
+  int64_t memory_in_use() const { return held_bytes_; }
+
+ private:
+  struct Held {
+    torch::Tensor tensor;
+    int64_t bytes = 0;
+    std::list<std::string>::iterator recency;
+  };
+
+  std::optional<torch::Tensor> from_memory(const std::string& key);
+  void hold(const std::string& key, const torch::Tensor& tensor);
+  void prune_disk(const std::string& keep) const;
+
+  FeatureCacheOptions options_;
+  std::map<std::string, Held> held_;
+  std::list<std::string> recency_;  // most recent first
+  int64_t held_bytes_ = 0;
+};
+
+}  // namespace sweep
