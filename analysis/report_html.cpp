@@ -221,7 +221,11 @@ std::string counts_paragraph(const SweepSummary& s) {
   if (s.price_per_device_hour) {
     text += ", " + format_money(s.device_seconds / 3600.0 * *s.price_per_device_hour) + " in all";
   }
-  return "<p class=\"meta\">" + html_escape(text) + ".</p>\n";
+  std::string html = "<p class=\"meta\">" + html_escape(text) + ".</p>\n";
+  if (const std::string frozen = frozen_blocks_sentence(s); !frozen.empty()) {
+    html += "<p class=\"meta\">" + html_escape(frozen) + "</p>\n";
+  }
+  return html;
 }
 
 struct ChartSlot {

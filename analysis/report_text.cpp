@@ -29,6 +29,9 @@ std::string render_text_report(const SweepSummary& summary) {
   for (const BackboneNote& backbone : summary.backbones) {
     out += "  backbone " + describe_backbone(backbone) + "\n";
   }
+  if (const std::string frozen = frozen_blocks_sentence(summary); !frozen.empty()) {
+    out += "  " + frozen + "\n";
+  }
   for (const TargetSummary& target : summary.targets) {
     out += "\n  " + verdict_sentence(target, summary.tolerance) + "\n";
     if (target.measure) {

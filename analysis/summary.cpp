@@ -1,6 +1,7 @@
 #include "analysis/summary.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "analysis/format.h"
@@ -152,6 +153,8 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
     summary.wall_seconds += r.train_seconds;
     add_unique(summary.environments, r.environment);
     add_unique(summary.devices, r.device_name.empty() ? r.device : r.device_name);
+    if (!r.feature_cache.empty()) ++summary.frozen_inputs[r.feature_cache];
+    if (spec.recipe.augment != AugmentKind::kNone) summary.augment = spec.recipe.augment;
     const TrialPoint point{
         spec.id,           spec.backbone.name, spec.target.name, spec.target.similarity,
         spec.unfrozen,     spec.blocks,        spec.lr,          spec.seed,
@@ -190,6 +193,34 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
     summary.targets.push_back(std::move(target));
   }
   return summary;
+}
+
+std::string frozen_blocks_sentence(const SweepSummary& summary) {
+  const auto count = [&](const char* source) {
+    const auto it = summary.frozen_inputs.find(source);
+    return it == summary.frozen_inputs.end() ? 0 : it->second;
+  };
+  const auto trials = [](int n) { return std::to_string(n) + (n == 1 ? " trial" : " trials"); };
+  const int reused = count("memory") + count("disk"), computed = count("computed");
+  std::vector<std::string> parts;
+  if (reused + computed > 0) {
+    parts.push_back("the frozen-feature cache ran the frozen blocks once per target and depth: " +
+                    trials(reused) + " reused their output, " + trials(computed) + " computed it");
+  }
+  if (const int augmented = count("augmentation")) {
+    parts.push_back("random augmentation (" + std::string(augment_name(summary.augment)) +
+                    ") changes the pixels every step, so " + trials(augmented) +
+                    " ran their frozen blocks in every step instead (head-only probes train on "
+                    "features of the images as they are)");
+  }
+  if (const int off = count("off")) parts.push_back(trials(off) + " ran with the cache turned off");
+  if (const int large = count("too large")) {
+    parts.push_back(trials(large) + " had frozen outputs too large for the cache's budgets");
+  }
+  std::string text;
+  for (size_t i = 0; i < parts.size(); ++i) text += (i == 0 ? "" : "; ") + parts[i];
+  if (!text.empty()) text[0] = static_cast<char>(std::toupper(text[0]));
+  return text.empty() ? text : text + ".";
 }
 
 std::string verdict_sentence(const TargetSummary& target, double tolerance) {

@@ -109,6 +109,10 @@ struct SweepSummary {
   std::vector<TrialPoint> diverged_trials;
   std::vector<Environment> environments;  // distinct
   std::vector<std::string> devices;       // distinct device names trials ran on
+  // Finished trials by where their frozen blocks' output came from
+  // (TrialResult::feature_cache); trials that froze nothing are left out.
+  std::map<std::string, int> frozen_inputs;
+  AugmentKind augment = AugmentKind::kNone;  // of the training recipe
   bool partial() const { return done + failed < total; }
 };
 
@@ -116,6 +120,10 @@ struct SweepSummary {
 // depth may be and still be recommended.
 SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& trials,
                        std::optional<double> price_per_device_hour, double tolerance = 0.01);
+
+// How the frozen blocks were run: the feature cache's reuse, and, when the recipe
+// augments, that augmenting trials bypassed it. Empty when no trial froze blocks.
+std::string frozen_blocks_sentence(const SweepSummary& summary);
 
 // The answer for one target in one sentence: head-only accuracy, the recommended
 // depth and its accuracy, the difference with its 95% interval, the cost ratio.

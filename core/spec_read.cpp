@@ -32,6 +32,11 @@ std::vector<std::string> schedule_names() {
           schedule_name(ScheduleKind::kStep)};
 }
 
+std::vector<std::string> augment_names() {
+  return {augment_name(AugmentKind::kNone), augment_name(AugmentKind::kCrop),
+          augment_name(AugmentKind::kCropFlip)};
+}
+
 // Calls `each(item, path)` for every element of a required, non-empty array.
 template <typename Fn>
 void for_each_element(const json* value, const std::string& path, Diagnostics& diag,
@@ -427,6 +432,10 @@ TrainingRecipe read_recipe(const json& value, const std::string& path, Diagnosti
   }
   recipe.probe_epochs =
       static_cast<int>(in.integer_or("probe_epochs", recipe.probe_epochs, 1, 100000));
+  const std::string augment =
+      in.choice_or("augment", augment_name(recipe.augment), augment_names(), "augmentation");
+  recipe.augment = *enum_from_name(
+      augment, {AugmentKind::kNone, AugmentKind::kCrop, AugmentKind::kCropFlip}, augment_name);
   in.finish();
   return recipe;
 }

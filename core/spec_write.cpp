@@ -55,14 +55,17 @@ json to_json(const TargetSpec& target) {
 }
 
 json to_json(const TrainingRecipe& recipe) {
-  return {{"epochs", recipe.epochs},
-          {"batch_size", recipe.batch_size},
-          {"optimizer", optimizer_name(recipe.optimizer)},
-          {"momentum", recipe.momentum},
-          {"schedule", schedule_name(recipe.schedule)},
-          {"weight_decay", recipe.weight_decay},
-          {"image_size", recipe.image_size},
-          {"probe_epochs", recipe.probe_epochs}};
+  json out = {{"epochs", recipe.epochs},
+              {"batch_size", recipe.batch_size},
+              {"optimizer", optimizer_name(recipe.optimizer)},
+              {"momentum", recipe.momentum},
+              {"schedule", schedule_name(recipe.schedule)},
+              {"weight_decay", recipe.weight_decay},
+              {"image_size", recipe.image_size},
+              {"probe_epochs", recipe.probe_epochs}};
+  // Written only when on, so trials without augmentation keep their identities.
+  if (recipe.augment != AugmentKind::kNone) out["augment"] = augment_name(recipe.augment);
+  return out;
 }
 
 json to_json(const GridSpec& grid) {

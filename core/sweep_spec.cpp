@@ -40,6 +40,18 @@ const char* schedule_name(ScheduleKind kind) {
   return "?";
 }
 
+const char* augment_name(AugmentKind kind) {
+  switch (kind) {
+    case AugmentKind::kNone:
+      return "none";
+    case AugmentKind::kCrop:
+      return "crop";
+    case AugmentKind::kCropFlip:
+      return "crop-flip";
+  }
+  return "?";
+}
+
 const char* trial_state_name(TrialState state) {
   switch (state) {
     case TrialState::kPending:

@@ -67,6 +67,10 @@ struct TargetSpec {
 
 enum class OptimizerKind { kSgd, kAdam, kAdamW };
 enum class ScheduleKind { kConstant, kCosine, kStep };
+// Random augmentation of training images in trials that train blocks: kCrop
+// shifts each image by up to 1/8 of its size (a random crop of the image padded
+// with the mean colour), kCropFlip also mirrors half of them left to right.
+enum class AugmentKind { kNone, kCrop, kCropFlip };
 
 // How each trial trains. Grid axes override individual fields per trial.
 struct TrainingRecipe {
@@ -82,6 +86,10 @@ struct TrainingRecipe {
   // learning rate, annealed to zero: long enough to converge, which a probe
   // trained for `epochs` would not.
   int probe_epochs = 100;
+  // Augmented pixels differ in every step, so trials that augment run their
+  // frozen blocks every step instead of reading the frozen-feature cache. The
+  // head-only probe trains on features of the images as they are.
+  AugmentKind augment = AugmentKind::kNone;
 };
 
 // A number of trailing blocks to train; `all` is resolved per backbone.
@@ -128,5 +136,6 @@ struct TrialSpec {
 const char* dataset_name(DatasetKind kind);
 const char* optimizer_name(OptimizerKind kind);
 const char* schedule_name(ScheduleKind kind);
+const char* augment_name(AugmentKind kind);
 
 }  // namespace sweep

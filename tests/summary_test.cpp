@@ -148,6 +148,25 @@ TEST(Summary, CountsFailuresPendingAndCost) {
   EXPECT_NEAR(*s.targets[1].depths[1].cost, 8.0 / 3600 * 3.6, 1e-12);
 }
 
+TEST(Summary, SaysHowFrozenBlocksRan) {
+  std::vector<TrialRecord> trials = sample_sweep();
+  EXPECT_EQ(frozen_blocks_sentence(summarize("s", trials, std::nullopt)), "");
+  const char* sources[] = {"computed", "memory", "disk", "disk", "", "", "", "", "computed", ""};
+  for (size_t i = 0; i < trials.size(); ++i) trials[i].result->feature_cache = sources[i];
+  EXPECT_EQ(frozen_blocks_sentence(summarize("s", trials, std::nullopt)),
+            "The frozen-feature cache ran the frozen blocks once per target and depth: 3 trials "
+            "reused their output, 2 trials computed it.");
+  for (size_t i = 4; i < trials.size(); ++i) trials[i].spec.recipe.augment = AugmentKind::kCrop;
+  trials[4].result->feature_cache = "augmentation";
+  trials[5].result->feature_cache = "off";
+  EXPECT_EQ(frozen_blocks_sentence(summarize("s", trials, std::nullopt)),
+            "The frozen-feature cache ran the frozen blocks once per target and depth: 3 trials "
+            "reused their output, 2 trials computed it; random augmentation (crop) changes the "
+            "pixels every step, so 1 trial ran their frozen blocks in every step instead "
+            "(head-only probes train on features of the images as they are); 1 trial ran with "
+            "the cache turned off.");
+}
+
 TEST(Summary, KeepsCurvesOfTheTrialsBehindTheVerdicts) {
   auto trials = sample_sweep();
   trials[2].result->epochs = {{1, 0.1, 1.0, 0.5, 1.0, 0.5, 1.0}};

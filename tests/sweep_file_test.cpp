@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "core/errors.h"
+#include "core/grid.h"
 #include "core/spec_json.h"
 #include "spec_fixture.h"
 
@@ -63,6 +64,23 @@ TEST(SweepFile, CanonicalFormReadsBack) {
   const json canonical = to_json(spec);
   const SweepSpec again = parse_sweep_text(canonical.dump(), "canonical");
   EXPECT_EQ(to_json(again), canonical);
+}
+
+TEST(SweepFile, AugmentationIsReadAndChangesTrialIdentity) {
+  json doc = testing::valid_sweep_json();
+  const json plain = to_json(parse_sweep_text(doc.dump(), "s.json").training);
+  EXPECT_FALSE(plain.contains("augment")) << "off by default and left out";
+  doc["training"]["augment"] = "crop-flip";
+  const SweepSpec spec = parse_sweep_text(doc.dump(), "s.json");
+  EXPECT_EQ(spec.training.augment, AugmentKind::kCropFlip);
+  EXPECT_EQ(to_json(spec.training).at("augment"), "crop-flip");
+  EXPECT_NE(expand_grid(spec).front().id,
+            expand_grid(parse_sweep_text(testing::valid_sweep_json().dump(), "s.json")).front().id);
+  doc["training"]["augment"] = "crpo";
+  EXPECT_EQ(errors_of(doc),
+            (std::vector<std::string>{"s.json: /training/augment: unknown augmentation \"crpo\"; "
+                                      "expected one of \"none\", \"crop\", \"crop-flip\"; did you "
+                                      "mean \"crop\"?"}));
 }
 
 TEST(SweepFile, InvalidJsonNamesLineAndColumn) {

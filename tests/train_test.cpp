@@ -275,6 +275,20 @@ TEST_F(TrialTest, ResultsWithAndWithoutTheFeatureCacheAgree) {
   EXPECT_EQ(run_trial(trial(2), another_process, observer).feature_cache, "disk");
 }
 
+TEST_F(TrialTest, AugmentingTrialsRunTheirFrozenBlocks) {
+  TrialResources resources(torch::kCPU, dir_.file("cache"));
+  TrainingObserver observer;
+  TrialSpec augmented = trial(2);
+  augmented.recipe.augment = AugmentKind::kCrop;
+  const TrialResult a = run_trial(augmented, resources, observer);
+  EXPECT_EQ(a.feature_cache, "augmentation");
+  const TrialResult plain = run_trial(trial(2), resources, observer);
+  EXPECT_NE(a.epochs.front().train_loss, plain.epochs.front().train_loss);
+  augmented.unfrozen = 0;
+  EXPECT_EQ(run_trial(augmented, resources, observer).feature_cache, "computed")
+      << "the probe trains on features of the plain images";
+}
+
 TEST_F(TrialTest, TrialsDoNotChangeTheSharedBackbone) {
   TrialResources resources(torch::kCPU, dir_.file("cache"));
   TrainingObserver observer;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/errors.h"
+#include "experiments/train/augment.h"
 #include "experiments/train/optim.h"
 
 namespace sweep {
@@ -57,7 +58,8 @@ FitResult fit(const FitSetup& setup, TrainingObserver& observer) {
       set_learning_rate(*optimizer,
                         scheduled_lr(setup.recipe.schedule, setup.lr, step, total_steps));
       const torch::Tensor idx = order.slice(0, first, std::min(n, first + batch));
-      const torch::Tensor x = train.images.index_select(0, idx);
+      const torch::Tensor x =
+          augment_batch(train.images.index_select(0, idx), setup.recipe.augment);
       const torch::Tensor y = train.labels.index_select(0, idx);
       optimizer->zero_grad();
       const torch::Tensor out = setup.logits(x);

@@ -23,7 +23,7 @@ struct FitSetup {
   std::vector<torch::Tensor> params;       // what the optimizer updates
   const TensorSet* train = nullptr;
   const TensorSet* val = nullptr;  // may be null: no validation pass
-  TrainingRecipe recipe;           // optimizer, schedule, batch size, weight decay
+  TrainingRecipe recipe;           // optimizer, schedule, batch size, weight decay, augmentation
   double lr = 0.0;
   int epochs = 0;
   std::string label;  // prefix of progress messages

@@ -7,6 +7,20 @@ namespace {
 
 constexpr int64_t kBatch = 512;
 
+// Intra-op threads limited for the guard's lifetime.
+class ThreadLimit {
+ public:
+  explicit ThreadLimit(int threads) : before_(torch::get_num_threads()) {
+    torch::set_num_threads(threads);
+  }
+  ~ThreadLimit() { torch::set_num_threads(before_); }
+  ThreadLimit(const ThreadLimit&) = delete;
+  ThreadLimit& operator=(const ThreadLimit&) = delete;
+
+ private:
+  int before_;
+};
+
 }  // namespace
 
 TensorSet extract_features(Backbone& backbone, const TensorSet& images) {
@@ -26,6 +40,10 @@ TensorSet extract_features(Backbone& backbone, const TensorSet& images) {
 FitResult train_linear_probe(torch::nn::Linear& head, const TensorSet& train, const TensorSet& val,
                              const TrainingRecipe& recipe, double lr, TrainingObserver& observer) {
   assert(train.images.dim() == 2);
+  // Batches of a linear head are too small to share between threads: waiting
+  // for each other costs more than the arithmetic. Measured on 2 cores, a digits
+  // probe took 0.3 s on one thread and 2 to 15 s on two.
+  const ThreadLimit one_thread(1);
   TensorSet train_features = train;
   TensorSet val_features = val;
   const torch::Tensor mean = train_features.images.mean(/*dim=*/0);
@@ -41,6 +59,7 @@ FitResult train_linear_probe(torch::nn::Linear& head, const TensorSet& train, co
   setup.val = &val_features;
   setup.recipe = recipe;
   setup.recipe.schedule = ScheduleKind::kCosine;
+  setup.recipe.augment = AugmentKind::kNone;  // features, not images
   setup.lr = lr;
   setup.epochs = recipe.probe_epochs;
   setup.label = "head-only probe, ";

@@ -76,14 +76,17 @@ TensorSet with_images(const TensorSet& labelled, torch::Tensor images) {
 }
 
 // Head-only trials always start from features (the probe needs them whole);
-// deeper trials from the cached boundary activation when the cache has it.
-// Full fine-tunes freeze nothing and start from the images.
+// deeper trials from the cached boundary activation when the cache has it and
+// they do not augment. Full fine-tunes freeze nothing and start from the images.
 TrainableInputs trainable_inputs(TransferModel& model, const std::string& model_key,
-                                 const TargetTensors& data, FeatureCache* cache) {
+                                 const TargetTensors& data, FeatureCache* cache,
+                                 AugmentKind augment) {
   TrainableInputs in{data.train, data.val, data.test, false, ""};
   const int boundary = model.first_trainable_block();
   if (boundary == 0) return in;
-  if (!cache) {
+  if (augment != AugmentKind::kNone && boundary < model.backbone().num_blocks()) {
+    in.cache = "augmentation";
+  } else if (!cache) {
     in.cache = "off";
   } else {
     CacheSource worst = CacheSource::kMemory;
@@ -104,7 +107,7 @@ TrainableInputs trainable_inputs(TransferModel& model, const std::string& model_
     }
     in.cache = "too large";
   }
-  if (boundary == model.backbone().num_blocks()) {
+  if (boundary == model.backbone().num_blocks()) {  // no cache: features made here
     in = {extract_features(model.backbone(), data.train),
           extract_features(model.backbone(), data.val),
           extract_features(model.backbone(), data.test), true, in.cache};
@@ -205,8 +208,8 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
   torch::manual_seed(static_cast<uint64_t>(trial.seed));
   TransferModel model(std::move(backbone), data.train.num_classes(), trial.unfrozen);
   model.to(device);
-  const TrainableInputs in =
-      trainable_inputs(model, pretrain_key(trial.backbone), tensors, resources.feature_cache());
+  const TrainableInputs in = trainable_inputs(model, pretrain_key(trial.backbone), tensors,
+                                              resources.feature_cache(), trial.recipe.augment);
   const LogitsFn logits = [&model, &in](const torch::Tensor& x) {
     return in.at_boundary ? model.from_boundary(x) : model.forward(x);
   };
