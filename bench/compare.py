@@ -159,7 +159,12 @@ def main():
     parser.add_argument("--quick", action="store_true", help="a 6-trial version, to smoke-test")
     parser.add_argument("--scheduler-reps", type=int, default=5)
     parser.add_argument("--json", help="write every number here too")
+    parser.add_argument("--from-json", help="print the report of an earlier --json and stop")
     args = parser.parse_args()
+    if args.from_json:
+        with open(args.from_json) as f:
+            print("\n".join(report(json.load(f))))
+        return
     runs = args.runs or (1 if args.quick else 3)
 
     binaries = {name: os.path.join(args.build, path) for name, path in
@@ -296,6 +301,15 @@ def report(state):
     out.append(f"{o['ms_per_trial']:.2f} ms x {len(ours[0]['trials'])} trials / "
                f"{med(ours, 'wall'):.1f} s = **{100 * share:.3f}%** of the study's wall time; "
                f"target < {100 * TARGET_SCHEDULER_SHARE:g}%.")
+    outside = [r["wall"] - sum(t["seconds"] for t in r["trials"]) - r["measure_seconds"]
+               for r in ours]
+    out.append("")
+    out.append("An upper bound from the real runs: wall time spent neither in a trial "
+               "(`train_seconds`) nor measuring, which also holds start-up (the runner, loading "
+               "the sweep and checking its data, the worker process and LibTorch, loading the "
+               "backbone): " + ", ".join(
+                   f"{x:.1f} s ({100 * x / r['wall']:.1f}%)" for x, r in zip(outside, ours)) +
+               " per round.")
     return out
 
 
