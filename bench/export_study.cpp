@@ -1,0 +1,201 @@
+// export_study: hands a sweep's inputs to the Python reference (bench/reference.py)
+// exactly as `sweep run` would use them. Each built-in backbone is loaded, or
+// pretrained first, through the same TrialResources a worker uses, and each
+// target's splits are loaded at that backbone's input shape by the same code.
+// Everything is written as .npy arrays with a manifest.json that says what each
+// file holds, plus the expanded grid in sweep's order with trial ids.
+//
+//   export_study sweeps/cats_vs_buildings.json --cache DIR --out DIR
+#include <torch/script.h>
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "bench/npy.h"
+#include "core/errors.h"
+#include "experiments/models/resnet.h"
+#include "experiments/train/trial.h"
+#include "runner/cli.h"
+#include "runner/sweep_loading.h"
+
+namespace sweep::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct ExportOptions {
+  std::string file;
+  std::string cache_dir;
+  std::string out_dir;
+  int threads = 0;  // 0 = LibTorch's default
+};
+
+class PrintingObserver : public TrainingObserver {
+ public:
+  void progress(double fraction, const std::string& status) override {
+    const int percent = static_cast<int>(fraction * 100);
+    if (percent / 10 == last_ / 10) return;
+    last_ = percent;
+    std::fprintf(stderr, "  %s (%d%%)\n", status.c_str(), percent);
+  }
+
+ private:
+  int last_ = -10;
+};
+
+void write_tensor(const fs::path& path, const torch::Tensor& tensor) {
+  const torch::Tensor t = tensor.detach().to(torch::kCPU).contiguous();
+  std::string descr;
+  if (t.scalar_type() == torch::kFloat32) descr = "<f4";
+  if (t.scalar_type() == torch::kInt64) descr = "<i8";
+  if (descr.empty()) throw RuntimeError(path.string() + ": unexpected tensor type");
+  write_npy(path.string(), descr, t.sizes().vec(), t.data_ptr(), t.nbytes());
+}
+
+// Every parameter and buffer under its dotted name ("stage2.0.shortcut.1.running_mean"),
+// read back from the backbone's own serialization so the names are LibTorch's.
+json export_weights(const ResNetBackbone& backbone, const fs::path& dir) {
+  fs::create_directories(dir);
+  const fs::path archive = dir / "weights.pt";
+  backbone.save(archive.string());
+  torch::jit::Module module;
+  try {
+    module = torch::jit::load(archive.string());
+  } catch (const c10::Error& e) {
+    throw RuntimeError(archive.string() + ": " + e.what_without_backtrace());
+  }
+  json files = json::object();
+  auto add = [&](const std::string& name, const torch::Tensor& value) {
+    const std::string file = name + ".npy";
+    write_tensor(dir / file, value);
+    files[name] = (dir.filename() / file).string();
+  };
+  for (const auto& p : module.named_parameters(/*recurse=*/true)) add(p.name, p.value);
+  for (const auto& b : module.named_buffers(/*recurse=*/true)) add(b.name, b.value);
+  return files;
+}
+
+json export_split(const ImageSet& set, const fs::path& dir, const std::string& split) {
+  const auto n = static_cast<int64_t>(set.size());
+  const std::string images = split + "_images.npy";
+  const std::string labels = split + "_labels.npy";
+  write_npy((dir / images).string(), "|u1", {n, set.channels, set.height, set.width},
+            set.pixels.data(), set.pixels.size());
+  const std::vector<int64_t> wide(set.labels.begin(), set.labels.end());
+  write_npy((dir / labels).string(), "<i8", {n}, wide.data(), wide.size() * sizeof(int64_t));
+  const std::string folder = dir.filename().string();
+  return {{"images", folder + "/" + images}, {"labels", folder + "/" + labels}, {"size", n}};
+}
+
+json export_target(TrialResources& resources, const TargetSpec& target, const InputSpec& input,
+                   const fs::path& dir) {
+  fs::create_directories(dir);
+  const TargetData& data = resources.target_data(target, input.channels, input.size);
+  return {{"name", target.name},
+          {"class_names", data.train.class_names},
+          {"num_classes", data.train.num_classes()},
+          {"train", export_split(data.train, dir, "train")},
+          {"val", export_split(data.val, dir, "val")},
+          {"test", export_split(data.test, dir, "test")}};
+}
+
+json describe_trial_for_python(const TrialSpec& t, const std::string& data_key) {
+  const TrainingRecipe& r = t.recipe;
+  return {{"id", t.id},
+          {"position", t.position},
+          {"backbone", t.backbone.name},
+          {"target", t.target.name},
+          {"data", data_key},
+          {"unfrozen", t.unfrozen},
+          {"blocks", t.blocks},
+          {"lr", t.lr},
+          {"seed", t.seed},
+          {"epochs", r.epochs},
+          {"batch_size", r.batch_size},
+          {"optimizer", optimizer_name(r.optimizer)},
+          {"momentum", r.momentum},
+          {"schedule", schedule_name(r.schedule)},
+          {"weight_decay", r.weight_decay},
+          {"probe_epochs", r.probe_epochs}};
+}
+
+std::string data_key(const TargetSpec& target, const InputSpec& input) {
+  return "data_" + target.name + "_" + std::to_string(input.channels) + "x" +
+         std::to_string(input.size);
+}
+
+int export_study(const ExportOptions& options) {
+  if (options.threads > 0) torch::set_num_threads(options.threads);
+  const LoadedSweep sweep = load_checked_sweep(options.file);
+  const fs::path out(options.out_dir);
+  fs::create_directories(out);
+  TrialResources resources(torch::kCPU, options.cache_dir);
+  PrintingObserver observer;
+  json manifest = {{"sweep", sweep.spec.name}, {"source", sweep.path}};
+  json backbones = json::array(), targets = json::object(), trials = json::array();
+  for (const BackboneSpec& spec : sweep.spec.backbones) {
+    if (spec.is_torchscript()) {
+      std::fprintf(stderr, "skipping TorchScript backbone %s: the reference runs built-in ones\n",
+                   spec.name.c_str());
+      continue;
+    }
+    std::fprintf(stderr, "backbone %s: loading or pretraining into %s\n", spec.name.c_str(),
+                 options.cache_dir.c_str());
+    const PretrainedBackbone& pretrained = resources.backbone(spec, observer);
+    const auto& resnet = dynamic_cast<const ResNetBackbone&>(*pretrained.backbone);
+    const InputSpec& input = resnet.input();
+    backbones.push_back({{"name", spec.name},
+                         {"arch", spec.arch},
+                         {"width", spec.width},
+                         {"blocks", resnet.block_names()},
+                         {"feature_dim", resnet.feature_dim()},
+                         {"input",
+                          {{"channels", input.channels},
+                           {"size", input.size},
+                           {"mean", input.mean},
+                           {"std", input.std}}},
+                         {"pretrained_key", pretrained.record.key},
+                         {"source", pretrained.record.source},
+                         {"source_accuracy", pretrained.record.source_accuracy},
+                         {"weights", export_weights(resnet, out / ("weights_" + spec.name))}});
+    for (const TargetSpec& target : sweep.spec.targets) {
+      const std::string key = data_key(target, input);
+      if (targets.contains(key)) continue;
+      std::fprintf(stderr, "target %s: exporting its splits at %dx%dx%d\n", target.name.c_str(),
+                   input.channels, input.size, input.size);
+      targets[key] = export_target(resources, target, input, out / key);
+    }
+    for (const TrialSpec& t : sweep.trials) {
+      if (t.backbone.name == spec.name)
+        trials.push_back(describe_trial_for_python(t, data_key(t.target, input)));
+    }
+  }
+  manifest["backbones"] = backbones;
+  manifest["data"] = targets;
+  manifest["trials"] = trials;
+  std::ofstream(out / "manifest.json") << manifest.dump(2) << '\n';
+  std::printf("%s: %zu trials, %zu backbone(s), %zu target split(s) exported to %s\n",
+              sweep.spec.name.c_str(), trials.size(), backbones.size(), targets.size(),
+              (out / "manifest.json").c_str());
+  return kExitOk;
+}
+
+}  // namespace
+}  // namespace sweep::bench
+
+int main(int argc, char** argv) {
+  CLI::App app{"Export a sweep's pretrained backbones and target splits for bench/reference.py"};
+  sweep::bench::ExportOptions options;
+  app.add_option("file", options.file, "sweep file (JSON)")->required();
+  app.add_option("--cache", options.cache_dir, "pretrained weights (default: as `sweep run`)");
+  app.add_option("--out", options.out_dir, "folder to write into")->required();
+  app.add_option("--threads", options.threads, "LibTorch threads for pretraining, if it runs")
+      ->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
+  if (options.cache_dir.empty()) options.cache_dir = sweep::default_cache_dir();
+  return sweep::run_guarded([&] { return sweep::bench::export_study(options); });
+}
