@@ -3,7 +3,8 @@
 
 Exports the study once (bench/export_study: pretrains the backbone into the
 cache if it is not there; excluded from every timing), then runs R rounds of
-`sweep run` (fresh results database, the shared cache) and bench/reference.py,
+`sweep run` (fresh results database, the shared pretrained weights, no cached
+frozen features) and bench/reference.py,
 interleaved so both see the same machine load, each timed end to end as a
 process. Prints median wall times and their ratio, mean test accuracy per
 configuration (target, unfrozen, lr; over seeds and rounds) on both sides with
@@ -196,6 +197,9 @@ def main():
         shutil.rmtree(folder, ignore_errors=True)
         os.makedirs(folder)
         db = os.path.join(folder, "sweep.db")
+        # Every round starts without cached frozen features, as a first run of
+        # the study would: only the pretrained weights carry over.
+        shutil.rmtree(os.path.join(cache, "features"), ignore_errors=True)
         took = timed([binaries["sweep"], "run", sweep_file, "--db", db, "--cache", cache,
                       "--devices", "cpu", "--threads", str(args.threads)],
                      os.path.join(folder, "sweep.log"))
