@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The default study, whole (label "slow", about 6 minutes on 2 cores): it must
+# The default study, whole (label "slow", about 5 minutes on 2 cores): it must
 # finish within 10 minutes, full fine-tuning must not be worse than head-only on
 # either target, and head-only must fall further behind on the far target.
 # Usage: e2e_default_study.sh SWEEP_BINARY SWEEPS_FOLDER
