@@ -1,9 +1,9 @@
 #include "cluster/shard_manifest.h"
 
 #include <fstream>
-#include <sstream>
 
 #include "core/errors.h"
+#include "core/read_file.h"
 #include "core/spec_json.h"
 
 namespace sweep {
@@ -52,13 +52,11 @@ void save_manifest(const ShardManifest& manifest, const std::string& path) {
 }
 
 ShardManifest load_manifest(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot read the shard manifest");
-  std::stringstream text;
-  text << in.rdbuf();
+  const std::optional<std::string> text = read_file(path);
+  if (!text) throw InputError(path + ": cannot read the shard manifest");
   json value;
   try {
-    value = json::parse(text.str());
+    value = json::parse(*text);
   } catch (const json::exception& e) {
     throw InputError(path + ": not a shard manifest written by `sweep submit` (" + e.what() + ")");
   }

@@ -1,10 +1,9 @@
 #include "core/backbone_files.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "core/errors.h"
+#include "core/read_file.h"
 #include "core/sha256.h"
 #include "core/spec_json.h"
 
@@ -15,14 +14,6 @@ using nlohmann::json;
 
 const char* kFormat = "sweep-backbone/1";
 
-std::optional<std::string> read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 }  // namespace
 
 std::string metadata_path(const std::string& torchscript_path) {
@@ -31,7 +22,7 @@ std::string metadata_path(const std::string& torchscript_path) {
 
 BackboneMetadata read_backbone_metadata(const std::string& torchscript_path) {
   const std::string path = metadata_path(torchscript_path);
-  const auto text = read_all(path);
+  const auto text = read_file(path);
   if (!text) {
     throw InputError(path +
                      ": missing; a TorchScript backbone needs its metadata beside it "
@@ -92,7 +83,7 @@ BackboneMetadata read_backbone_metadata(const std::string& torchscript_path) {
 }
 
 std::string file_sha256(const std::string& path) {
-  const auto bytes = read_all(path);
+  const auto bytes = read_file(path);
   if (!bytes) throw RuntimeError(path + ": cannot read");
   return sha256_hex(*bytes);
 }

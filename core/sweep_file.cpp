@@ -1,10 +1,9 @@
 #include "core/sweep_file.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "core/errors.h"
+#include "core/read_file.h"
 #include "core/spec_json.h"
 
 namespace sweep {
@@ -53,11 +52,9 @@ SweepSpec parse_sweep_text(const std::string& text, const std::string& source) {
 }
 
 SweepSpec load_sweep_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot read the sweep file (does it exist?)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  SweepSpec spec = parse_sweep_text(text.str(), path);
+  const std::optional<std::string> text = read_file(path);
+  if (!text) throw InputError(path + ": cannot read the sweep file (does it exist?)");
+  SweepSpec spec = parse_sweep_text(*text, path);
   const std::filesystem::path folder = std::filesystem::absolute(path).parent_path();
   const auto resolve = [&folder](std::string& p) {
     if (!p.empty() && std::filesystem::path(p).is_relative()) {

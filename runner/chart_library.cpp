@@ -2,30 +2,19 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "core/read_file.h"
 
 namespace sweep {
-namespace {
-
-std::optional<std::string> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
 
 std::optional<ChartLibrary> load_chart_library(std::string& why) {
   const char* env = std::getenv("SWEEP_VEGA_DIR");
   const std::filesystem::path dir = env && *env
                                         ? std::filesystem::path(env)
                                         : std::filesystem::path(SWEEP_SOURCE_DIR) / "node_modules";
-  const auto vega = read_file(dir / "vega/build/vega.min.js");
-  const auto lite = read_file(dir / "vega-lite/build/vega-lite.min.js");
-  const auto embed = read_file(dir / "vega-embed/build/vega-embed.min.js");
+  const auto vega = read_file((dir / "vega/build/vega.min.js").string());
+  const auto lite = read_file((dir / "vega-lite/build/vega-lite.min.js").string());
+  const auto embed = read_file((dir / "vega-embed/build/vega-embed.min.js").string());
   if (!vega || !lite || !embed) {
     why = "the charting library is not in " + dir.string() + " (run `npm ci` in " +
           std::string(SWEEP_SOURCE_DIR) + ", or set SWEEP_VEGA_DIR to a node_modules folder)";
