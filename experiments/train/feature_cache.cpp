@@ -37,20 +37,6 @@ torch::Tensor run_prefix(Backbone& backbone, int boundary, const torch::Tensor& 
   return boundary == backbone.num_blocks() ? Backbone::pool(out) : out;
 }
 
-// The weights and statistics of blocks [0, boundary), hashed.
-std::string prefix_weights_hash(const Backbone& backbone, int boundary) {
-  std::string bytes;
-  for (int b = 0; b < boundary; ++b) {
-    std::vector<torch::Tensor> tensors = backbone.block_parameters(b);
-    for (const auto& t : backbone.block_buffers(b)) tensors.push_back(t);
-    for (const auto& t : tensors) {
-      const torch::Tensor cpu = t.detach().to(torch::kCPU).contiguous();
-      bytes.append(static_cast<const char*>(cpu.data_ptr()), cpu.nbytes());
-    }
-  }
-  return sha256_hex(bytes);
-}
-
 void write_entry(const std::string& path, const torch::Tensor& values) {
   const torch::Tensor cpu = values.to(torch::kCPU).contiguous();
   std::string header = kMagic + json{{"shape", cpu.sizes().vec()}}.dump() + "\n";
@@ -110,6 +96,19 @@ std::optional<torch::Tensor> map_entry(const std::string& path) {
 
 }  // namespace
 
+std::string prefix_key(const Backbone& backbone, int boundary, const std::string& model_key) {
+  std::string bytes = model_key + "\n" + std::to_string(boundary) + "\n";
+  for (int b = 0; b < boundary; ++b) {
+    std::vector<torch::Tensor> tensors = backbone.block_parameters(b);
+    for (const auto& t : backbone.block_buffers(b)) tensors.push_back(t);
+    for (const auto& t : tensors) {
+      const torch::Tensor cpu = t.detach().to(torch::kCPU).contiguous();
+      bytes.append(static_cast<const char*>(cpu.data_ptr()), cpu.nbytes());
+    }
+  }
+  return sha256_hex(bytes);
+}
+
 const char* cache_source_name(CacheSource source) {
   switch (source) {
     case CacheSource::kMemory:
@@ -125,17 +124,15 @@ const char* cache_source_name(CacheSource source) {
 FeatureCache::FeatureCache(FeatureCacheOptions options) : options_(std::move(options)) {}
 
 std::optional<torch::Tensor> FeatureCache::activations(Backbone& backbone, int boundary,
-                                                       const std::string& model_key,
+                                                       const std::string& prefix,
                                                        const torch::Tensor& images,
                                                        const std::string& images_key,
                                                        CacheSource* source) {
   assert(boundary > 0 && boundary <= backbone.num_blocks());
   torch::NoGradGuard no_grad;
-  const std::string key =
-      sha256_hex("sweep activations 1\n" + model_key + "\n" + std::to_string(boundary) + "\n" +
-                 (images.is_cuda() ? "cuda" : "cpu") + "\n" + images_key + "\n" +
-                 prefix_weights_hash(backbone, boundary))
-          .substr(0, 32);
+  const std::string key = sha256_hex("sweep activations 1\n" + prefix + "\n" +
+                                     (images.is_cuda() ? "cuda" : "cpu") + "\n" + images_key)
+                              .substr(0, 32);
   CacheSource found = CacheSource::kMemory;
   std::optional<torch::Tensor> result = from_memory(key);
   if (!result) {

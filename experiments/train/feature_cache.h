@@ -30,6 +30,11 @@ struct FeatureCacheOptions {
   int64_t disk_bytes = int64_t{16} << 30;   // kept in `dir`
 };
 
+// Names the frozen blocks [0, boundary) of `backbone`: `model_key` (the
+// backbone's code and origin), the boundary and a hash of the blocks' weights
+// and statistics. Hashing reads every frozen weight: compute it once per trial.
+std::string prefix_key(const Backbone& backbone, int boundary, const std::string& model_key);
+
 // Where an entry came from, best first.
 enum class CacheSource { kMemory, kDisk, kComputed };
 const char* cache_source_name(CacheSource source);
@@ -40,13 +45,12 @@ class FeatureCache {
 
   // The activation after blocks [0, boundary) of `backbone` for every image of
   // `images` (N, C, H, W), in evaluation mode without gradients; for boundary ==
-  // num_blocks(), the pooled features. `model_key` names the backbone (its code
-  // and origin; the weights are hashed here), `images_key` the images and their
+  // num_blocks(), the pooled features. `prefix` is prefix_key() of the same
+  // backbone and boundary, `images_key` names the images and their
   // preprocessing. Empty when the entry would not fit either budget: the caller
   // then runs the prefix itself.
   std::optional<torch::Tensor> activations(Backbone& backbone, int boundary,
-                                           const std::string& model_key,
-                                           const torch::Tensor& images,
+                                           const std::string& prefix, const torch::Tensor& images,
                                            const std::string& images_key,
                                            CacheSource* source = nullptr);
 

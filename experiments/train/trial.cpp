@@ -91,11 +91,12 @@ TrainableInputs trainable_inputs(TransferModel& model, const std::string& model_
   } else {
     CacheSource worst = CacheSource::kMemory;
     std::vector<torch::Tensor> found;
+    const std::string prefix = prefix_key(model.backbone(), boundary, model_key);
     const std::pair<const TensorSet*, const char*> splits[] = {
         {&data.train, "train"}, {&data.val, "val"}, {&data.test, "test"}};
     for (const auto& [set, name] : splits) {
       CacheSource source = CacheSource::kMemory;
-      auto activations = cache->activations(model.backbone(), boundary, model_key, set->images,
+      auto activations = cache->activations(model.backbone(), boundary, prefix, set->images,
                                             data.key + "/" + name, &source);
       if (!activations) break;
       found.push_back(*activations);
