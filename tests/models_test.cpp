@@ -6,6 +6,7 @@
 #include "experiments/models/transfer_model.h"
 #include "experiments/train/fit.h"
 #include "temp_dir.h"
+#include "tensor_checks.h"
 
 namespace sweep {
 namespace {
@@ -27,18 +28,8 @@ TensorSet random_task(int64_t n) {
   return set;
 }
 
-std::vector<torch::Tensor> snapshot(const std::vector<torch::Tensor>& tensors) {
-  std::vector<torch::Tensor> copies;
-  for (const auto& t : tensors) copies.push_back(t.detach().clone());
-  return copies;
-}
-
-bool all_equal(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (!torch::equal(a[i], b[i])) return false;
-  }
-  return true;
-}
+using testing::all_equal;
+using testing::snapshot;
 
 TEST(ResNet, BlocksAreStemAndStagesInOrder) {
   auto backbone = tiny_resnet();

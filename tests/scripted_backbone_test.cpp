@@ -9,6 +9,7 @@
 #include "core/errors.h"
 #include "experiments/models/transfer_model.h"
 #include "experiments/train/fit.h"
+#include "tensor_checks.h"
 
 namespace sweep {
 namespace {
@@ -36,18 +37,8 @@ std::string load_error(const std::string& path) {
   return "";
 }
 
-std::vector<torch::Tensor> snapshot(const std::vector<torch::Tensor>& tensors) {
-  std::vector<torch::Tensor> copies;
-  for (const auto& t : tensors) copies.push_back(t.detach().clone());
-  return copies;
-}
-
-bool all_equal(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (!torch::equal(a[i], b[i])) return false;
-  }
-  return true;
-}
+using testing::all_equal;
+using testing::snapshot;
 
 TEST_F(ScriptedBackboneTest, ResNet18BlocksAndFeatures) {
   auto backbone = ScriptedBackbone::load(model("resnet18"));
