@@ -11,12 +11,7 @@ if [ ! -f "$models/resnet18.pt" ]; then
   echo "SKIP: no exported test models in $models (needs python3-torchvision)"
   exit 77
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-export SWEEP_CACHE="$work/cache"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-q() { "$sweep" query --db "$1" --format csv "$2" | tail -n +2 | tr -d '\r'; }
+source "$(dirname "$0")/e2e_lib.sh"
 
 # Two classes of 14 small pictures, light squares and dark stripes, and a
 # file that is not an image at all.

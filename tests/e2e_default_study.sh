@@ -6,10 +6,7 @@
 set -euo pipefail
 sweep=$1
 sweeps=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-export SWEEP_CACHE="$work/cache"
+source "$(dirname "$0")/e2e_lib.sh"
 
 start=$(date +%s)
 "$sweep" run "$sweeps/cats_vs_buildings.json"

@@ -6,11 +6,7 @@
 set -euo pipefail
 sweep=$1
 sweeps=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-export SWEEP_CACHE="$work/cache"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/e2e_lib.sh"
 
 if ! "$sweep" run --dry-run --devices cuda:0 "$sweeps/smoke.json" > probe.log 2>&1; then
   echo "SKIP: no CUDA device: $(tail -1 probe.log)"

@@ -12,11 +12,7 @@ if [ -z "$browser" ]; then
   echo "SKIP: no chromium on PATH (scripts/deps.sh test installs Debian's)"
   exit 77
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-export SWEEP_CACHE="$work/cache"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/e2e_lib.sh"
 
 hostile='</script><script>document.title="pwned"</script><img src=x onerror=alert(1)>'
 python3 - "$sweeps/smoke.json" "$hostile" > hostile.json <<'PY'

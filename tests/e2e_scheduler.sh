@@ -7,19 +7,7 @@
 set -euo pipefail
 sweep=$1
 sweeps=$2
-work=$(mktemp -d)
-cleanup() { pkill -KILL -f "$work" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-cd "$work"
-export SWEEP_CACHE="$work/cache"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_exit() {
-  local want=$1; shift
-  set +e; "$@" >"$work/out" 2>&1; local got=$?; set -e
-  [ "$got" = "$want" ] || { cat "$work/out"; fail "'$*' exited $got, expected $want"; }
-}
-q() { "$sweep" query --db "$1" --format csv "$2" | tail -n +2 | tr -d '\r'; }
+source "$(dirname "$0")/e2e_lib.sh"
 
 # The smoke study with four seeds: 24 short trials.
 sed 's/"seeds": \[0\]/"seeds": [0, 1, 2, 3]/' "$sweeps/smoke.json" > many.json

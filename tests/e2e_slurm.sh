@@ -18,26 +18,14 @@ for program in slurmctld slurmd sbatch squeue scancel scontrol munged; do
 done
 [ "$(id -u)" = 0 ] || skip "starting slurmd needs root"
 
-work=$(mktemp -d)
+source "$(dirname "$0")/e2e_lib.sh"
 slurm="$work/slurm"
 cleanup() {
   "$repo/scripts/slurm-local.sh" stop "$slurm" || true
   pkill -KILL -f "$work" 2>/dev/null || true
   rm -rf "$work"
 }
-trap cleanup EXIT
 trap 'exit 143' TERM INT
-cd "$work"
-export SWEEP_CACHE="$work/cache"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_exit() {
-  local want=$1; shift
-  set +e; "$@" >"$work/out" 2>&1; local got=$?; set -e
-  [ "$got" = "$want" ] || { cat "$work/out"; fail "'$*' exited $got, expected $want"; }
-}
-expect_output() { grep -qF -- "$1" "$work/out" || { cat "$work/out"; fail "output lacks: $1"; }; }
-q() { "$sweep" query --db "$1" --format csv "$2" | tail -n +2 | tr -d '\r'; }
 job_of() { sed -n 's/^.*: submitted Slurm job \([0-9]*\):.*$/\1/p' "$work/out"; }
 
 # Waits until log $1 shows a finished trial; 120 s at most.

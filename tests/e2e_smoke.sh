@@ -6,19 +6,7 @@
 set -euo pipefail
 sweep=$1
 sweeps=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-export SWEEP_CACHE="$work/cache"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# expect_exit CODE CMD...: runs CMD, keeps its output in $work/out, checks the code.
-expect_exit() {
-  local want=$1; shift
-  set +e; "$@" >"$work/out" 2>&1; local got=$?; set -e
-  [ "$got" = "$want" ] || { cat "$work/out"; fail "'$*' exited $got, expected $want"; }
-}
-expect_output() { grep -qF -- "$1" "$work/out" || { cat "$work/out"; fail "output lacks: $1"; }; }
+source "$(dirname "$0")/e2e_lib.sh"
 
 expect_exit 0 "$sweep" validate "$sweeps/smoke.json"
 expect_output "ok: sweep \"smoke\", 1 backbone x 2 targets x 3 depths x 1 lr x 1 seed = 6 trials"

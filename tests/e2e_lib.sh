@@ -1,0 +1,21 @@
+# Shared by the end-to-end scripts, sourced once they have read their arguments
+# (`sweep` is the binary): a scratch folder that is the working directory and
+# the sweep cache, removed on exit together with any process still running from
+# it, and the checks the scripts have in common. A script that needs more
+# clean-up redefines `cleanup`.
+work=$(mktemp -d)
+cleanup() { pkill -KILL -f "$work" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+cd "$work"
+export SWEEP_CACHE="$work/cache"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# expect_exit CODE CMD...: runs CMD, keeps its output in $work/out, checks the code.
+expect_exit() {
+  local want=$1; shift
+  set +e; "$@" >"$work/out" 2>&1; local got=$?; set -e
+  [ "$got" = "$want" ] || { cat "$work/out"; fail "'$*' exited $got, expected $want"; }
+}
+expect_output() { grep -qF -- "$1" "$work/out" || { cat "$work/out"; fail "output lacks: $1"; }; }
+# q DB SQL: the query's rows as CSV, without the header.
+q() { "$sweep" query --db "$1" --format csv "$2" | tail -n +2 | tr -d '\r'; }
