@@ -2,10 +2,17 @@
 // exactly as `sweep run` would use them. Each built-in backbone is loaded, or
 // pretrained first, through the same TrialResources a worker uses, and each
 // target's splits are loaded at that backbone's input shape by the same code.
-// Everything is written as .npy arrays with a manifest.json that says what each
-// file holds, plus the expanded grid in sweep's order with trial ids.
+// Each backbone's pretraining source (the images and labels sweep pretrains on,
+// and its held-out test split) and its pretraining recipe are exported too, so
+// that bench/lean.py can pretrain the backbone itself. Everything is written as
+// .npy arrays with a manifest.json that says what each file holds, plus the
+// expanded grid in sweep's order with trial ids.
 //
-//   export_study sweeps/cats_vs_buildings.json --cache DIR --out DIR
+//   export_study sweeps/cats_vs_buildings.json --cache DIR --out DIR [--no-pretrain]
+//
+// --no-pretrain neither loads nor pretrains the backbones: the manifest then has
+// no weights, input normalisation or source accuracy, only what a script needs
+// to pretrain them itself.
 #include <torch/script.h>
 #include <CLI/CLI.hpp>
 
@@ -16,6 +23,7 @@
 
 #include "bench/npy.h"
 #include "core/errors.h"
+#include "core/identity.h"
 #include "experiments/models/resnet.h"
 #include "experiments/train/trial.h"
 #include "runner/cli.h"
@@ -32,6 +40,7 @@ struct ExportOptions {
   std::string cache_dir;
   std::string out_dir;
   int threads = 0;  // 0 = LibTorch's default
+  bool pretrain = true;  // false: export the source and recipe, not the weights
 };
 
 class PrintingObserver : public TrainingObserver {
@@ -128,6 +137,63 @@ std::string data_key(const TargetSpec& target, const InputSpec& input) {
          std::to_string(input.size);
 }
 
+// The images and labels sweep pretrains the backbone on (load_source: the same
+// call, so the same split), and the recipe pretrain.cpp trains them with: the
+// backbone spec's lr, batch size, epochs, weight decay and seed, and the
+// optimizer, momentum and schedule of a default TrainingRecipe.
+json export_pretraining(const BackboneSpec& spec, const std::string& cache_dir,
+                        const fs::path& dir) {
+  fs::create_directories(dir);
+  const PretrainSpec& source = spec.pretrain;
+  const TargetData data = load_source(source, spec.channels, spec.image_size, cache_dir);
+  const TrainingRecipe defaults;
+  return {{"source", describe_source(source)},
+          {"class_names", data.train.class_names},
+          {"num_classes", data.train.num_classes()},
+          {"train", export_split(data.train, dir, "train")},
+          {"test", export_split(data.test, dir, "test")},
+          {"epochs", source.epochs},
+          {"batch_size", source.batch_size},
+          {"lr", source.lr},
+          {"weight_decay", source.weight_decay},
+          {"seed", source.seed},
+          {"optimizer", optimizer_name(defaults.optimizer)},
+          {"momentum", defaults.momentum},
+          {"schedule", schedule_name(defaults.schedule)}};
+}
+
+// A built-in backbone's shape, its pretraining source and recipe, and, unless
+// --no-pretrain, its pretrained weights (loaded from the cache or pretrained
+// into it first) with the input normalisation they were trained with.
+json export_backbone(TrialResources& resources, const BackboneSpec& spec,
+                     const ExportOptions& options, TrainingObserver& observer,
+                     const fs::path& out) {
+  std::fprintf(stderr, "backbone %s: exporting its pretraining source\n", spec.name.c_str());
+  json entry = {{"name", spec.name},
+                {"arch", spec.arch},
+                {"width", spec.width},
+                {"pretrained_key", pretrain_key(spec)},
+                {"pretrain", export_pretraining(spec, options.cache_dir,
+                                                out / ("source_" + spec.name))}};
+  const ResNetBackbone shape(*find_builtin_arch(spec.arch), spec.width,
+                             InputSpec{spec.channels, spec.image_size, {}, {}});
+  entry["blocks"] = shape.block_names();
+  entry["feature_dim"] = shape.feature_dim();
+  entry["input"] = {{"channels", spec.channels}, {"size", spec.image_size}};
+  if (!options.pretrain) return entry;
+  std::fprintf(stderr, "backbone %s: loading or pretraining into %s\n", spec.name.c_str(),
+               options.cache_dir.c_str());
+  const PretrainedBackbone& pretrained = resources.backbone(spec, observer);
+  const auto& resnet = dynamic_cast<const ResNetBackbone&>(*pretrained.backbone);
+  entry["input"]["mean"] = resnet.input().mean;
+  entry["input"]["std"] = resnet.input().std;
+  entry["source"] = pretrained.record.source;
+  entry["source_accuracy"] = pretrained.record.source_accuracy;
+  entry["pretrain_seconds"] = pretrained.record.train_seconds;
+  entry["weights"] = export_weights(resnet, out / ("weights_" + spec.name));
+  return entry;
+}
+
 int export_study(const ExportOptions& options) {
   if (options.threads > 0) torch::set_num_threads(options.threads);
   const LoadedSweep sweep = load_checked_sweep(options.file);
@@ -143,25 +209,8 @@ int export_study(const ExportOptions& options) {
                    spec.name.c_str());
       continue;
     }
-    std::fprintf(stderr, "backbone %s: loading or pretraining into %s\n", spec.name.c_str(),
-                 options.cache_dir.c_str());
-    const PretrainedBackbone& pretrained = resources.backbone(spec, observer);
-    const auto& resnet = dynamic_cast<const ResNetBackbone&>(*pretrained.backbone);
-    const InputSpec& input = resnet.input();
-    backbones.push_back({{"name", spec.name},
-                         {"arch", spec.arch},
-                         {"width", spec.width},
-                         {"blocks", resnet.block_names()},
-                         {"feature_dim", resnet.feature_dim()},
-                         {"input",
-                          {{"channels", input.channels},
-                           {"size", input.size},
-                           {"mean", input.mean},
-                           {"std", input.std}}},
-                         {"pretrained_key", pretrained.record.key},
-                         {"source", pretrained.record.source},
-                         {"source_accuracy", pretrained.record.source_accuracy},
-                         {"weights", export_weights(resnet, out / ("weights_" + spec.name))}});
+    const InputSpec input{spec.channels, spec.image_size, {}, {}};
+    backbones.push_back(export_backbone(resources, spec, options, observer, out));
     for (const TargetSpec& target : sweep.spec.targets) {
       const std::string key = data_key(target, input);
       if (targets.contains(key)) continue;
@@ -188,14 +237,21 @@ int export_study(const ExportOptions& options) {
 }  // namespace sweep::bench
 
 int main(int argc, char** argv) {
-  CLI::App app{"Export a sweep's pretrained backbones and target splits for bench/reference.py"};
+  CLI::App app{
+      "Export a sweep's pretrained backbones, pretraining sources and target splits for "
+      "bench/reference.py and bench/lean.py"};
   sweep::bench::ExportOptions options;
   app.add_option("file", options.file, "sweep file (JSON)")->required();
   app.add_option("--cache", options.cache_dir, "pretrained weights (default: as `sweep run`)");
   app.add_option("--out", options.out_dir, "folder to write into")->required();
   app.add_option("--threads", options.threads, "LibTorch threads for pretraining, if it runs")
       ->check(CLI::PositiveNumber);
+  bool no_pretrain = false;
+  app.add_flag("--no-pretrain", no_pretrain,
+               "export each backbone's pretraining source and recipe but not its weights: "
+               "neither load nor pretrain it");
   CLI11_PARSE(app, argc, argv);
+  options.pretrain = !no_pretrain;
   if (options.cache_dir.empty()) options.cache_dir = sweep::default_cache_dir();
   return sweep::run_guarded([&] { return sweep::bench::export_study(options); });
 }
