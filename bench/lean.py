@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""The default study as a careful PyTorch user writes a lean loop, pretraining included.
+
+Reads what bench/export_study wrote (manifest.json, .npy arrays; --no-pretrain is
+enough). First pretrains each built-in backbone itself, from the images sweep
+pretrains on, with the sweep file's pretraining recipe (SGD with momentum, cosine
+per step, its lr, batch size, epochs and weight decay; input normalised with the
+source images' per-channel mean and standard deviation), timed on its own, and
+measures its source accuracy. Then runs every trial of the grid in sweep's order
+from those weights.
+
+Lean means: whole splits as tensors in memory, each batch indexed with a slice of
+one torch.randperm per epoch (no DataLoader, no TensorDataset), the learning rate
+set on the param group each step, frozen blocks with requires_grad False run
+under no_grad with their BatchNorm in eval, no validation during training:
+validation accuracy (to choose the learning rate) and test accuracy once at the
+end. Head-only trials are the same linear probe as sweep's and reference.py's:
+each split's features once under no_grad, standardised with the training split's
+statistics, the head trained for probe_epochs on them. The model, data loading
+and evaluation are reference.py's (bench/study_model.py).
+
+    python3 bench/lean.py EXPORT_DIR --threads 2 --out lean.json
+    python3 bench/lean.py EXPORT_DIR --threads 2 --pretrained   # the export's weights
+"""
+import copy
+import time
+
+import torch
+import torch.nn.functional as F
+
+from study_model import (ResNet, TransferModel, arguments, evaluate, finish, load_backbone,
+                         load_split, load_npy, pixel_statistics, read_manifest, run_grid,
+                         scheduled_lr, standard_features, trial_result)
+
+PROGRAM = "lean.py"
+
+
+def fit(model, params, images, labels, recipe, lr, epochs):
+    """SGD with momentum and weight decay, sweep's cosine schedule per step.
+    True when the loss diverged (checked once per epoch)."""
+    optimizer = torch.optim.SGD(params, lr=lr, momentum=recipe["momentum"],
+                                weight_decay=recipe["weight_decay"])
+    group = optimizer.param_groups[0]
+    n = len(labels)
+    batch = min(recipe["batch_size"], n)
+    total_steps = (n + batch - 1) // batch * epochs
+    step = 0
+    for _ in range(epochs):
+        model.train()
+        loss_sum = torch.zeros(())
+        for idx in torch.randperm(n).split(batch):
+            group["lr"] = scheduled_lr(lr, step, total_steps)
+            loss = F.cross_entropy(model(images[idx]), labels[idx])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            loss_sum += loss.detach()
+            step += 1
+        if not torch.isfinite(loss_sum):
+            return True
+    return False
+
+
+def pretrain(root, spec):
+    """The backbone pretrained here as sweep pretrains it (experiments/train/pretrain.cpp):
+    all blocks and a head for the source classes trained together, no validation, then
+    the source accuracy on the held-out source test split."""
+    start = time.perf_counter()
+    recipe = spec["pretrain"]
+    if recipe["optimizer"] != "sgd" or recipe["schedule"] != "cosine":
+        raise SystemExit(f"{PROGRAM}: only the SGD + cosine pretraining recipe is written here")
+    torch.manual_seed(recipe["seed"])
+    mean, std = pixel_statistics(load_npy(root, recipe["train"]["images"]))
+    train_x, train_y = load_split(root, recipe["train"], mean, std)
+    backbone = ResNet(spec["arch"], spec["width"], spec["input"]["channels"])
+    model = TransferModel(backbone, recipe["num_classes"], len(backbone.blocks()))
+    if fit(model, list(model.parameters()), train_x, train_y, recipe, recipe["lr"],
+           recipe["epochs"]):
+        raise SystemExit(f"{PROGRAM}: pretraining {spec['name']} diverged")
+    _, accuracy = evaluate(model, *load_split(root, recipe["test"], mean, std))
+    seconds = time.perf_counter() - start
+    print(f"pretrained {spec['name']} on {recipe['source']}: source accuracy "
+          f"{100 * accuracy:.1f}%, {seconds:.1f} s", flush=True)
+    return backbone.eval(), mean, std, {"backbone": spec["name"], "pretrained_here": True,
+                                        "seconds": seconds, "source_accuracy": accuracy}
+
+
+def exported(root, spec):
+    """The export's pretrained weights instead (pretraining excluded)."""
+    record = {"backbone": spec["name"], "pretrained_here": False, "seconds": 0.0,
+              "source_accuracy": spec["source_accuracy"]}
+    return (load_backbone(root, spec, PROGRAM), spec["input"]["mean"], spec["input"]["std"],
+            record)
+
+
+def linear_probe(model, data, trial):
+    """Head-only: frozen features once, standardised, the head trained on them."""
+    (f_train, y_train), val, test = standard_features(
+        model.backbone, (data["train"], data["val"], data["test"]))
+    diverged = fit(model.head, list(model.head.parameters()), f_train, y_train, trial,
+                   trial["lr"], trial["probe_epochs"])
+    return diverged, evaluate(model.head, *val), evaluate(model.head, *test)
+
+
+def run_trial(pretrained, data, trial):
+    start = time.perf_counter()
+    backbone = copy.deepcopy(pretrained)
+    torch.manual_seed(trial["seed"])
+    model = TransferModel(backbone, data["num_classes"], trial["unfrozen"])
+    if trial["unfrozen"] == 0:
+        diverged, val_score, test_score = linear_probe(model, data, trial)
+    else:
+        params = [p for p in model.parameters() if p.requires_grad]
+        diverged = fit(model, params, *data["train"], trial, trial["lr"], trial["epochs"])
+        val_score, test_score = evaluate(model, *data["val"]), evaluate(model, *data["test"])
+    return trial_result(trial, diverged, val_score, test_score, time.perf_counter() - start)
+
+
+def main():
+    parser = arguments(__doc__, "run only the trials whose id starts with this "
+                       "(pretraining still runs)")
+    parser.add_argument("--pretrained", action="store_true",
+                        help="use the export's pretrained weights instead of pretraining here "
+                        "(needs an export made without --no-pretrain)")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    torch.set_num_threads(args.threads)
+    root = args.export_dir
+    manifest = read_manifest(root, PROGRAM)
+    prepare = exported if args.pretrained else pretrain
+    inputs, pretraining = {}, []
+    for spec in manifest["backbones"]:
+        if any(t["backbone"] == spec["name"] for t in manifest["trials"]):
+            backbone, mean, std, record = prepare(root, spec)
+            inputs[spec["name"]] = (backbone, mean, std)
+            pretraining.append(record)
+    results = run_grid(root, manifest, args.only, inputs, run_trial)
+    finish("lean", start, args.threads, results, args.out, pretraining=pretraining)
+
+
+if __name__ == "__main__":
+    main()
