@@ -1,16 +1,16 @@
 #include "runner/chart_library.h"
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "core/read_file.h"
+#include "core/system.h"
 
 namespace sweep {
 
 std::optional<ChartLibrary> load_chart_library(std::string& why) {
-  const char* env = std::getenv("SWEEP_VEGA_DIR");
-  const std::filesystem::path dir = env && *env
-                                        ? std::filesystem::path(env)
+  const auto env = real_system().env("SWEEP_VEGA_DIR");
+  const std::filesystem::path dir = env && !env->empty()
+                                        ? std::filesystem::path(*env)
                                         : std::filesystem::path(SWEEP_SOURCE_DIR) / "node_modules";
   const auto vega = read_file((dir / "vega/build/vega.min.js").string());
   const auto lite = read_file((dir / "vega-lite/build/vega-lite.min.js").string());

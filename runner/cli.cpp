@@ -1,9 +1,9 @@
 #include "runner/cli.h"
 
 #include <cstdio>
-#include <cstdlib>
 
 #include "core/errors.h"
+#include "core/system.h"
 
 namespace sweep {
 
@@ -28,11 +28,14 @@ int run_guarded(const std::function<int()>& body) {
 }
 
 std::string default_cache_dir() {
-  if (const char* dir = std::getenv("SWEEP_CACHE"); dir && *dir) return dir;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-    return std::string(xdg) + "/sweep";
-  if (const char* home = std::getenv("HOME"); home && *home)
-    return std::string(home) + "/.cache/sweep";
+  System& system = real_system();
+  const auto set = [&system](const char* name) {
+    auto value = system.env(name);
+    return value && !value->empty() ? value : std::nullopt;
+  };
+  if (const auto dir = set("SWEEP_CACHE")) return *dir;
+  if (const auto xdg = set("XDG_CACHE_HOME")) return *xdg + "/sweep";
+  if (const auto home = set("HOME")) return *home + "/.cache/sweep";
   return ".sweep-cache";
 }
 

@@ -3,10 +3,10 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 
+#include "core/system.h"
 #include "runner/cli.h"
 #include "runner/local_executor.h"
 #include "runner/worker.h"
@@ -22,8 +22,7 @@ struct WorkerOptions {
 };
 
 int work(const WorkerOptions& options) {
-  const char* faults = std::getenv("SWEEP_TEST_FAULT");
-  const FaultPlan plan = parse_fault_plan(faults ? faults : "");
+  const FaultPlan plan = parse_fault_plan(real_system().env("SWEEP_TEST_FAULT").value_or(""));
   // stdout carries the protocol alone: anything a library prints goes to stderr.
   std::FILE* protocol = fdopen(dup(STDOUT_FILENO), "w");
   dup2(STDERR_FILENO, STDOUT_FILENO);

@@ -1,7 +1,6 @@
 #include "runner/devices.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <sstream>
 
 #include "core/errors.h"
@@ -23,9 +22,9 @@ bool parse_count(const std::string& text, int& out) {
                    ": expected auto, cpu, cpu:N, or a list of GPUs like cuda:0,cuda:2");
 }
 
-std::string visible_devices_note() {
-  const char* visible = std::getenv("CUDA_VISIBLE_DEVICES");
-  return visible ? std::string(" (CUDA_VISIBLE_DEVICES=") + visible + ")" : "";
+std::string visible_devices_note(const DeviceInventory& inventory) {
+  const auto& visible = inventory.cuda_visible_devices;
+  return visible ? " (CUDA_VISIBLE_DEVICES=" + *visible + ")" : "";
 }
 
 std::vector<Slot> cpu_slots(int workers, int threads, const DeviceInventory& inventory) {
@@ -81,7 +80,7 @@ std::vector<Slot> plan_slots(const std::string& devices, int per_device, int thr
     if (index >= inventory.cuda_devices) {
       throw InputError("--devices " + devices + ": " + item + " is not there; this machine has " +
                        std::to_string(inventory.cuda_devices) + " visible CUDA device(s)" +
-                       visible_devices_note());
+                       visible_devices_note(inventory));
     }
     if (std::find(gpus.begin(), gpus.end(), index) != gpus.end()) {
       throw InputError("--devices " + devices + ": " + item +

@@ -1,8 +1,9 @@
 // Which worker slots a run gets: --devices and --per-device against what the
-// machine has. Pure: the machine comes in as a DeviceInventory, so tests can
-// pretend to have GPUs.
+// machine has. Pure: the machine, and the environment that shaped what it shows,
+// come in as a DeviceInventory, so tests can pretend to have GPUs.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@ namespace sweep {
 struct DeviceInventory {
   int cuda_devices = 0;  // visible to this process (CUDA_VISIBLE_DEVICES applies)
   int cores = 1;
+  // CUDA_VISIBLE_DEVICES as the process found it (nullopt: unset), for messages.
+  std::optional<std::string> cuda_visible_devices = std::nullopt;
 };
 
 // One worker process and the device it is bound to.

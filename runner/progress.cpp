@@ -3,9 +3,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <chrono>
-
 #include "analysis/format.h"
+#include "core/system.h"
 
 namespace sweep {
 namespace {
@@ -91,10 +90,7 @@ std::string progress_line(const ProgressState& s) {
 }
 
 Clock steady_clock_seconds() {
-  return [] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-  };
+  return [] { return real_system().monotonic_seconds(); };
 }
 
 std::unique_ptr<ProgressSink> make_terminal_progress(std::FILE* out, Clock clock) {

@@ -64,5 +64,13 @@ TEST(PlanSlots, BadListsAreRefused) {
   EXPECT_EQ(error_of("auto", 0, {1, 4}), "--per-device 0: expected 1 or more");
 }
 
+TEST(PlanSlots, AMissingGpuNamesTheVisibleDevicesItWasGiven) {
+  EXPECT_EQ(error_of("cuda:1", 1, {1, 4, "3"}),
+            "--devices cuda:1: cuda:1 is not there; this machine has 1 visible CUDA device(s) "
+            "(CUDA_VISIBLE_DEVICES=3)");
+  EXPECT_EQ(error_of("cuda:1", 1, {1, 4, std::nullopt}),
+            "--devices cuda:1: cuda:1 is not there; this machine has 1 visible CUDA device(s)");
+}
+
 }  // namespace
 }  // namespace sweep

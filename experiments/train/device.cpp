@@ -2,11 +2,11 @@
 
 #include <sys/resource.h>
 #include <sys/utsname.h>
-#include <unistd.h>
 
 #include <fstream>
 
 #include "core/errors.h"
+#include "core/system.h"
 
 #ifdef SWEEP_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -96,9 +96,7 @@ Environment current_environment(const torch::Device& device) {
     env.cuda_version = std::to_string(runtime / 1000) + "." + std::to_string(runtime % 1000 / 10);
   }
 #endif
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  env.host = host;
+  env.host = this_host_name();
   utsname name{};
   if (uname(&name) == 0) env.os = std::string(name.sysname) + " " + name.release;
   env.threads = torch::get_num_threads();
