@@ -1,5 +1,5 @@
 // scheduler_overhead: what `sweep run` costs per trial beyond the training itself.
-// It drives the real scheduling loop (run_sweep) against a real SQLite results
+// It drives the real scheduling loop (Scheduler) against a real SQLite results
 // database in a temporary folder, with trials that do no training: the executor
 // answers every job at once with a plausible result (ten epochs of metrics, an
 // environment), so what is left is claiming, the worker protocol, recording and
@@ -14,20 +14,17 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <deque>
-#include <filesystem>
 #include <iostream>
-#include <random>
 #include <sstream>
-#include <thread>
 
 #include "core/errors.h"
 #include "core/grid.h"
 #include "core/identity.h"
 #include "core/sweep_file.h"
+#include "core/system.h"
 #include "runner/devices.h"
 #include "runner/process_pool.h"
 #include "runner/scheduler.h"
@@ -35,8 +32,6 @@
 
 namespace sweep::bench {
 namespace {
-
-namespace fs = std::filesystem;
 
 // Answers every job at once; trials get a result shaped like a real one.
 class NoTrainingExecutor : public TrialExecutor {
@@ -112,23 +107,6 @@ class InlinePool : public WorkerPool {
   std::deque<PoolEvent> queued_;
 };
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    path_ = fs::temp_directory_path() / ("sweep-bench-" + std::to_string(random()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 struct Options {
   std::string file = SWEEP_SOURCE_DIR "/sweeps/cats_vs_buildings.json";
   int trials = 300;
@@ -139,13 +117,9 @@ struct Options {
 
 struct Measurement {
   int trials = 0;
-  double seconds = 0.0;          // run_sweep, start to end
+  double seconds = 0.0;          // Scheduler::run, start to end
   double median_interval = 0.0;  // between consecutive finished trials
 };
-
-double unix_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 double median(std::vector<double> v) {
   if (v.empty()) return std::nan("");
@@ -166,37 +140,29 @@ SweepSpec widened(const Options& options) {
 }
 
 Measurement measure_once(const SweepSpec& spec, const Options& options) {
-  TempDir dir;
-  ResultsStore store((dir.path() / "bench.db").string(), Access::kReadWrite);
+  System& system = real_system();
+  const ScratchDir dir = system.scratch_dir("sweep-bench");
+  ResultsStore store(dir.file("bench.db"), Access::kReadWrite);
   const std::vector<TrialSpec> trials = expand_grid(spec);
   store.register_sweep(spec, trials, options.file);
-  const DeviceInventory inventory{
-      0, static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))};
+  const DeviceInventory inventory{0, system.cpu_cores()};
   const std::vector<Slot> slots = plan_slots(
       options.workers == 1 ? "cpu" : "cpu:" + std::to_string(options.workers), 1, 0, inventory);
   std::unique_ptr<WorkerPool> pool;
   if (options.pool == "inline") {
     pool = std::make_unique<InlinePool>();
   } else {
-    pool = std::make_unique<ProcessPool>(slots, (dir.path() / "cache").string());
+    pool = std::make_unique<ProcessPool>(slots, dir.file("cache"));
   }
   std::FILE* devnull = std::fopen("/dev/null", "w");
   const Clock clock = steady_clock_seconds();
   auto progress = make_log_progress(devnull, 30.0, clock);
   std::vector<double> finished;
-  RunContext context{store,
-                     *pool,
-                     slots,
-                     *progress,
-                     [] { return false; },
-                     clock,
-                     unix_seconds,
-                     [](int64_t) { return true; },
-                     {"bench-host", static_cast<int64_t>(getpid())},
-                     SchedulerOptions{},
-                     [&] { finished.push_back(clock()); }};
+  SchedulerOptions scheduling;
+  scheduling.after_trial = [&] { finished.push_back(clock()); };
+  Scheduler scheduler(spec, store, *pool, slots, *progress, system, scheduling);
   const double start = clock();
-  const RunOutcome outcome = run_sweep(spec, context);
+  const RunOutcome outcome = scheduler.run();
   Measurement m;
   m.seconds = clock() - start;
   std::fclose(devnull);

@@ -1,20 +1,16 @@
 #include "runner/command_run.h"
 
-#include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <chrono>
-#include <map>
-
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <optional>
-#include <thread>
 
 #include "analysis/format.h"
 #include "analysis/text_table.h"
 #include "core/errors.h"
+#include "core/system.h"
 #include "experiments/train/cuda_devices.h"
 #include "runner/cli.h"
 #include "runner/devices.h"
@@ -41,18 +37,6 @@ struct RunOptions {
   double trial_timeout = 0.0;
   int max_device_failures = 3;
 };
-
-Claimant this_process() {
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  return {host, static_cast<int64_t>(getpid())};
-}
-
-double unix_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-bool process_alive(int64_t pid) { return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
 
 std::string describe_slots(const std::vector<Slot>& slots) {
   std::map<std::string, int> per_device;
@@ -93,11 +77,11 @@ int dry_run(const LoadedSweep& sweep, const std::string& db) {
   return kExitOk;
 }
 
-int run(const RunOptions& options) {
+int run(const RunOptions& options, System& system) {
   LoadedSweep sweep = load_checked_sweep(options.file);
   if (options.price) sweep.spec.price_per_device_hour = options.price;
-  const DeviceInventory inventory{
-      cuda_device_count(), static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))};
+  const DeviceInventory inventory{cuda_device_count(), system.cpu_cores(),
+                                  system.env("CUDA_VISIBLE_DEVICES")};
   const std::vector<Slot> slots =
       plan_slots(options.devices, options.per_device, options.threads, inventory);
   if (options.dry_run) return dry_run(sweep, options.db);
@@ -119,13 +103,11 @@ int run(const RunOptions& options) {
   SchedulerOptions scheduling;
   scheduling.trial_timeout = options.trial_timeout;
   scheduling.max_consecutive_failures = options.max_device_failures;
-  const Clock clock = steady_clock_seconds();
-  const double start = clock();
-  RunContext context{
-      store, pool,         slots,         *progress,      &InterruptGuard::stop_requested,
-      clock, unix_seconds, process_alive, this_process(), scheduling};
-  const RunOutcome outcome = run_sweep(sweep.spec, context);
-  const std::string elapsed = format_seconds(clock() - start);
+  scheduling.stop_requested = &InterruptGuard::stop_requested;
+  const double start = system.monotonic_seconds();
+  Scheduler scheduler(sweep.spec, store, pool, slots, *progress, system, scheduling);
+  const RunOutcome outcome = scheduler.run();
+  const std::string elapsed = format_seconds(system.monotonic_seconds() - start);
   if (outcome.reclaimed) {
     std::printf("%s: %d trials left running by a stopped runner ran again\n",
                 sweep.spec.name.c_str(), outcome.reclaimed);
@@ -195,8 +177,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   command->add_option("--price", options->price, "price per device-hour, overrides the sweep file")
       ->check(CLI::NonNegativeNumber);
-  command->callback(
-      [options, &exit_code] { exit_code = run_guarded([&] { return run(*options); }); });
+  command->callback([options, &exit_code] {
+    exit_code = run_guarded([&] { return run(*options, real_system()); });
+  });
 }
 
 }  // namespace sweep

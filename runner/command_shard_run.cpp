@@ -1,22 +1,16 @@
 #include "runner/command_shard_run.h"
 
-#include <signal.h>
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <chrono>
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <set>
-#include <thread>
 
 #include "cluster/shard_manifest.h"
 #include "core/errors.h"
 #include "core/grid.h"
+#include "core/system.h"
 #include "experiments/train/cuda_devices.h"
 #include "runner/cli.h"
 #include "runner/devices.h"
@@ -32,36 +26,6 @@ namespace fs = std::filesystem;
 
 struct ShardRunOptions {
   std::string manifest;
-};
-
-// A private folder on the node's local disk, removed with everything in it.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string base = "/tmp";
-    for (const char* name : {"SLURM_TMPDIR", "TMPDIR"}) {
-      if (const char* dir = std::getenv(name); dir && *dir) {
-        base = dir;
-        break;
-      }
-    }
-    std::string pattern = base + "/sweep-shard-XXXXXX";
-    if (!mkdtemp(pattern.data())) {
-      throw RuntimeError(base + ": cannot make a scratch folder for the task's results database (" +
-                         std::strerror(errno) + ")");
-    }
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
 };
 
 // The sweep cut down to the task's backbones and targets, so that the scheduler
@@ -98,44 +62,38 @@ std::vector<TrialSpec> task_trials(const ShardManifest& m, const std::string& so
   return trials;
 }
 
-// The cores Slurm gave the task (all of the machine's outside Slurm).
-int task_cores() {
-  if (const char* cpus = std::getenv("SLURM_CPUS_ON_NODE"); cpus && std::atoi(cpus) > 0)
-    return std::atoi(cpus);
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
-
-double unix_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string host_name() {
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  return host;
+// The devices Slurm gave the task: its GPUs (CUDA_VISIBLE_DEVICES) and its
+// cores (all of the machine's outside Slurm).
+DeviceInventory task_inventory(System& system) {
+  const auto cpus = system.env("SLURM_CPUS_ON_NODE");
+  const int slurm_cores = cpus ? std::atoi(cpus->c_str()) : 0;
+  return {cuda_device_count(), slurm_cores > 0 ? slurm_cores : system.cpu_cores(),
+          system.env("CUDA_VISIBLE_DEVICES")};
 }
 
 // "20250101-120000-smoke task 1 (backbone on target) on node7: 12 trials, ..."
 std::string start_line(const ShardManifest& m, const Registration& registration, bool resumed,
-                       size_t abandoned, const std::vector<Slot>& slots) {
-  const char* visible = std::getenv("CUDA_VISIBLE_DEVICES");
+                       size_t abandoned, const std::vector<Slot>& slots,
+                       const DeviceInventory& inventory, const std::string& host) {
+  const auto& visible = inventory.cuda_visible_devices;
   std::string line = m.submission + " task " + std::to_string(m.task) + " (" + m.backbone + " on " +
-                     m.target + ") on " + host_name() + ": " + std::to_string(registration.total) +
+                     m.target + ") on " + host + ": " + std::to_string(registration.total) +
                      " trials, " + std::to_string(registration.done) + " already done";
   if (resumed) line += ", resumed from " + m.shard_path;
   if (abandoned > 0) line += "; " + std::to_string(abandoned) + " interrupted trials run again";
   line += "; " + std::to_string(slots.size()) +
           (slots.size() == 1 ? " worker on " : " workers on ") + slots.front().device +
-          "; CUDA_VISIBLE_DEVICES=" + (visible ? visible : "(unset)");
+          "; CUDA_VISIBLE_DEVICES=" + (visible ? *visible : "(unset)");
   return line;
 }
 
-int shard_run(const ShardRunOptions& o) {
+int shard_run(const ShardRunOptions& o, System& system) {
   const ShardManifest m = load_manifest(o.manifest);
   const std::vector<TrialSpec> trials = task_trials(m, o.manifest);
   const SweepSpec spec = task_spec(m.sweep, trials);
-  ScratchDir scratch;
-  const std::string local = scratch.path() + "/results.db";
+  const ScratchDir scratch =
+      system.scratch_dir("sweep-shard", "the task's results database");  // local disk
+  const std::string local = scratch.file("results.db");
   const bool resumed = fs::exists(m.shard_path);
   if (resumed) fs::copy_file(m.shard_path, local);  // a requeued task goes on from there
 
@@ -144,30 +102,25 @@ int shard_run(const ShardRunOptions& o) {
   carry_attempts(store, m.attempts);
   // Everything in this database belongs to this task: a trial still running is
   // one an earlier run of the task left behind when it was stopped.
-  const auto abandoned =
-      store.reclaim_stale(unix_seconds(), 0.0, host_name(), [](int64_t) { return false; });
-  const std::vector<Slot> slots = plan_slots("auto", 1, 0, {cuda_device_count(), task_cores()});
-  std::printf("%s\n", start_line(m, registration, resumed, abandoned.size(), slots).c_str());
+  const auto abandoned = store.reclaim_stale(system.unix_seconds(), 0.0, system.host_name(),
+                                             [](int64_t) { return false; });
+  const DeviceInventory inventory = task_inventory(system);
+  const std::vector<Slot> slots = plan_slots("auto", 1, 0, inventory);
+  std::printf("%s\n", start_line(m, registration, resumed, abandoned.size(), slots, inventory,
+                                 system.host_name())
+                          .c_str());
   std::fflush(stdout);
 
-  const auto publish = [&] { publish_shard(store, scratch.path(), m.shard_path); };
+  const auto publish = [&] { publish_shard(store, scratch.path().string(), m.shard_path); };
   publish();
   InterruptGuard interrupts;
   auto progress = make_progress(stderr);
   ProcessPool pool(slots, m.cache_dir);
-  RunContext context{
-      store,
-      pool,
-      slots,
-      *progress,
-      &InterruptGuard::stop_requested,
-      steady_clock_seconds(),
-      unix_seconds,
-      [](int64_t pid) { return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; },
-      {host_name(), static_cast<int64_t>(getpid())},
-      SchedulerOptions{},
-      publish};
-  const RunOutcome outcome = run_sweep(spec, context);
+  SchedulerOptions scheduling;
+  scheduling.stop_requested = &InterruptGuard::stop_requested;
+  scheduling.after_trial = publish;
+  const RunOutcome outcome =
+      Scheduler(spec, store, pool, slots, *progress, system, scheduling).run();
   // Slurm signals every process of a task it stops, workers included, so a
   // worker may die of it before the runner notices its own signal.
   const int stopped = requeue_stopped_by_slurm(store);
@@ -191,7 +144,8 @@ void add_shard_run_command(CLI::App& app, int& exit_code) {
       app.add_subcommand("shard-run", "internal: one array task of `sweep submit --slurm`");
   command->group("");  // hidden from --help
   command->add_option("manifest", o->manifest, "the task's manifest (task-N.json)")->required();
-  command->callback([o, &exit_code] { exit_code = run_guarded([&] { return shard_run(*o); }); });
+  command->callback(
+      [o, &exit_code] { exit_code = run_guarded([&] { return shard_run(*o, real_system()); }); });
 }
 
 }  // namespace sweep

@@ -31,26 +31,35 @@ std::string describe_job(const Job& job) {
   return "";
 }
 
-class Scheduler {
+}  // namespace
+
+// One run: three phases over the slots (backbones, measures, trials), the
+// state of every slot, and the counts the progress display shows.
+class Scheduler::Run {
  public:
-  Scheduler(const SweepSpec& spec, RunContext& context)
-      : spec_(spec), c_(context), slots_(context.slots.size()), start_(context.clock()) {}
+  explicit Run(const Scheduler& s)
+      : s_(s), slots_(s.slots_.size()), start_(s.system_.monotonic_seconds()) {}
 
   RunOutcome run() {
     outcome_.reclaimed = static_cast<int>(
-        c_.store.reclaim_stale(c_.now(), c_.options.lease_seconds, c_.me.host, c_.process_alive)
+        s_.store_
+            .reclaim_stale(now(), s_.options_.lease_seconds, s_.me_.host,
+                           [this](int64_t pid) { return s_.system_.process_alive(pid); })
             .size());
     count_stored_trials();
     if (run_jobs(backbone_jobs()) && run_jobs(measure_jobs())) run_trials();
-    c_.progress.close();
+    s_.progress_.close();
     return outcome_;
   }
 
  private:
+  double clock() const { return s_.system_.monotonic_seconds(); }
+  double now() const { return s_.system_.unix_seconds(); }
+
   // Phase 1: every backbone's pretrained weights, spread over the slots.
   std::vector<Job> backbone_jobs() const {
     std::vector<Job> jobs;
-    for (const BackboneSpec& backbone : spec_.backbones) {
+    for (const BackboneSpec& backbone : s_.spec_.backbones) {
       Job job;
       job.kind = Job::Kind::kBackbone;
       job.backbone = backbone;
@@ -62,11 +71,11 @@ class Scheduler {
   // Phase 2: per (backbone, target), the transfer measures not stored yet.
   std::vector<Job> measure_jobs() const {
     std::vector<Job> jobs;
-    for (const BackboneSpec& backbone : spec_.backbones) {
+    for (const BackboneSpec& backbone : s_.spec_.backbones) {
       const std::string key = pretrain_key(backbone);
       if (std::count(unprepared_keys_.begin(), unprepared_keys_.end(), key)) continue;
-      for (const TargetSpec& target : spec_.targets) {
-        if (c_.store.measure(key, target_key(target))) continue;
+      for (const TargetSpec& target : s_.spec_.targets) {
+        if (s_.store_.measure(key, target_key(target))) continue;
         Job job;
         job.kind = Job::Kind::kMeasure;
         job.backbone = backbone;
@@ -80,7 +89,7 @@ class Scheduler {
   // Runs the jobs over the slots until all are answered. False when stopped.
   bool run_jobs(std::vector<Job> queue) {
     while (!queue.empty() || any_busy()) {
-      if (c_.stop_requested()) return stop_everything();
+      if (s_.options_.stop_requested()) return stop_everything();
       for (size_t s = 0; s < slots_.size() && !queue.empty(); ++s) {
         if (slots_[s].busy || slots_[s].retired) continue;
         start(s, queue.front());
@@ -95,109 +104,119 @@ class Scheduler {
   // Phase 3: trials until none is pending and no slot is busy.
   void run_trials() {
     bool drained = false;
-    double last_heartbeat = c_.clock();
+    double last_heartbeat = clock();
     while (true) {
-      if (c_.stop_requested()) {
+      if (s_.options_.stop_requested()) {
         stop_everything();
         return;
       }
-      for (size_t s = 0; s < slots_.size() && !drained; ++s) {
-        if (slots_[s].busy || slots_[s].retired) continue;
-        const auto trial =
-            c_.store.claim_next(spec_.name, c_.me, c_.slots[s].device, c_.now(), unprepared_keys_);
-        drained = !trial;
-        if (!trial) break;
-        Job job;
-        job.trial = *trial;
-        start(s, job);
-      }
+      if (!drained) drained = !start_pending_trials();
       if (!any_busy()) {
         if (all_retired() && !drained) finish_out_of_devices();
         return;
       }
       handle_events();
       check_timeouts();
-      if (c_.clock() - last_heartbeat >= c_.options.heartbeat_interval) {
-        c_.store.heartbeat(c_.me, c_.now());
-        last_heartbeat = c_.clock();
+      if (clock() - last_heartbeat >= s_.options_.heartbeat_interval) {
+        s_.store_.heartbeat(s_.me_, now());
+        last_heartbeat = clock();
       }
     }
+  }
+
+  // Gives every idle slot in rotation the next pending trial. False once the
+  // store has no pending trial left for this sweep: from then on the run only
+  // waits for the trials still running.
+  bool start_pending_trials() {
+    for (size_t s = 0; s < slots_.size(); ++s) {
+      if (slots_[s].busy || slots_[s].retired) continue;
+      const auto trial =
+          s_.store_.claim_next(s_.spec_.name, s_.me_, s_.slots_[s].device, now(), unprepared_keys_);
+      if (!trial) return false;
+      Job job;
+      job.trial = *trial;
+      start(s, job);
+    }
+    return true;
   }
 
   void start(size_t s, const Job& job) {
     SlotState& slot = slots_[s];
     slot.busy = true;
     slot.job = job;
-    slot.started = c_.clock();
+    slot.started = clock();
     slot.fraction = 0.0;
     slot.status = describe_job(job);
-    c_.pool.assign(static_cast<int>(s), job);
+    s_.pool_.assign(static_cast<int>(s), job);
     show();
   }
 
   void handle_events() {
-    for (const PoolEvent& event : c_.pool.wait(c_.options.poll_interval)) {
+    for (const PoolEvent& event : s_.pool_.wait(s_.options_.poll_interval)) {
       const auto s = static_cast<size_t>(event.slot);
-      SlotState& slot = slots_[s];
       if (event.kind == PoolEvent::Kind::kExited) {
-        if (slot.busy) job_failed(s, event.cause);
+        if (slots_[s].busy) job_failed(s, event.cause);
         continue;
       }
-      const WorkerMessage& m = event.message;
-      switch (m.kind) {
-        case WorkerMessage::Kind::kProgress:
-          slot.fraction = m.fraction;
-          slot.status = describe_job(slot.job) + ": " + m.status;
-          show();
-          break;
-        case WorkerMessage::Kind::kResult:
-          trial_done(s, m.result);
-          break;
-        case WorkerMessage::Kind::kPretrained:
-          c_.store.record_pretrained(m.pretrained);
-          c_.progress.print("backbone " +
-                            describe_backbone({slot.job.backbone.name, m.pretrained}));
-          job_succeeded(s);
-          break;
-        case WorkerMessage::Kind::kMeasured:
-          c_.store.record_measure(m.measure);
-          c_.progress.print("measured " + m.measure.backbone + " on " + m.measure.target +
-                            ": LogME " + printf_string("%.3f", m.measure.logme) +
-                            ", Frechet distance " + printf_string("%.2f", m.measure.frechet));
-          job_succeeded(s);
-          break;
-        case WorkerMessage::Kind::kError:
-          job_failed(s, m.error);
-          break;
-      }
+      handle_message(s, event.message);
+    }
+  }
+
+  void handle_message(size_t s, const WorkerMessage& m) {
+    SlotState& slot = slots_[s];
+    switch (m.kind) {
+      case WorkerMessage::Kind::kProgress:
+        slot.fraction = m.fraction;
+        slot.status = describe_job(slot.job) + ": " + m.status;
+        show();
+        break;
+      case WorkerMessage::Kind::kResult:
+        trial_done(s, m.result);
+        break;
+      case WorkerMessage::Kind::kPretrained:
+        s_.store_.record_pretrained(m.pretrained);
+        s_.progress_.print("backbone " + describe_backbone({slot.job.backbone.name, m.pretrained}));
+        job_succeeded(s);
+        break;
+      case WorkerMessage::Kind::kMeasured:
+        s_.store_.record_measure(m.measure);
+        s_.progress_.print("measured " + m.measure.backbone + " on " + m.measure.target +
+                           ": LogME " + printf_string("%.3f", m.measure.logme) +
+                           ", Frechet distance " + printf_string("%.2f", m.measure.frechet));
+        job_succeeded(s);
+        break;
+      case WorkerMessage::Kind::kError:
+        job_failed(s, m.error);
+        break;
     }
   }
 
   void check_timeouts() {
-    if (c_.options.trial_timeout <= 0) return;
+    if (s_.options_.trial_timeout <= 0) return;
     for (size_t s = 0; s < slots_.size(); ++s) {
       if (!slots_[s].busy || slots_[s].job.kind != Job::Kind::kTrial) continue;
-      if (c_.clock() - slots_[s].started <= c_.options.trial_timeout) continue;
-      c_.pool.kill(static_cast<int>(s));
-      job_failed(s, "timed out after " + format_seconds(c_.options.trial_timeout));
+      if (clock() - slots_[s].started <= s_.options_.trial_timeout) continue;
+      s_.pool_.kill(static_cast<int>(s));
+      job_failed(s, "timed out after " + format_seconds(s_.options_.trial_timeout));
     }
   }
 
   void trial_done(size_t s, TrialResult result) {
     const TrialSpec& trial = slots_[s].job.trial;
+    const Slot& where = s_.slots_[s];
     // The slot held its share of the device for the trial's wall time.
-    result.device_seconds = result.train_seconds * c_.slots[s].share;
-    c_.store.record_done(trial.id, c_.me, result);
+    result.device_seconds = result.train_seconds * where.share;
+    s_.store_.record_done(trial.id, s_.me_, result);
     ++outcome_.done;
     ++finished_here_;
     ++done_;
     if (!best_val_ || result.val_accuracy > *best_val_) best_val_ = result.val_accuracy;
-    c_.progress.print(std::string(result.diverged ? "diverged " : "done     ") +
-                      describe_trial(trial) + " on " + c_.slots[s].label + ": test " +
-                      percent(result.test_accuracy) + ", val " + percent(result.val_accuracy) +
-                      ", " + format_seconds(result.train_seconds));
+    s_.progress_.print(std::string(result.diverged ? "diverged " : "done     ") +
+                       describe_trial(trial) + " on " + where.label + ": test " +
+                       percent(result.test_accuracy) + ", val " + percent(result.val_accuracy) +
+                       ", " + format_seconds(result.train_seconds));
     job_succeeded(s);
-    if (c_.after_trial) c_.after_trial();
+    if (s_.options_.after_trial) s_.options_.after_trial();
   }
 
   void job_succeeded(size_t s) {
@@ -208,43 +227,47 @@ class Scheduler {
 
   void job_failed(size_t s, const std::string& cause) {
     SlotState& slot = slots_[s];
-    const std::string& where = c_.slots[s].label;
+    const std::string& where = s_.slots_[s].label;
     switch (slot.job.kind) {
       case Job::Kind::kTrial:
-        c_.store.record_failed(slot.job.trial.id, c_.me, cause);
-        ++outcome_.failed;
-        ++finished_here_;
-        ++failed_;
-        c_.progress.print("failed   " + describe_trial(slot.job.trial) + " on " + where + ": " +
-                          cause);
-        if (c_.after_trial) c_.after_trial();
+        trial_failed(slot.job.trial, where, cause);
         break;
       case Job::Kind::kBackbone:
         unprepared_keys_.push_back(pretrain_key(slot.job.backbone));
         outcome_.failed_backbones.push_back(slot.job.backbone.name);
-        c_.progress.print("backbone " + slot.job.backbone.name + " could not be pretrained on " +
-                          where + ": " + cause + "; its trials are skipped");
+        s_.progress_.print("backbone " + slot.job.backbone.name + " could not be pretrained on " +
+                           where + ": " + cause + "; its trials are skipped");
         break;
       case Job::Kind::kMeasure:
-        c_.progress.print("could not measure " + slot.job.backbone.name + " on " +
-                          slot.job.target.name + " (" + where + "): " + cause +
-                          "; the report shows it unmeasured");
+        s_.progress_.print("could not measure " + slot.job.backbone.name + " on " +
+                           slot.job.target.name + " (" + where + "): " + cause +
+                           "; the report shows it unmeasured");
         break;
     }
     slot.busy = false;
-    if (++slot.consecutive_failures >= c_.options.max_consecutive_failures) {
+    if (++slot.consecutive_failures >= s_.options_.max_consecutive_failures) {
       slot.retired = true;
-      c_.progress.print(where + " failed " + std::to_string(slot.consecutive_failures) +
-                        " jobs in a row; taking it out of rotation");
+      s_.progress_.print(where + " failed " + std::to_string(slot.consecutive_failures) +
+                         " jobs in a row; taking it out of rotation");
     }
     show();
+  }
+
+  void trial_failed(const TrialSpec& trial, const std::string& where, const std::string& cause) {
+    s_.store_.record_failed(trial.id, s_.me_, cause);
+    ++outcome_.failed;
+    ++finished_here_;
+    ++failed_;
+    s_.progress_.print("failed   " + describe_trial(trial) + " on " + where + ": " + cause);
+    if (s_.options_.after_trial) s_.options_.after_trial();
   }
 
   bool stop_everything() {
     for (size_t s = 0; s < slots_.size(); ++s) {
       if (!slots_[s].busy) continue;
-      c_.pool.kill(static_cast<int>(s));
-      if (slots_[s].job.kind == Job::Kind::kTrial) c_.store.release(slots_[s].job.trial.id, c_.me);
+      s_.pool_.kill(static_cast<int>(s));
+      if (slots_[s].job.kind == Job::Kind::kTrial)
+        s_.store_.release(slots_[s].job.trial.id, s_.me_);
       slots_[s].busy = false;
     }
     outcome_.interrupted = true;
@@ -253,7 +276,7 @@ class Scheduler {
 
   bool finish_out_of_devices() {
     outcome_.out_of_devices = true;
-    c_.progress.print("every device is out of rotation; stopping with trials left pending");
+    s_.progress_.print("every device is out of rotation; stopping with trials left pending");
     return false;
   }
 
@@ -266,7 +289,7 @@ class Scheduler {
   }
 
   void count_stored_trials() {
-    for (const TrialRecord& t : c_.store.trials(spec_.name)) {
+    for (const TrialRecord& t : s_.store_.trials(s_.spec_.name)) {
       ++total_;
       if (t.state == TrialState::kDone) {
         ++done_;
@@ -281,7 +304,7 @@ class Scheduler {
     state.total = total_;
     state.done = done_;
     state.failed = failed_;
-    state.elapsed = c_.clock() - start_;
+    state.elapsed = clock() - start_;
     state.best_val = best_val_;
     double running_fraction = 0.0;
     for (size_t s = 0; s < slots_.size(); ++s) {
@@ -289,16 +312,15 @@ class Scheduler {
       ++state.running;
       if (slots_[s].job.kind == Job::Kind::kTrial) running_fraction += slots_[s].fraction;
       state.activity +=
-          (state.activity.empty() ? "" : " | ") + c_.slots[s].label + " " + slots_[s].status;
+          (state.activity.empty() ? "" : " | ") + s_.slots_[s].label + " " + slots_[s].status;
     }
     const double completed = finished_here_ + running_fraction;
     const double remaining = total_ - done_ - failed_ - running_fraction;
     if (completed > 0.05) state.eta = state.elapsed / completed * std::max(0.0, remaining);
-    c_.progress.show(state);
+    s_.progress_.show(state);
   }
 
-  const SweepSpec& spec_;
-  RunContext& c_;
+  const Scheduler& s_;
   std::vector<SlotState> slots_;
   double start_;
   RunOutcome outcome_;
@@ -307,7 +329,19 @@ class Scheduler {
   std::optional<double> best_val_;
 };
 
-}  // namespace
+Scheduler::Scheduler(const SweepSpec& spec, ResultsStore& store, WorkerPool& pool,
+                     std::vector<Slot> slots, ProgressSink& progress, System& system,
+                     SchedulerOptions options)
+    : spec_(spec),
+      store_(store),
+      pool_(pool),
+      slots_(std::move(slots)),
+      progress_(progress),
+      system_(system),
+      options_(std::move(options)),
+      me_{system.host_name(), system.process_id()} {}
+
+RunOutcome Scheduler::run() { return Run(*this).run(); }
 
 std::string describe_trial(const TrialSpec& trial) {
   const std::string depth =
@@ -317,10 +351,6 @@ std::string describe_trial(const TrialSpec& trial) {
           : std::to_string(trial.unfrozen) + (trial.unfrozen == 1 ? " block" : " blocks");
   return trial.target.name + ", " + depth + ", lr " + format_lr(trial.lr) + ", seed " +
          std::to_string(trial.seed);
-}
-
-RunOutcome run_sweep(const SweepSpec& spec, RunContext& context) {
-  return Scheduler(spec, context).run();
 }
 
 }  // namespace sweep

@@ -1,19 +1,25 @@
-// Runs a registered sweep across worker slots: pretrain the backbones, then keep
-// every slot busy with the next pending trial until none is left, recording each
-// result or failure as it arrives. The store, the worker pool, the progress
-// display, the clock and the stop flag are passed in, so tests drive it with
-// fakes and start no process.
+// Runs a registered sweep across worker slots: pretrain the backbones, measure
+// each (backbone, target), then keep every slot busy with the next pending
+// trial until none is left, recording each result or failure as it arrives.
+// Its collaborators -- the store, the worker pool, the progress display and the
+// System (clocks, this process, which processes live) -- are passed to the
+// constructor by type, so tests drive it with fakes and start no process.
 //
 // Failures stay with their trial: a worker that crashes, runs out of memory,
 // throws or times out fails the trial it ran, with the cause, and the sweep goes
 // on. A slot whose trials fail `max_consecutive_failures` times in a row is taken
 // out of rotation; when every slot is out, nothing more is launched.
+//
+// The scheduler claims trials as this process (System::host_name and
+// process_id) and renews their leases while they run. Not thread-safe; the
+// collaborators must outlive it.
 #pragma once
 
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "core/system.h"
 #include "runner/devices.h"
 #include "runner/progress.h"
 #include "runner/worker_pool.h"
@@ -27,22 +33,12 @@ struct SchedulerOptions {
   double heartbeat_interval = 10.0;  // seconds between lease renewals
   double lease_seconds = 60.0;       // a claim not renewed for this long is stale
   double poll_interval = 0.25;       // seconds to wait for workers per round
-};
-
-struct RunContext {
-  ResultsStore& store;
-  WorkerPool& pool;
-  std::vector<Slot> slots;
-  ProgressSink& progress;
-  std::function<bool()> stop_requested;
-  Clock clock;                  // monotonic seconds, for durations
-  std::function<double()> now;  // Unix seconds, for leases in the database
-  std::function<bool(int64_t)> process_alive;
-  Claimant me;
-  SchedulerOptions options;
+  // Asked once per round; true stops the run: running jobs are killed and their
+  // trials returned to pending.
+  std::function<bool()> stop_requested = [] { return false; };
   // Called after each trial's result or failure is recorded in the store; a
   // Slurm array task publishes its shard here. May be empty.
-  std::function<void()> after_trial = nullptr;
+  std::function<void()> after_trial;
 };
 
 struct RunOutcome {
@@ -54,7 +50,28 @@ struct RunOutcome {
   std::vector<std::string> failed_backbones;  // names of backbones that could not be pretrained
 };
 
-RunOutcome run_sweep(const SweepSpec& spec, RunContext& context);
+class Scheduler {
+ public:
+  // `slots[i]` is the WorkerPool's slot i.
+  Scheduler(const SweepSpec& spec, ResultsStore& store, WorkerPool& pool, std::vector<Slot> slots,
+            ProgressSink& progress, System& system, SchedulerOptions options = {});
+
+  // Runs the sweep to its end, a stop request, or until every slot is out of
+  // rotation. Each call is a run of its own; closes the progress display.
+  RunOutcome run();
+
+ private:
+  class Run;  // one run's state and steps (scheduler.cpp)
+
+  const SweepSpec& spec_;
+  ResultsStore& store_;
+  WorkerPool& pool_;
+  const std::vector<Slot> slots_;
+  ProgressSink& progress_;
+  System& system_;
+  const SchedulerOptions options_;
+  const Claimant me_;
+};
 
 // "near, 2 blocks, lr 0.01, seed 1"
 std::string describe_trial(const TrialSpec& trial);

@@ -9,6 +9,7 @@
 #include "core/grid.h"
 #include "core/identity.h"
 #include "core/sweep_file.h"
+#include "fake_system.h"
 #include "runner/progress.h"
 #include "spec_fixture.h"
 #include "temp_dir.h"
@@ -20,7 +21,7 @@ namespace {
 // "crash" (the worker dies), "error", "oom", "hang" (never answers).
 class FakePool : public WorkerPool {
  public:
-  explicit FakePool(double& clock) : clock_(clock) {}
+  explicit FakePool(testing::FakeSystem& system) : system_(system) {}
 
   void assign(int slot, const Job& job) override {
     assigned.push_back({slot, job.kind == Job::Kind::kTrial ? job.trial.position : -1});
@@ -73,7 +74,7 @@ class FakePool : public WorkerPool {
   }
 
   std::vector<PoolEvent> wait(double timeout) override {
-    clock_ += timeout;
+    system_.advance(timeout);
     ++waits;
     std::vector<PoolEvent> out;
     out.swap(queued);
@@ -97,7 +98,7 @@ class FakePool : public WorkerPool {
   int waits = 0;
 
  private:
-  double& clock_;
+  testing::FakeSystem& system_;
 };
 
 class RecordingSink : public ProgressSink {
@@ -126,24 +127,16 @@ class SchedulerTest : public ::testing::Test {
   SchedulerTest()
       : spec_(parse_sweep_text(testing::valid_sweep_json().dump(), "s.json")),
         store_(dir_.file("r.db"), Access::kReadWrite),
-        pool_(clock_) {
+        pool_(system_) {
     store_.register_sweep(spec_, expand_grid(spec_), "s.json");
   }
 
   RunOutcome run(
       int slots, std::function<bool()> stop = [] { return false; }) {
-    RunContext context{store_,
-                       pool_,
-                       cpu_slots(slots),
-                       sink_,
-                       std::move(stop),
-                       [this] { return clock_; },
-                       [this] { return 1e9 + clock_; },
-                       [this](int64_t pid) { return alive_.count(pid) > 0; },
-                       {"here", 1},
-                       options_,
-                       after_trial_};
-    return run_sweep(spec_, context);
+    SchedulerOptions options = options_;
+    options.stop_requested = std::move(stop);
+    options.after_trial = after_trial_;
+    return Scheduler(spec_, store_, pool_, cpu_slots(slots), sink_, system_, options).run();
   }
 
   std::map<TrialState, int> states() {
@@ -155,12 +148,11 @@ class SchedulerTest : public ::testing::Test {
   testing::ScopedTempDir dir_;
   SweepSpec spec_;
   ResultsStore store_;
-  double clock_ = 0.0;
+  testing::FakeSystem system_;  // host "here", pid 1, alive; Unix time 1e9 + its clock
   FakePool pool_;
   RecordingSink sink_;
   SchedulerOptions options_;
   std::function<void()> after_trial_;
-  std::set<int64_t> alive_ = {1};
 };
 
 TEST_F(SchedulerTest, RunsEveryTrialExactlyOnceAcrossSlots) {
