@@ -1,17 +1,28 @@
 #!/usr/bin/python3
-"""sweep against the PyTorch reference, on this machine, several times.
+"""sweep against the two PyTorch references, on this machine, several times.
 
-Exports the study once (bench/export_study: pretrains the backbone into the
-cache if it is not there; excluded from every timing), then runs R rounds of
-`sweep run` (fresh results database, the shared pretrained weights, no cached
-frozen features) and bench/reference.py,
-interleaved so both see the same machine load, each timed end to end as a
-process. Prints median wall times and their ratio, mean test accuracy per
-configuration (target, unfrozen, lr; over seeds and rounds) on both sides with
-the difference, head-only against full fine-tuning trial times from sweep's
-database, and the scheduler's overhead from bench/scheduler_overhead.
+bench/lean.py is the lean loop a careful PyTorch user writes (whole splits in
+memory, indexed batches); bench/reference.py is the study with TensorDataset and
+DataLoader. Exports the study once (bench/export_study; excluded from every
+timing), then runs R rounds of `sweep run` (fresh results database, no cached
+frozen features), lean.py and reference.py, interleaved so all see the same
+machine load, each timed end to end as a process.
+
+Pretraining, --pretraining excluded (the default): the export pretrains the
+backbone into the cache (or finds it there) and all three start from those
+weights. --pretraining included (the headline: a first run): every `sweep run`
+gets an empty cache folder and pretrains; lean.py pretrains itself from the
+exported source images; reference.py still loads the export's weights, and is
+compared with sweep's wall minus its pretraining.
+
+Prints median wall times and their ratios, pretraining time on both sides, each
+depth's best test accuracy (learning rate chosen on validation) of sweep against
+the lean loop, test accuracy per configuration (target, unfrozen, lr; over seeds
+and rounds) on every side, head-only against full fine-tuning trial times,
+seconds per depth, and the scheduler's overhead from bench/scheduler_overhead.
 
     bench/compare.py --build build            # the default study, 3 rounds
+    bench/compare.py --build build --pretraining included --runs 2
     bench/compare.py --build build --quick    # a 6-trial smoke version, 1 round
 """
 import argparse
@@ -22,18 +33,15 @@ import platform
 import re
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
+from compare_report import report
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-ACCURACY_TOLERANCE = 1.5  # points, per configuration
-TARGET_SPEEDUP = 5.0
-TARGET_HEAD_SHARE = 0.10
-TARGET_SCHEDULER_SHARE = 0.02
 
 
 def log(message):
@@ -80,10 +88,14 @@ def timed(command, log_path, env=None):
 
 
 def sweep_trials(db):
+    """The trials, the seconds spent on transfer measures, and the pretrained
+    backbone's record (its pretraining seconds and source accuracy)."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     rows = con.execute("SELECT target, unfrozen, blocks, lr, seed, state, val_accuracy, "
                        "test_accuracy, train_seconds FROM results").fetchall()
     measures = con.execute("SELECT coalesce(sum(seconds), 0) FROM transfer_measures").fetchone()[0]
+    pretrained = con.execute("SELECT coalesce(sum(train_seconds), 0), avg(source_accuracy) "
+                             "FROM pretrained").fetchone()
     con.close()
     keys = ("target", "unfrozen", "blocks", "lr", "seed", "state", "val_accuracy",
             "test_accuracy", "seconds")
@@ -91,24 +103,8 @@ def sweep_trials(db):
     bad = [t for t in trials if t["state"] != "done"]
     if bad:
         sys.exit(f"compare: {db}: {len(bad)} trials not done")
-    return trials, measures
-
-
-def depth(t):
-    return "all" if t["unfrozen"] == t["blocks"] else str(t["unfrozen"])
-
-
-def mean_accuracy(trials):
-    """(target, depth, lr) -> mean test accuracy in points, and how many trials."""
-    groups = {}
-    for t in trials:
-        groups.setdefault((t["target"], depth(t), t["lr"]), []).append(100 * t["test_accuracy"])
-    return {k: (statistics.mean(v), len(v)) for k, v in groups.items()}
-
-
-def median_seconds(trials, target, which):
-    return statistics.median(t["seconds"] for t in trials
-                             if t["target"] == target and depth(t) == which)
+    return {"trials": trials, "measure_seconds": measures, "pretrain_seconds": pretrained[0],
+            "source_accuracy": pretrained[1]}
 
 
 def machine():
@@ -145,176 +141,160 @@ def scheduler_overhead(binary, reps, trials, folder):
             "ms_per_trial": float(m.group(2))}
 
 
-def main():
+
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", default=os.path.join(ROOT, "build"),
                         help="build folder with runner/sweep and bench/ (default: build)")
     parser.add_argument("--sweep", default=os.path.join(ROOT, "sweeps", "cats_vs_buildings.json"))
-    parser.add_argument("--runs", type=int, help="rounds of both (default 3; 1 with --quick)")
+    parser.add_argument("--runs", type=int, help="rounds of each (default 3; 1 with --quick)")
     parser.add_argument("--threads", type=int, default=os.cpu_count(),
                         help="threads for sweep's one CPU worker and for PyTorch (default: cores)")
+    parser.add_argument("--pretraining", choices=("excluded", "included"), default="excluded",
+                        help="included: sweep pretrains in every round (empty cache folder) and "
+                        "lean.py pretrains itself (default: excluded, all start from the "
+                        "export's weights)")
+    parser.add_argument("--no-reference", action="store_true",
+                        help="race lean.py only, not reference.py (with --pretraining "
+                        "included the export then does not pretrain at all)")
     parser.add_argument("--cache", default=None,
-                        help="pretrained weights, shared by every run (default: WORK/cache)")
+                        help="the export's pretrained weights, shared by every run that does "
+                        "not pretrain itself (default: WORK/cache)")
     parser.add_argument("--work", help="keep logs, databases and results here (default: temp)")
     parser.add_argument("--quick", action="store_true", help="a 6-trial version, to smoke-test")
-    parser.add_argument("--scheduler-reps", type=int, default=5)
+    parser.add_argument("--scheduler-reps", type=int, default=5,
+                        help="runs of bench/scheduler_overhead (0: skip it)")
     parser.add_argument("--json", help="write every number here too")
     parser.add_argument("--from-json", help="print the report of an earlier --json and stop")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def find_binaries(build, scheduler_reps):
+    """sweep and export_study; scheduler_overhead when it is measured and built."""
+    paths = {name: os.path.join(build, path) for name, path in
+             (("sweep", "runner/sweep"), ("export", "bench/export_study"),
+              ("scheduler", "bench/scheduler_overhead"))}
+    missing = [p for name, p in paths.items()
+               if name != "scheduler" and not os.access(p, os.X_OK)]
+    if missing:
+        sys.exit("compare: build these first (ninja -C BUILD sweep export_study "
+                 "scheduler_overhead): " + ", ".join(missing))
+    if scheduler_reps <= 0 or not os.access(paths["scheduler"], os.X_OK):
+        if scheduler_reps > 0:
+            log(f"compare: {paths['scheduler']} is not built: scheduler overhead not measured")
+        paths["scheduler"] = None
+    return paths
+
+
+def run_sweep(binary, sweep_file, folder, cache, threads, pretrains):
+    """`sweep run`, timed; `pretrains`: its cache folder is empty, so its pretraining
+    seconds and source accuracy are this run's and are kept."""
+    db = os.path.join(folder, "sweep.db")
+    took = timed([binary, "run", sweep_file, "--db", db, "--cache", cache,
+                  "--devices", "cpu", "--threads", str(threads)],
+                 os.path.join(folder, "sweep.log"))
+    took.update(sweep_trials(db))
+    if not pretrains:
+        del took["pretrain_seconds"], took["source_accuracy"]
+    return took
+
+
+def run_script(name, export, folder, threads, extra=()):
+    """bench/NAME.py on the export, timed; its per-trial results (and, when lean.py
+    pretrained, its pretraining seconds and source accuracy)."""
+    out = os.path.join(folder, f"{name}.json")
+    took = timed([sys.executable, os.path.join(HERE, f"{name}.py"), export,
+                  "--threads", str(threads), "--out", out, *extra],
+                 os.path.join(folder, f"{name}.log"))
+    with open(out) as f:
+        results = json.load(f)
+    took["trials"] = results["trials"]
+    if any(p["pretrained_here"] for p in results.get("pretraining", [])):
+        took["pretrain_seconds"] = sum(p["seconds"] for p in results["pretraining"])
+        took["source_accuracy"] = results["pretraining"][0]["source_accuracy"]
+    return took
+
+
+def run_round(r, args, state, binaries, export, cache):
+    """One round: sweep, lean.py, reference.py, one after the other."""
+    included = args.pretraining == "included"
+    folder = os.path.join(state["work"], f"round{r}")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    # A first run of the study: no cached frozen features; with pretraining
+    # included, no cached weights either.
+    sweep_cache = os.path.join(folder, "cache") if included else cache
+    shutil.rmtree(os.path.join(sweep_cache, "features"), ignore_errors=True)
+    took = run_sweep(binaries["sweep"], state["sweep_file"], folder, sweep_cache, args.threads,
+                     included)
+    state["sweep"].append(took)
+    log(f"round {r}: sweep {describe(took)}, {took['measure_seconds']:.1f} s of it measuring")
+    took = run_script("lean", export, folder, args.threads, () if included else ("--pretrained",))
+    state["lean"].append(took)
+    log(f"round {r}: lean.py {describe(took)}")
+    if not args.no_reference:
+        took = run_script("reference", export, folder, args.threads)
+        state["reference"].append(took)
+        log(f"round {r}: reference.py {describe(took)}")
+
+
+def describe(took):
+    pretraining = (f", {took['pretrain_seconds']:.1f} s pretraining (source accuracy "
+                   f"{100 * took['source_accuracy']:.1f}%)" if "pretrain_seconds" in took else "")
+    return (f"{took['wall']:.1f} s wall, {took['cpu']:.1f} s CPU, {len(took['trials'])} trials "
+            f"({sum(t['seconds'] for t in took['trials']):.1f} s in trials){pretraining}; other "
+            f"processes took {took['others']:.1f} CPU s meanwhile")
+
+
+def save(state, json_path):
+    """Every number into --json, then the report so far into WORK/report.md, so a
+    cut-off run keeps its rounds (and a report that fails, its numbers)."""
+    if json_path:
+        with open(json_path, "w") as f:
+            json.dump(state, f, indent=1)
+    lines = report(state)
+    with open(os.path.join(state["work"], "report.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return lines
+
+
+def main():
+    args = parse_args()
     if args.from_json:
         with open(args.from_json) as f:
             print("\n".join(report(json.load(f))))
         return
     runs = args.runs or (1 if args.quick else 3)
-
-    binaries = {name: os.path.join(args.build, path) for name, path in
-                (("sweep", "runner/sweep"), ("export", "bench/export_study"),
-                 ("scheduler", "bench/scheduler_overhead"))}
-    missing = [p for p in binaries.values() if not os.access(p, os.X_OK)]
-    if missing:
-        sys.exit("compare: build these first (ninja -C BUILD sweep export_study "
-                 "scheduler_overhead): " + ", ".join(missing))
+    binaries = find_binaries(args.build, args.scheduler_reps)
     work = args.work or tempfile.mkdtemp(prefix="sweep-compare-")
     os.makedirs(work, exist_ok=True)
     cache = os.path.abspath(args.cache or os.path.join(work, "cache"))
     sweep_file = quick_sweep(args.sweep, work) if args.quick else args.sweep
     info = machine()
     log(f"machine: {info['cpu']}, {info['cores']} cores, {info['memory']}; {info['date']}")
-    log(f"sweep file {sweep_file}; {runs} round(s); {args.threads} thread(s) each; work in {work}")
+    log(f"sweep file {sweep_file}; {runs} round(s); {args.threads} thread(s) each; pretraining "
+        f"{args.pretraining}; work in {work}")
 
+    # Only reference.py and runs without pretraining need the export's weights.
+    weights = args.pretraining == "excluded" or not args.no_reference
     export = os.path.join(work, "export")
     took = timed([binaries["export"], sweep_file, "--cache", cache, "--out", export,
-                  "--threads", str(args.threads)], os.path.join(work, "export.log"))
-    log(f"exported (pretraining included if it ran): {took['wall']:.1f} s")
+                  "--threads", str(args.threads), *(() if weights else ("--no-pretrain",))],
+                 os.path.join(work, "export.log"))
+    log(f"exported ({'pretraining included if it ran' if weights else 'no pretraining'}): "
+        f"{took['wall']:.1f} s")
 
     # Measured first, while nothing of ours runs; a temporary database in WORK.
-    overhead = scheduler_overhead(binaries["scheduler"], args.scheduler_reps, 300, work)
+    overhead = (scheduler_overhead(binaries["scheduler"], args.scheduler_reps, 300, work)
+                if binaries["scheduler"] else None)
     state = {"machine": info, "sweep_file": sweep_file, "threads": args.threads,
-             "overhead": overhead, "sweep": [], "reference": []}
+             "pretraining": args.pretraining, "work": work, "overhead": overhead,
+             "sweep": [], "lean": [], "reference": []}
     for r in range(1, runs + 1):
-        folder = os.path.join(work, f"round{r}")
-        shutil.rmtree(folder, ignore_errors=True)
-        os.makedirs(folder)
-        db = os.path.join(folder, "sweep.db")
-        # Every round starts without cached frozen features, as a first run of
-        # the study would: only the pretrained weights carry over.
-        shutil.rmtree(os.path.join(cache, "features"), ignore_errors=True)
-        took = timed([binaries["sweep"], "run", sweep_file, "--db", db, "--cache", cache,
-                      "--devices", "cpu", "--threads", str(args.threads)],
-                     os.path.join(folder, "sweep.log"))
-        took["trials"], took["measure_seconds"] = sweep_trials(db)
-        state["sweep"].append(took)
-        log(f"round {r}: sweep {describe(took)}, {took['measure_seconds']:.1f} s of it measuring")
-        out = os.path.join(folder, "reference.json")
-        took = timed([sys.executable, os.path.join(HERE, "reference.py"), export,
-                      "--threads", str(args.threads), "--out", out],
-                     os.path.join(folder, "reference.log"))
-        with open(out) as f:
-            took["trials"] = json.load(f)["trials"]
-        state["reference"].append(took)
-        log(f"round {r}: reference {describe(took)}")
-        lines = report(state)
-        with open(os.path.join(work, "report.md"), "w") as f:
-            f.write("\n".join(lines) + "\n")
-        if args.json:
-            with open(args.json, "w") as f:
-                json.dump(state, f, indent=1)
+        run_round(r, args, state, binaries, export, cache)
+        lines = save(state, args.json)
     log("\n".join(lines))
-
-
-def describe(took):
-    return (f"{took['wall']:.1f} s wall, {took['cpu']:.1f} s CPU, {len(took['trials'])} trials "
-            f"({sum(t['seconds'] for t in took['trials']):.1f} s in trials); other processes "
-            f"took {took['others']:.1f} CPU s meanwhile")
-
-
-def report(state):
-    """The summary over the rounds so far, as Markdown lines."""
-    ours, theirs = state["sweep"], state["reference"]
-    m = state["machine"]
-    out = [f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, {m['os']}; "
-           f"{m['date']}; commit {m['commit']}; Python torch {m['python_torch']}, LibTorch "
-           f"{m['libtorch']}; {state['threads']} thread(s) each; {state['sweep_file']}.", ""]
-    med = lambda runs, key: statistics.median(r[key] for r in runs)
-    speedup = med(theirs, "wall") / med(ours, "wall")
-    out.append(f"## Wall time, end to end ({len(ours)} round(s), medians)")
-    out.append("")
-    out.append("| | wall s | CPU s | other processes' CPU s, per round | wall s, per round |")
-    out.append("| --- | ---: | ---: | --- | --- |")
-    for name, runs in (("`sweep run`", ours), ("`reference.py`", theirs)):
-        out.append(f"| {name} | {med(runs, 'wall'):.1f} | {med(runs, 'cpu'):.1f} | " +
-                   ", ".join(f"{r['others']:.0f}" for r in runs) + " | " +
-                   ", ".join(f"{r['wall']:.1f}" for r in runs) + " |")
-    out.append("")
-    out.append(f"Speed-up (reference / sweep, medians): **{speedup:.2f}x** wall, "
-               f"{med(theirs, 'cpu') / med(ours, 'cpu'):.2f}x CPU; per round (wall): " +
-               ", ".join(f"{t['wall'] / o['wall']:.2f}x" for o, t in zip(ours, theirs)) +
-               f". Target >= {TARGET_SPEEDUP:g}x: " +
-               ("met." if speedup >= TARGET_SPEEDUP else "**not met**."))
-    out.append(f"sweep's wall time includes {med(ours, 'measure_seconds'):.1f} s of transfer "
-               "measures (LogME, Frechet distance), which the reference does not compute, and "
-               "its runner's and worker's start-up.")
-
-    mine = mean_accuracy([t for r in ours for t in r["trials"]])
-    yours = mean_accuracy([t for r in theirs for t in r["trials"]])
-    out.append("")
-    out.append("## Test accuracy per configuration (mean over seeds and rounds, points)")
-    out.append("")
-    out.append("| target | unfrozen | lr | sweep | reference | diff | |")
-    out.append("| --- | --- | --- | ---: | ---: | ---: | --- |")
-    flagged = 0
-    for key in sorted(mine, key=lambda k: (k[0], k[1] == "all", k[1], k[2])):
-        a, b = mine[key][0], yours.get(key, (float("nan"), 0))[0]
-        flag = not abs(a - b) <= ACCURACY_TOLERANCE
-        flagged += flag
-        out.append(f"| {key[0]} | {key[1]} | {key[2]:g} | {a:.2f} | {b:.2f} | {a - b:+.2f} | "
-                   f"{'**> ' + str(ACCURACY_TOLERANCE) + '**' if flag else ''} |")
-    out.append("")
-    out.append(f"{flagged} of {len(mine)} configurations differ by more than "
-               f"{ACCURACY_TOLERANCE} points.")
-
-    out.append("")
-    out.append("## Head-only against full fine-tuning (median seconds per trial)")
-    out.append("")
-    out.append("| target | sweep head-only | sweep all | share | reference head-only "
-               "| reference all | share |")
-    out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    a = [t for r in ours for t in r["trials"]]
-    b = [t for r in theirs for t in r["trials"]]
-    for target in sorted({t["target"] for t in a}):
-        h, f = median_seconds(a, target, "0"), median_seconds(a, target, "all")
-        rh, rf = median_seconds(b, target, "0"), median_seconds(b, target, "all")
-        out.append(f"| {target} | {h:.2f} | {f:.2f} | {100 * h / f:.0f}% | {rh:.2f} | {rf:.2f} "
-                   f"| {100 * rh / rf:.0f}% |")
-    out.append("")
-    out.append(f"Target: head-only <= {100 * TARGET_HEAD_SHARE:.0f}% of a full fine-tune. sweep's "
-               "times are its `train_seconds` (the whole trial in the worker: data to tensors, "
-               "training, evaluation, FLOP count).")
-
-    o = state["overhead"]
-    share = o["ms_per_trial"] / 1e3 * len(ours[0]["trials"]) / med(ours, "wall")
-    out.append("")
-    out.append("## Scheduler overhead (trials that do no training; real worker processes, "
-               "real SQLite)")
-    out.append("")
-    out.append("```")
-    out.append(o["text"].rstrip())
-    out.append("```")
-    out.append("")
-    out.append(f"{o['ms_per_trial']:.2f} ms x {len(ours[0]['trials'])} trials / "
-               f"{med(ours, 'wall'):.1f} s = **{100 * share:.3f}%** of the study's wall time; "
-               f"target < {100 * TARGET_SCHEDULER_SHARE:g}%.")
-    outside = [r["wall"] - sum(t["seconds"] for t in r["trials"]) - r["measure_seconds"]
-               for r in ours]
-    out.append("")
-    out.append("An upper bound from the real runs: wall time spent neither in a trial "
-               "(`train_seconds`) nor measuring, which also holds start-up (the runner, loading "
-               "the sweep and checking its data, the worker process and LibTorch, loading the "
-               "backbone): " + ", ".join(
-                   f"{x:.1f} s ({100 * x / r['wall']:.1f}%)" for x, r in zip(outside, ours)) +
-               " per round.")
-    return out
 
 
 if __name__ == "__main__":
