@@ -100,36 +100,47 @@ json export_split(const ImageSet& set, const fs::path& dir, const std::string& s
   return {{"images", folder + "/" + images}, {"labels", folder + "/" + labels}, {"size", n}};
 }
 
-json export_target(TrialResources& resources, const TargetSpec& target, const InputSpec& input,
-                   const fs::path& dir) {
+// The class names and each split's images and labels; `val`: a validation split too
+// (pretraining sources have none).
+json export_splits(const TargetData& data, const fs::path& dir, bool val) {
   fs::create_directories(dir);
-  const TargetData& data = resources.target_data(target, input.channels, input.size);
-  return {{"name", target.name},
-          {"class_names", data.train.class_names},
-          {"num_classes", data.train.num_classes()},
-          {"train", export_split(data.train, dir, "train")},
-          {"val", export_split(data.val, dir, "val")},
-          {"test", export_split(data.test, dir, "test")}};
+  json out = {{"class_names", data.train.class_names},
+              {"num_classes", data.train.num_classes()},
+              {"train", export_split(data.train, dir, "train")},
+              {"test", export_split(data.test, dir, "test")}};
+  if (val) out["val"] = export_split(data.val, dir, "val");
+  return out;
 }
 
-json describe_trial_for_python(const TrialSpec& t, const std::string& data_key) {
-  const TrainingRecipe& r = t.recipe;
-  return {{"id", t.id},
-          {"position", t.position},
-          {"backbone", t.backbone.name},
-          {"target", t.target.name},
-          {"data", data_key},
-          {"unfrozen", t.unfrozen},
-          {"blocks", t.blocks},
-          {"lr", t.lr},
-          {"seed", t.seed},
-          {"epochs", r.epochs},
+json export_target(TrialResources& resources, const TargetSpec& target, const InputSpec& input,
+                   const fs::path& dir) {
+  json out = export_splits(resources.target_data(target, input.channels, input.size), dir, true);
+  out["name"] = target.name;
+  return out;
+}
+
+json describe_recipe(const TrainingRecipe& r) {
+  return {{"epochs", r.epochs},
           {"batch_size", r.batch_size},
           {"optimizer", optimizer_name(r.optimizer)},
           {"momentum", r.momentum},
           {"schedule", schedule_name(r.schedule)},
-          {"weight_decay", r.weight_decay},
-          {"probe_epochs", r.probe_epochs}};
+          {"weight_decay", r.weight_decay}};
+}
+
+json describe_trial_for_python(const TrialSpec& t, const std::string& data_key) {
+  json out = describe_recipe(t.recipe);
+  out.update({{"id", t.id},
+              {"position", t.position},
+              {"backbone", t.backbone.name},
+              {"target", t.target.name},
+              {"data", data_key},
+              {"unfrozen", t.unfrozen},
+              {"blocks", t.blocks},
+              {"lr", t.lr},
+              {"seed", t.seed},
+              {"probe_epochs", t.recipe.probe_epochs}});
+  return out;
 }
 
 std::string data_key(const TargetSpec& target, const InputSpec& input) {
@@ -138,28 +149,21 @@ std::string data_key(const TargetSpec& target, const InputSpec& input) {
 }
 
 // The images and labels sweep pretrains the backbone on (load_source: the same
-// call, so the same split), and the recipe pretrain.cpp trains them with: the
-// backbone spec's lr, batch size, epochs, weight decay and seed, and the
-// optimizer, momentum and schedule of a default TrainingRecipe.
+// call, so the same split), and the recipe pretrain.cpp trains them with: a
+// default TrainingRecipe (SGD, momentum, cosine) with the backbone spec's batch
+// size and weight decay, and its epochs, lr and seed.
 json export_pretraining(const BackboneSpec& spec, const std::string& cache_dir,
                         const fs::path& dir) {
-  fs::create_directories(dir);
   const PretrainSpec& source = spec.pretrain;
-  const TargetData data = load_source(source, spec.channels, spec.image_size, cache_dir);
-  const TrainingRecipe defaults;
-  return {{"source", describe_source(source)},
-          {"class_names", data.train.class_names},
-          {"num_classes", data.train.num_classes()},
-          {"train", export_split(data.train, dir, "train")},
-          {"test", export_split(data.test, dir, "test")},
-          {"epochs", source.epochs},
-          {"batch_size", source.batch_size},
-          {"lr", source.lr},
-          {"weight_decay", source.weight_decay},
-          {"seed", source.seed},
-          {"optimizer", optimizer_name(defaults.optimizer)},
-          {"momentum", defaults.momentum},
-          {"schedule", schedule_name(defaults.schedule)}};
+  TrainingRecipe recipe;
+  recipe.epochs = source.epochs;
+  recipe.batch_size = source.batch_size;
+  recipe.weight_decay = source.weight_decay;
+  json out = describe_recipe(recipe);
+  out.update(export_splits(load_source(source, spec.channels, spec.image_size, cache_dir), dir,
+                           /*val=*/false));
+  out.update({{"source", describe_source(source)}, {"lr", source.lr}, {"seed", source.seed}});
+  return out;
 }
 
 // A built-in backbone's shape, its pretraining source and recipe, and, unless
