@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "analysis/summary.h"
+#include "analysis/verdict.h"
 
 namespace sweep {
 
@@ -45,6 +46,35 @@ std::string format_accuracy(const DepthRow& row) {
   std::string text = percent(row.test_mean);
   if (row.seeds > 1) text += printf_string(" ± %.1f", 100.0 * row.test_ci95);
   return text;
+}
+
+std::string format_flops(double flops) {
+  const char* units[] = {"FLOP", "kFLOP", "MFLOP", "GFLOP", "TFLOP", "PFLOP"};
+  size_t unit = 0;
+  while (flops >= 1000.0 && unit + 1 < std::size(units)) {
+    flops /= 1000.0;
+    ++unit;
+  }
+  return printf_string(flops < 10.0 ? "%.1f " : "%.0f ", flops) + units[unit];
+}
+
+std::string format_gap(const GapToBest& gap, bool is_best) {
+  if (is_best) return "best";
+  if (gap.pairs == 0) return "no paired seeds";
+  std::string text = printf_string("%+.1f", 100.0 * gap.mean);
+  if (gap.pairs >= 2) {
+    text +=
+        printf_string(" (%.1f", 100.0 * gap.lower) + printf_string(" to %.1f)", 100.0 * gap.upper);
+  }
+  switch (gap.judgement) {
+    case Judgement::kWithin:
+      return text + ": within";
+    case Judgement::kWorse:
+      return text + ": worse";
+    case Judgement::kUnclear:
+      break;
+  }
+  return text + ": unclear";
 }
 
 std::string describe_backbone(const BackboneNote& backbone) {

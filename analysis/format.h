@@ -8,6 +8,7 @@ namespace sweep {
 
 struct BackboneNote;
 struct DepthRow;
+struct GapToBest;
 
 std::string printf_string(const char* pattern, double value);
 std::string percent(double fraction);               // "91.0%"
@@ -17,6 +18,10 @@ std::string format_count(int64_t count);            // "1.3k", "2.1M"
 std::string format_lr(double lr);                   // "0.01", "3e-05"
 std::string format_money(double amount);            // "0.0123"
 std::string format_accuracy(const DepthRow& row);   // "83.1% ± 0.4"
+std::string format_flops(double flops);             // "830 MFLOP", "1.2 TFLOP"
+// The gap to the best depth on validation and how the verdict rule judged it:
+// "best", "+1.1 (-1.3 to 3.7): unclear", "+9.0 (7.2 to 10.8): worse".
+std::string format_gap(const GapToBest& gap, bool is_best);
 // "fashion-resnet10: resnet10 pretrained on fashion-mnist classes 0,1 (2000 per
 // class), source accuracy 91.2%"
 std::string describe_backbone(const BackboneNote& backbone);

@@ -28,6 +28,7 @@ th, td { padding: .25rem .7rem; border-bottom: 1px solid #e3e7eb; text-align: ri
 th { background: #f3f5f7; font-weight: 600; }
 td.text, th.text { text-align: left; }
 tr.recommended td { background: #eaf5ea; }
+tr.undecided td { background: #fdf6e3; }
 tr.head td:first-child { font-weight: 600; }
 figure { margin: 1.2rem 0 1.8rem; }
 figcaption { color: #5b6670; max-width: 60rem; margin-top: .3rem; }
@@ -80,29 +81,41 @@ std::string header_row(const std::vector<std::string>& names) {
 std::string points(double fraction) { return printf_string("%+.1f", 100.0 * fraction); }
 
 std::string depth_table(const TargetSummary& target, bool priced) {
-  std::vector<std::string> names = {"unfrozen blocks",        "lr (chosen on val)",
-                                    "test accuracy (95% CI)", "val accuracy",
-                                    "trainable params",       "seeds",
-                                    "device time / trial"};
+  std::vector<std::string> names = {"unfrozen blocks",
+                                    "lr (chosen on val)",
+                                    "test accuracy (95% CI)",
+                                    "val accuracy",
+                                    "val gap to best, points (95% bounds)",
+                                    "trainable params",
+                                    "seeds",
+                                    "compute / trial (estimated)",
+                                    "device time / trial (measured)"};
   if (priced) names.push_back("cost / trial");
   std::string html = "<table>\n" + header_row(names);
   for (size_t i = 0; i < target.depths.size(); ++i) {
     const DepthRow& row = target.depths[i];
-    const bool recommended = target.recommended && *target.recommended == i;
+    const Verdict& v = target.verdict;
+    const bool recommended = v.kind != VerdictKind::kUndecided && v.recommended == i;
+    const bool in_question =
+        v.kind == VerdictKind::kUndecided && (v.recommended == i || v.unsure == i);
     html += std::string("<tr") +
             (recommended         ? " class=\"recommended\""
+             : in_question       ? " class=\"undecided\""
              : row.unfrozen == 0 ? " class=\"head\""
                                  : "") +
             ">";
     std::string depth = row.unfrozen == 0 ? "0 (head only)" : depth_label(row.unfrozen, row.blocks);
     if (recommended) depth += ", recommended";
+    if (in_question) depth += ", undecided";
     html += cell(depth, true);
     html += cell(format_lr(row.lr));
     html += cell(format_accuracy(row) +
                  (row.diverged ? " (" + std::to_string(row.diverged) + " diverged)" : ""));
     html += cell(percent(row.val_mean));
+    html += cell(format_gap(v.gaps[i], v.best == i));
     html += cell(format_count(row.trainable_params));
     html += cell(std::to_string(row.seeds));
+    html += cell(format_flops(row.train_flops));
     html += cell(format_seconds(row.device_seconds));
     if (priced) html += cell(row.cost ? format_money(*row.cost) : "");
     html += "</tr>\n";
@@ -110,11 +123,35 @@ std::string depth_table(const TargetSummary& target, bool priced) {
   return html + "</table>\n";
 }
 
+std::string ratio(double deeper, double head) {
+  return head > 0 && deeper > 0 ? printf_string("%.1fx", deeper / head) : "";
+}
+
+std::string verdict_cell(const TargetSummary& t) {
+  const Verdict& v = t.verdict;
+  const auto name = [&t](std::optional<size_t> i) {
+    const DepthRow& row = t.depths[*i];
+    return row.unfrozen == 0 ? std::string("head only")
+                             : depth_label(row.unfrozen, row.blocks) + " blocks";
+  };
+  switch (v.kind) {
+    case VerdictKind::kHeadOnly:
+      return "head-only is enough";
+    case VerdictKind::kOpenBlocks:
+      return "open " + name(v.recommended);
+    case VerdictKind::kUndecided:
+      return "undecided: " + name(v.unsure) + " or " + name(v.recommended);
+    case VerdictKind::kNoData:
+      break;
+  }
+  return "";
+}
+
 std::string comparison_table(const SweepSummary& s) {
   std::string html =
       "<table>\n" +
       header_row({"target", "backbone", "head-only", "best deeper (on val)", "difference, points",
-                  "95% CI (paired over seeds)", "cost ratio", "recommended"});
+                  "95% CI (paired over seeds)", "compute ratio", "device-time ratio", "verdict"});
   for (const TargetSummary& t : s.targets) {
     if (!t.head_only || !t.best_deeper) continue;
     const DepthRow& head = t.depths[*t.head_only];
@@ -122,18 +159,13 @@ std::string comparison_table(const SweepSummary& s) {
     const PairedDifference d = paired_difference(best, head);
     const std::string ci = d.pairs < 2 ? "needs two seeds"
                                        : points(d.mean - d.ci95) + " to " + points(d.mean + d.ci95);
-    const DepthRow& rec = t.depths[*t.recommended];
-    html +=
-        "<tr>" + cell(t.target, true) + cell(t.backbone, true) +
-        cell(percent(head.test_mean) + " (lr " + format_lr(head.lr) + ")") +
-        cell(percent(best.test_mean) + " at " + depth_label(best.unfrozen, best.blocks) + " (lr " +
-             format_lr(best.lr) + ")") +
-        cell(points(d.mean)) + cell(ci) +
-        cell(head.device_seconds > 0
-                 ? printf_string("%.1fx", best.device_seconds / head.device_seconds)
-                 : "") +
-        cell(rec.unfrozen == 0 ? "head only" : depth_label(rec.unfrozen, rec.blocks) + " blocks") +
-        "</tr>\n";
+    html += "<tr>" + cell(t.target, true) + cell(t.backbone, true) +
+            cell(percent(head.test_mean) + " (lr " + format_lr(head.lr) + ")") +
+            cell(percent(best.test_mean) + " at " + depth_label(best.unfrozen, best.blocks) +
+                 " (lr " + format_lr(best.lr) + ")") +
+            cell(points(d.mean)) + cell(ci) + cell(ratio(best.train_flops, head.train_flops)) +
+            cell(ratio(best.device_seconds, head.device_seconds)) + cell(verdict_cell(t)) +
+            "</tr>\n";
   }
   return html + "</table>\n";
 }
@@ -249,9 +281,7 @@ std::string sweep_section(const SweepSummary& s, size_t index, std::vector<Chart
   for (const TargetSummary& t : s.targets)
     html += "<li>" + html_escape(verdict_sentence(t, s.tolerance)) + "</li>\n";
   html +=
-      "</ul></div>\n<p class=\"meta\">Recommended: the fewest unfrozen blocks whose mean "
-      "validation accuracy is within " +
-      printf_string("%.1f", 100.0 * s.tolerance) + " points of the best depth's.</p>\n";
+      "</ul></div>\n<p class=\"meta\">" + html_escape(verdict_rule_note(s.tolerance)) + "</p>\n";
   for (const BackboneNote& b : s.backbones) {
     html += "<p class=\"meta\">Backbone " + html_escape(describe_backbone(b)) + ".</p>\n";
   }

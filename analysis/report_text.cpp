@@ -22,6 +22,14 @@ std::string counts_line(const SweepSummary& s) {
   return line + (s.partial() ? "  [partial]" : "");
 }
 
+// " *" beside the recommended depth, " ?" beside the two an undecided verdict
+// lies between.
+std::string verdict_mark(const Verdict& verdict, size_t depth) {
+  if (verdict.kind == VerdictKind::kUndecided)
+    return depth == verdict.unsure || depth == verdict.recommended ? " ?" : "";
+  return depth == verdict.recommended ? " *" : "";
+}
+
 }  // namespace
 
 std::string render_text_report(const SweepSummary& summary) {
@@ -48,19 +56,22 @@ std::string render_text_report(const SweepSummary& summary) {
     if (target.depths.empty()) continue;
     out +=
         "  backbone " + target.backbone + ", best learning rate per depth chosen on validation\n";
-    std::vector<std::string> header = {"unfrozen",  "lr",    "test acc (95% CI)", "val acc",
-                                       "trainable", "seeds", "device time"};
+    std::vector<std::string> header = {
+        "unfrozen",  "lr",    "test acc (95% CI)", "val acc",    "val gap to best (95% bounds)",
+        "trainable", "seeds", "compute",           "device time"};
     if (summary.price_per_device_hour) header.push_back("cost");
     std::vector<std::vector<std::string>> rows;
-    for (const DepthRow& row : target.depths) {
-      const bool recommended = target.recommended && &target.depths[*target.recommended] == &row;
+    for (size_t i = 0; i < target.depths.size(); ++i) {
+      const DepthRow& row = target.depths[i];
       std::vector<std::string> cells = {
-          depth_label(row.unfrozen, row.blocks) + (recommended ? " *" : ""),
+          depth_label(row.unfrozen, row.blocks) + verdict_mark(target.verdict, i),
           format_lr(row.lr),
           format_accuracy(row),
           percent(row.val_mean),
+          format_gap(target.verdict.gaps[i], target.verdict.best == i),
           format_count(row.trainable_params),
           std::to_string(row.seeds),
+          format_flops(row.train_flops),
           format_seconds(row.device_seconds)};
       if (row.cost) cells.push_back(format_money(*row.cost));
       if (row.diverged) cells[2] += " (" + std::to_string(row.diverged) + " diverged)";
@@ -69,9 +80,7 @@ std::string render_text_report(const SweepSummary& summary) {
     out += format_table(header, rows, 4);
   }
   if (!summary.targets.empty()) {
-    out += "\n  * recommended: the fewest unfrozen blocks within " +
-           printf_string("%.1f", 100.0 * summary.tolerance) +
-           " points of the best depth on validation\n";
+    out += "\n  * recommended; ? undecided between. " + verdict_rule_note(summary.tolerance) + "\n";
   }
   if (!summary.failures.empty()) {
     out += "\n  failed trials:\n";

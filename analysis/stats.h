@@ -8,7 +8,13 @@ namespace sweep {
 double mean(const std::vector<double>& values);
 // Sample standard deviation (n - 1); 0 for fewer than two values.
 double sample_std(const std::vector<double>& values);
-// Two-sided 95% critical value of Student's t with `dof` degrees of freedom.
+
+// P(T <= t) for Student's t with `dof` > 0 degrees of freedom.
+double student_t_cdf(double t, double dof);
+// The p-quantile of Student's t with `dof` > 0 degrees of freedom, 0 < p < 1,
+// accurate to about 1e-9: student_t_quantile(0.975, 40) is 2.0211.
+double student_t_quantile(double p, double dof);
+// Two-sided 95% critical value of Student's t, t(0.975, dof); 0 for dof <= 0.
 double t_critical_95(int dof);
 // Half-width of the 95% confidence interval of the mean (t-based); 0 for fewer
 // than two values, where no interval can be given.

@@ -11,8 +11,8 @@ namespace sweep {
 namespace {
 
 struct Cell {
-  std::vector<double> val, test, seconds;
-  std::map<int, double> test_by_seed;
+  std::vector<double> val, test, seconds, flops;
+  std::map<int, double> val_by_seed, test_by_seed;
   std::vector<std::string> ids;
   int diverged = 0;
   int blocks = 0;
@@ -39,8 +39,10 @@ DepthRow best_lr_row(int unfrozen, const std::map<double, Cell>& by_lr,
   row.test_mean = mean(best->test);
   row.test_ci95 = ci95_half_width(best->test);
   row.device_seconds = mean(best->seconds);
+  row.train_flops = mean(best->flops);
   if (price) row.cost = row.device_seconds / 3600.0 * *price;
   row.trainable_params = best->trainable;
+  row.val_by_seed = best->val_by_seed;
   row.test_by_seed = best->test_by_seed;
   row.trial_ids = best->ids;
   return row;
@@ -58,25 +60,19 @@ UnfinishedTrial unfinished(const TrialRecord& record, const std::string& cause) 
 }
 
 void choose_rows(TargetSummary& target, double tolerance) {
-  double best_val = -1.0;
   for (size_t i = 0; i < target.depths.size(); ++i) {
     const DepthRow& row = target.depths[i];
-    best_val = std::max(best_val, row.val_mean);
     if (row.unfrozen == 0) {
       target.head_only = i;
     } else if (!target.best_deeper || row.val_mean > target.depths[*target.best_deeper].val_mean) {
       target.best_deeper = i;
     }
   }
-  for (size_t i = 0; i < target.depths.size(); ++i) {
-    if (target.depths[i].val_mean >= best_val - tolerance - 1e-12) {
-      target.recommended = i;
-      break;
-    }
-  }
+  target.verdict = decide(target.depths, tolerance);
 }
 
 std::string blocks_phrase(const DepthRow& row) {
+  if (row.unfrozen == 0) return "head-only";
   return depth_label(row.unfrozen, row.blocks) +
          (row.unfrozen == 1 ? " unfrozen block" : " unfrozen blocks");
 }
@@ -90,9 +86,79 @@ std::string difference_phrase(const PairedDifference& d) {
          printf_string(" to %.1f)", 100.0 * (d.mean + d.ci95));
 }
 
-std::string cost_ratio(const DepthRow& deeper, const DepthRow& head) {
-  if (head.device_seconds <= 0) return "an unknown cost ratio";
-  return printf_string("%.1fx the cost", deeper.device_seconds / head.device_seconds);
+// From the estimated training FLOPs, which do not move with the machine's load.
+std::string compute_ratio(const DepthRow& deeper, const DepthRow& shallower) {
+  if (shallower.train_flops <= 0 || deeper.train_flops <= 0) return "an unknown compute ratio";
+  return printf_string("%.1fx the compute", deeper.train_flops / shallower.train_flops);
+}
+
+std::string points_phrase(double fraction) {
+  const std::string number = printf_string("%.1f", 100.0 * fraction);
+  return number + (number == "1.0" ? " point" : " points");
+}
+
+std::string seeds_phrase(int n) { return std::to_string(n) + (n == 1 ? " seed" : " seeds"); }
+
+std::string head_only_enough(const TargetSummary& t, double tolerance) {
+  const DepthRow& head = t.depths[*t.head_only];
+  const DepthRow& best = t.depths[*t.verdict.best];
+  const DepthRow& deeper = t.depths[*t.best_deeper];
+  std::string text = "head-only is enough at " + percent(head.test_mean) + ": ";
+  if (best.unfrozen == 0) {
+    text += "no deeper setting does better on validation";
+  } else {
+    const GapToBest& gap = t.verdict.gaps[*t.head_only];
+    text += "on validation the best setting, " + blocks_phrase(best) + ", is ahead by " +
+            printf_string("%.1f", 100.0 * gap.mean) + printf_string(" (at most %.1f", 100.0 * gap.upper) +
+            " at 95% over " + seeds_phrase(gap.pairs) + "), within the " + points_phrase(tolerance) +
+            " tolerance";
+  }
+  return text + "; on test " + blocks_phrase(deeper) + " reaches " + percent(deeper.test_mean) +
+         ", " + difference_phrase(paired_difference(deeper, head)) + ", for " +
+         compute_ratio(deeper, head) + ".";
+}
+
+std::string open_blocks(const TargetSummary& t, double tolerance) {
+  const DepthRow& chosen = t.depths[*t.verdict.recommended];
+  const DepthRow& best = t.depths[*t.verdict.best];
+  std::string text = "open " + blocks_phrase(chosen) + ": " + percent(chosen.test_mean);
+  if (t.head_only) {
+    const DepthRow& head = t.depths[*t.head_only];
+    text += " against " + percent(head.test_mean) + " head-only, " +
+            difference_phrase(paired_difference(chosen, head)) + ", for " +
+            compute_ratio(chosen, head);
+  }
+  text += "; on validation every shallower depth is credibly more than " +
+          points_phrase(tolerance) + " behind the best";
+  if (&chosen != &best) text += " (" + blocks_phrase(best) + "), and this one is within it";
+  return text + ".";
+}
+
+std::string undecided(const TargetSummary& t, double tolerance) {
+  const Verdict& v = t.verdict;
+  const DepthRow& a = t.depths[*v.unsure];
+  const DepthRow& b = t.depths[*v.recommended];
+  const DepthRow& best = t.depths[*v.best];
+  const GapToBest& gap = v.gaps[*v.unsure];
+  std::string text = "undecided between " + blocks_phrase(a) + " and " + blocks_phrase(b) +
+                     ": " + percent(a.test_mean) + " and " + percent(b.test_mean) + " on test, " +
+                     difference_phrase(paired_difference(b, a)) + ", for " + compute_ratio(b, a) +
+                     "; on validation " + blocks_phrase(a) + " trails the best (" +
+                     blocks_phrase(best) + ") by " + printf_string("%.1f points", 100.0 * gap.mean);
+  if (gap.pairs >= 2) {
+    text += printf_string(" (95%% bounds %.1f", 100.0 * gap.lower) +
+            printf_string(" to %.1f over ", 100.0 * gap.upper) + seeds_phrase(gap.pairs) + ")";
+  }
+  text += ", which does not settle a " + points_phrase(tolerance) + " tolerance; ";
+  if (v.more_seeds) {
+    text += "about " + std::to_string(*v.more_seeds) + " more " +
+            (*v.more_seeds == 1 ? "seed" : "seeds") + " per cell would decide it";
+  } else if (gap.pairs < 2) {
+    text += "two seeds per cell at least are needed to measure the spread";
+  } else {
+    text += "the gap sits so close to the tolerance that no likely number of seeds decides it";
+  }
+  return text + ".";
 }
 
 }  // namespace
@@ -166,6 +232,8 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
     cell.val.push_back(r.val_accuracy);
     cell.test.push_back(r.test_accuracy);
     cell.seconds.push_back(r.device_seconds);
+    cell.flops.push_back(r.train_flops);
+    cell.val_by_seed[spec.seed] = r.val_accuracy;
     cell.test_by_seed[spec.seed] = r.test_accuracy;
     cell.ids.push_back(spec.id);
     cell.diverged += r.diverged ? 1 : 0;
@@ -183,7 +251,8 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
       }
     }
     choose_rows(target, tolerance);
-    for (const auto& index : {target.head_only, target.best_deeper, target.recommended}) {
+    for (const auto& index : {target.head_only, target.best_deeper, target.verdict.recommended,
+                              target.verdict.unsure}) {
       if (!index) continue;
       for (const auto& id : target.depths[*index].trial_ids) {
         const auto& epochs = by_id[id]->result->epochs;
@@ -225,35 +294,33 @@ std::string frozen_blocks_sentence(const SweepSummary& summary) {
 
 std::string verdict_sentence(const TargetSummary& target, double tolerance) {
   const std::string who =
-      target.target + (target.similarity.empty() ? "" : " (" + target.similarity + ")");
-  if (!target.head_only && !target.best_deeper) return who + ": no finished trials yet.";
-  if (!target.head_only) {
-    const DepthRow& best = target.depths[*target.best_deeper];
-    return who + ": no head-only trial has finished; the best deeper setting reaches " +
-           percent(best.test_mean) + " at " + blocks_phrase(best) + ".";
-  }
-  const DepthRow& head = target.depths[*target.head_only];
+      target.target + (target.similarity.empty() ? "" : " (" + target.similarity + ")") + ": ";
+  if (target.verdict.kind == VerdictKind::kNoData) return who + "no finished trials yet.";
   if (!target.best_deeper) {
-    return who + ": head-only reaches " + percent(head.test_mean) +
+    return who + "head-only reaches " + percent(target.depths[*target.head_only].test_mean) +
            "; no deeper setting has finished yet.";
   }
-  const DepthRow& recommended = target.depths[*target.recommended];
-  if (recommended.unfrozen == 0) {
-    const DepthRow& best = target.depths[*target.best_deeper];
-    const std::string why = best.val_mean > head.val_mean
-                                ? "no deeper setting is " +
-                                      printf_string("%.1f", 100.0 * tolerance) +
-                                      " points better on validation"
-                                : "no deeper setting does better on validation";
-    return who + ": head-only reaches " + percent(head.test_mean) + " and is recommended, as " +
-           why + "; the best, " + blocks_phrase(best) + ", reaches " + percent(best.test_mean) +
-           ", " + difference_phrase(paired_difference(best, head)) + ", for " +
-           cost_ratio(best, head) + ".";
+  switch (target.verdict.kind) {
+    case VerdictKind::kHeadOnly:
+      return who + head_only_enough(target, tolerance);
+    case VerdictKind::kOpenBlocks:
+      return who + (target.head_only ? "" : "no head-only trial has finished; ") +
+             open_blocks(target, tolerance);
+    case VerdictKind::kUndecided:
+      return who + undecided(target, tolerance);
+    case VerdictKind::kNoData:
+      break;
   }
-  return who + ": head-only reaches " + percent(head.test_mean) +
-         "; recommended: " + blocks_phrase(recommended) + " at " + percent(recommended.test_mean) +
-         ", " + difference_phrase(paired_difference(recommended, head)) + ", for " +
-         cost_ratio(recommended, head) + ".";
+  return who;
+}
+
+std::string verdict_rule_note(double tolerance) {
+  const std::string tol = points_phrase(tolerance);
+  return "The verdict is decided on validation accuracy, paired by seed, each depth at its best "
+         "learning rate: the shallowest depth whose gap to the best depth is credibly below " +
+         tol + " (one-sided 95% bound), provided every shallower depth is credibly more than " +
+         tol + " behind; when a shallower depth is neither, the target is undecided between the "
+         "two. Test accuracy is only quoted; compute ratios come from estimated training FLOPs.";
 }
 
 }  // namespace sweep

@@ -1,6 +1,7 @@
 // From stored trials to answers: per (backbone, target), the accuracy at each
-// unfrozen depth with its learning rate chosen on validation, the recommended
-// depth, and the difference to head-only with its interval, paired over seeds.
+// unfrozen depth with its learning rate chosen on validation, the verdict
+// (verdict.h), and the difference to head-only with its interval, paired over
+// seeds.
 // Test accuracy is only ever reported, never used to choose. Pure.
 #pragma once
 
@@ -9,26 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "analysis/depth_row.h"
+#include "analysis/verdict.h"
 #include "core/records.h"
 
 namespace sweep {
-
-// The learning rate of one depth that did best on validation (mean over seeds).
-struct DepthRow {
-  int unfrozen = 0;
-  int blocks = 0;
-  double lr = 0.0;
-  int seeds = 0;  // finished trials behind the means
-  int diverged = 0;
-  double val_mean = 0.0;
-  double test_mean = 0.0;
-  double test_ci95 = 0.0;       // half-width of the 95% interval over seeds
-  double device_seconds = 0.0;  // mean per trial
-  std::optional<double> cost;   // mean per trial, when a price is set
-  int64_t trainable_params = 0;
-  std::map<int, double> test_by_seed;  // at the chosen learning rate
-  std::vector<std::string> trial_ids;  // of the chosen learning rate
-};
 
 // The test-accuracy difference of two depths (each at its own chosen learning
 // rate), paired by seed: mean and 95% t-interval of the per-seed differences.
@@ -47,8 +33,7 @@ struct TargetSummary {
   std::vector<DepthRow> depths;       // ascending depth; depths with finished trials only
   std::optional<size_t> head_only;    // index into depths of unfrozen == 0
   std::optional<size_t> best_deeper;  // the deeper row with the best validation mean
-  // The smallest depth whose validation mean is within the tolerance of the best.
-  std::optional<size_t> recommended;
+  Verdict verdict;                    // which depth to open, decided on validation
   std::optional<TransferMeasure> measure;  // set by whoever reads the store
 };
 
@@ -94,7 +79,7 @@ struct BackboneNote {
 
 struct SweepSummary {
   std::string name;
-  double tolerance = 0.01;  // of the recommendation rule, as a fraction
+  double tolerance = 0.01;  // of the verdict rule, as a fraction
   std::vector<BackboneNote> backbones;
   int total = 0, done = 0, failed = 0, running = 0, pending = 0, diverged = 0;
   std::optional<double> price_per_device_hour;
@@ -116,8 +101,8 @@ struct SweepSummary {
   bool partial() const { return done + failed < total; }
 };
 
-// `tolerance`: how far below the best validation mean (a fraction) a shallower
-// depth may be and still be recommended.
+// `tolerance`: how far below the best depth (in validation accuracy, a fraction)
+// a shallower depth may credibly be and still be recommended; see verdict.h.
 SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& trials,
                        std::optional<double> price_per_device_hour, double tolerance = 0.01);
 
@@ -125,8 +110,13 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
 // augments, that augmenting trials bypassed it. Empty when no trial froze blocks.
 std::string frozen_blocks_sentence(const SweepSummary& summary);
 
-// The answer for one target in one sentence: head-only accuracy, the recommended
-// depth and its accuracy, the difference with its 95% interval, the cost ratio.
+// The answer for one target in one sentence: the verdict, the test accuracies it
+// rests on, the difference with its 95% interval and the compute ratio (from the
+// estimated training FLOPs, which do not move with the machine's load); for an
+// undecided target, what the gap is and how many more seeds would settle it.
 std::string verdict_sentence(const TargetSummary& target, double tolerance);
+
+// The verdict rule in one sentence, for the foot of a report.
+std::string verdict_rule_note(double tolerance);
 
 }  // namespace sweep
