@@ -22,15 +22,14 @@ and evaluation are reference.py's (bench/study_model.py).
     python3 bench/lean.py EXPORT_DIR --threads 2 --out lean.json
     python3 bench/lean.py EXPORT_DIR --threads 2 --pretrained   # the export's weights
 """
-import copy
 import time
 
 import torch
 import torch.nn.functional as F
 
-from study_model import (ResNet, TransferModel, arguments, evaluate, finish, load_backbone,
-                         load_split, load_npy, pixel_statistics, read_manifest, run_grid,
-                         scheduled_lr, standard_features, trial_result)
+import study_model
+from study_model import (ResNet, TransferModel, arguments, begin, evaluate, exported_input,
+                         finish, load_npy, load_split, pixel_statistics, run_grid, scheduled_lr)
 
 PROGRAM = "lean.py"
 
@@ -89,31 +88,16 @@ def exported(root, spec):
     """The export's pretrained weights instead (pretraining excluded)."""
     record = {"backbone": spec["name"], "pretrained_here": False, "seconds": 0.0,
               "source_accuracy": spec["source_accuracy"]}
-    return (load_backbone(root, spec, PROGRAM), spec["input"]["mean"], spec["input"]["std"],
-            record)
-
-
-def linear_probe(model, data, trial):
-    """Head-only: frozen features once, standardised, the head trained on them."""
-    (f_train, y_train), val, test = standard_features(
-        model.backbone, (data["train"], data["val"], data["test"]))
-    diverged = fit(model.head, list(model.head.parameters()), f_train, y_train, trial,
-                   trial["lr"], trial["probe_epochs"])
-    return diverged, evaluate(model.head, *val), evaluate(model.head, *test)
+    return (*exported_input(root, spec, PROGRAM), record)
 
 
 def run_trial(pretrained, data, trial):
-    start = time.perf_counter()
-    backbone = copy.deepcopy(pretrained)
-    torch.manual_seed(trial["seed"])
-    model = TransferModel(backbone, data["num_classes"], trial["unfrozen"])
-    if trial["unfrozen"] == 0:
-        diverged, val_score, test_score = linear_probe(model, data, trial)
-    else:
-        params = [p for p in model.parameters() if p.requires_grad]
-        diverged = fit(model, params, *data["train"], trial, trial["lr"], trial["epochs"])
-        val_score, test_score = evaluate(model, *data["val"]), evaluate(model, *data["test"])
-    return trial_result(trial, diverged, val_score, test_score, time.perf_counter() - start)
+    return study_model.run_trial(
+        pretrained, data, trial,
+        lambda head, f_train, _: fit(head, list(head.parameters()), *f_train, trial,
+                                     trial["lr"], trial["probe_epochs"]),
+        lambda model, params: fit(model, params, *data["train"], trial, trial["lr"],
+                                  trial["epochs"]))
 
 
 def main():
@@ -122,11 +106,8 @@ def main():
     parser.add_argument("--pretrained", action="store_true",
                         help="use the export's pretrained weights instead of pretraining here "
                         "(needs an export made without --no-pretrain)")
-    args = parser.parse_args()
-    start = time.perf_counter()
-    torch.set_num_threads(args.threads)
+    args, start, manifest = begin(parser, PROGRAM)
     root = args.export_dir
-    manifest = read_manifest(root, PROGRAM)
     prepare = exported if args.pretrained else pretrain
     inputs, pretraining = {}, []
     for spec in manifest["backbones"]:

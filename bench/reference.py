@@ -13,17 +13,14 @@ trained for probe_epochs on them.
 
     python3 bench/reference.py EXPORT_DIR --threads 2 --out reference.json
 """
-import copy
 import math
-import time
 
 import torch
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
-from study_model import (TransferModel, arguments, evaluate, finish, load_backbone,
-                         read_manifest, run_grid, scheduled_lr, standard_features,
-                         trial_result)
+import study_model
+from study_model import arguments, begin, evaluate, exported_input, finish, run_grid, scheduled_lr
 
 
 def cosine(total_steps):
@@ -64,30 +61,14 @@ def fit(model, params, train, val, trial, epochs, shuffle="dataloader"):
     return diverged
 
 
-def linear_probe(model, train, val, test, trial, shuffle):
-    """Head-only: frozen features once, standardised, the head trained on them."""
-    standard = [TensorDataset(f, y) for f, y in standard_features(model.backbone,
-                                                                  (train, val, test))]
-    diverged = fit(model.head, list(model.head.parameters()), standard[0], standard[1], trial,
-                   trial["probe_epochs"], shuffle)
-    return (diverged, evaluate(model.head, *standard[1].tensors),
-            evaluate(model.head, *standard[2].tensors))
-
-
 def run_trial(pretrained, data, trial, shuffle="dataloader"):
-    start = time.perf_counter()
-    train, val, test = (TensorDataset(*data[s]) for s in ("train", "val", "test"))
-    backbone = copy.deepcopy(pretrained)
-    torch.manual_seed(trial["seed"])
-    model = TransferModel(backbone, data["num_classes"], trial["unfrozen"])
-    if trial["unfrozen"] == 0:
-        diverged, val_score, test_score = linear_probe(model, data["train"], data["val"],
-                                                       data["test"], trial, shuffle)
-    else:
-        params = [p for p in model.parameters() if p.requires_grad]
-        diverged = fit(model, params, train, val, trial, trial["epochs"], shuffle)
-        val_score, test_score = evaluate(model, *val.tensors), evaluate(model, *test.tensors)
-    return trial_result(trial, diverged, val_score, test_score, time.perf_counter() - start)
+    train, val = TensorDataset(*data["train"]), TensorDataset(*data["val"])
+    return study_model.run_trial(
+        pretrained, data, trial,
+        lambda head, f_train, f_val: fit(head, list(head.parameters()), TensorDataset(*f_train),
+                                         TensorDataset(*f_val), trial, trial["probe_epochs"],
+                                         shuffle),
+        lambda model, params: fit(model, params, train, val, trial, trial["epochs"], shuffle))
 
 
 def main():
@@ -95,13 +76,10 @@ def main():
     parser.add_argument("--shuffle", choices=("dataloader", "sweep"), default="dataloader",
                         help="sweep: draw batches in sweep's order, to check that both sides "
                         "compute the same thing (default: DataLoader(shuffle=True))")
-    args = parser.parse_args()
-    start = time.perf_counter()
-    torch.set_num_threads(args.threads)
+    args, start, manifest = begin(parser, "reference.py")
     root = args.export_dir
-    manifest = read_manifest(root, "reference.py")
-    inputs = {spec["name"]: (load_backbone(root, spec, "reference.py"), spec["input"]["mean"],
-                             spec["input"]["std"]) for spec in manifest["backbones"]}
+    inputs = {spec["name"]: exported_input(root, spec, "reference.py")
+              for spec in manifest["backbones"]}
     results = run_grid(root, manifest, args.only, inputs,
                        lambda backbone, data, trial: run_trial(backbone, data, trial,
                                                                args.shuffle))

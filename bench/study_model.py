@@ -5,10 +5,12 @@ sweep's built-in ResNet as an nn.Module with the same parameter names and the
 same initialisation; the model with a new head whose first blocks are frozen
 (requires_grad False, run under no_grad, BatchNorm in eval); reading what
 bench/export_study wrote (manifest.json and .npy arrays); sweep's per-step
-cosine schedule; evaluation in batches; the linear probe's standardised
-features; and the loop over the grid that both scripts print and record.
+cosine schedule; evaluation in batches; the linear probe on standardised
+features; one trial's outline; and the loop over the grid that both scripts
+print and record.
 """
 import argparse
+import copy
 import json
 import math
 import os
@@ -132,6 +134,11 @@ def load_backbone(root, spec, program):
     return net.eval()
 
 
+def exported_input(root, spec, program):
+    """(pretrained backbone, input mean, input std) as the export has them."""
+    return load_backbone(root, spec, program), spec["input"]["mean"], spec["input"]["std"]
+
+
 def pixel_statistics(images):
     """Per-channel mean and standard deviation of uint8 pixels scaled to [0, 1], as
     sweep computes them on its pretraining images."""
@@ -185,10 +192,33 @@ def standard_features(backbone, splits):
     return [((f - mean) / std, y) for f, y in feats]
 
 
-def trial_result(trial, diverged, val_score, test_score, seconds):
+def linear_probe(model, data, train_head):
+    """Head-only: frozen features once, standardised, the head trained on them by
+    `train_head(head, train, val)` -> diverged, where train and val are (features,
+    labels). (diverged, validation score, test score)."""
+    train, val, test = standard_features(model.backbone,
+                                         (data["train"], data["val"], data["test"]))
+    diverged = train_head(model.head, train, val)
+    return diverged, evaluate(model.head, *val), evaluate(model.head, *test)
+
+
+def run_trial(pretrained, data, trial, train_head, fine_tune):
+    """One trial as both references run it: a copy of the pretrained backbone, the
+    trial's seed, a new head. Head-only trials are linear_probe(train_head); deeper
+    ones `fine_tune(model, trainable params)` -> diverged, then evaluated. Timed
+    from the copy to the test accuracy."""
+    start = time.perf_counter()
+    backbone = copy.deepcopy(pretrained)
+    torch.manual_seed(trial["seed"])
+    model = TransferModel(backbone, data["num_classes"], trial["unfrozen"])
+    if trial["unfrozen"] == 0:
+        diverged, val_score, test_score = linear_probe(model, data, train_head)
+    else:
+        diverged = fine_tune(model, [p for p in model.parameters() if p.requires_grad])
+        val_score, test_score = evaluate(model, *data["val"]), evaluate(model, *data["test"])
     keys = ("id", "position", "backbone", "target", "unfrozen", "blocks", "lr", "seed")
     return dict({k: trial[k] for k in keys}, diverged=diverged, val_accuracy=val_score[1],
-                test_accuracy=test_score[1], seconds=seconds)
+                test_accuracy=test_score[1], seconds=time.perf_counter() - start)
 
 
 def arguments(doc, only_help):
@@ -202,10 +232,18 @@ def arguments(doc, only_help):
     return parser
 
 
+def begin(parser, program):
+    """Parses the options, starts the clock, sets the threads, reads the manifest."""
+    args = parser.parse_args()
+    start = time.perf_counter()
+    torch.set_num_threads(args.threads)
+    return args, start, read_manifest(args.export_dir, program)
+
+
 def run_grid(root, manifest, only, inputs, run_trial):
     """Every trial of the export (whose id starts with `only`) in sweep's order.
     `inputs`: backbone name -> (pretrained backbone, input mean, input std);
-    `run_trial(backbone, data, trial)` -> trial_result(). Each target's splits are
+    `run_trial(backbone, data, trial)` -> its result. Each target's splits are
     loaded once, normalised, as whole tensors."""
     data, results = {}, []
     trials = [t for t in manifest["trials"] if t["id"].startswith(only)]
