@@ -219,7 +219,7 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
     summary.wall_seconds += r.train_seconds;
     add_unique(summary.environments, r.environment);
     add_unique(summary.devices, r.device_name.empty() ? r.device : r.device_name);
-    if (!r.feature_cache.empty()) ++summary.frozen_inputs[r.feature_cache];
+    if (r.frozen_input != FrozenInput::kNone) ++summary.frozen_inputs[r.frozen_input];
     if (spec.recipe.augment != AugmentKind::kNone) summary.augment = spec.recipe.augment;
     const TrialPoint point{
         spec.id,           spec.backbone.name, spec.target.name, spec.target.similarity,
@@ -265,25 +265,27 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
 }
 
 std::string frozen_blocks_sentence(const SweepSummary& summary) {
-  const auto count = [&](const char* source) {
+  const auto count = [&](FrozenInput source) {
     const auto it = summary.frozen_inputs.find(source);
     return it == summary.frozen_inputs.end() ? 0 : it->second;
   };
   const auto trials = [](int n) { return std::to_string(n) + (n == 1 ? " trial" : " trials"); };
-  const int reused = count("memory") + count("disk"), computed = count("computed");
+  const int reused = count(FrozenInput::kMemory) + count(FrozenInput::kDisk),
+            computed = count(FrozenInput::kComputed);
   std::vector<std::string> parts;
   if (reused + computed > 0) {
     parts.push_back("the frozen-feature cache ran the frozen blocks once per target and depth: " +
                     trials(reused) + " reused their output, " + trials(computed) + " computed it");
   }
-  if (const int augmented = count("augmentation")) {
+  if (const int augmented = count(FrozenInput::kAugmentation)) {
     parts.push_back("random augmentation (" + std::string(augment_name(summary.augment)) +
                     ") changes the pixels every step, so " + trials(augmented) +
                     " ran their frozen blocks in every step instead (head-only probes train on "
                     "features of the images as they are)");
   }
-  if (const int off = count("off")) parts.push_back(trials(off) + " ran with the cache turned off");
-  if (const int large = count("too large")) {
+  if (const int off = count(FrozenInput::kOff))
+    parts.push_back(trials(off) + " ran with the cache turned off");
+  if (const int large = count(FrozenInput::kTooLarge)) {
     parts.push_back(trials(large) + " had frozen outputs too large for the cache's budgets");
   }
   std::string text;

@@ -95,8 +95,8 @@ struct SweepSummary {
   std::vector<Environment> environments;  // distinct
   std::vector<std::string> devices;       // distinct device names trials ran on
   // Finished trials by where their frozen blocks' output came from
-  // (TrialResult::feature_cache); trials that froze nothing are left out.
-  std::map<std::string, int> frozen_inputs;
+  // (TrialResult::frozen_input); trials that froze nothing are left out.
+  std::map<FrozenInput, int> frozen_inputs;
   AugmentKind augment = AugmentKind::kNone;  // of the training recipe
   bool partial() const { return done + failed < total; }
 };

@@ -1,5 +1,6 @@
 // What trials produce and what the database gives back: plain types that flow
-// between the trainer, the store, the scheduler and the report. No behaviour.
+// between the trainer, the store, the scheduler and the report. No behaviour
+// beyond the names their closed sets have in SQL and JSON (records.cpp).
 #pragma once
 
 #include <cstdint>
@@ -38,6 +39,21 @@ struct Environment {
   }
 };
 
+// How the frozen blocks' output reached a trial's training.
+enum class FrozenInput {
+  kNone,          // nothing frozen (full fine-tuning)
+  kMemory,        // the feature cache had it in memory
+  kDisk,          // the feature cache read it from its folder
+  kComputed,      // the feature cache computed (and kept) it
+  kAugmentation,  // random augmentation makes it differ every step: not cached
+  kOff,           // the feature cache was turned off
+  kTooLarge,      // too large for the feature cache's budgets
+};
+// "", "memory", "disk", "computed", "augmentation", "off", "too large": the
+// words the results database and the worker protocol carry.
+const char* frozen_input_name(FrozenInput input);
+std::optional<FrozenInput> parse_frozen_input(const std::string& name);
+
 // The outcome of a trial that ran to its end. A diverged trial (loss NaN or Inf)
 // is a result, not an error: accuracies are those of the diverged model.
 struct TrialResult {
@@ -54,17 +70,14 @@ struct TrialResult {
   int64_t total_params = 0;
   double train_flops = 0.0;  // estimate: forward and backward passes of training
   int64_t peak_memory_bytes = 0;
-  // How the frozen blocks' output reached training: "memory", "disk" or
-  // "computed" from the feature cache; "off" (cache turned off), "too large",
-  // "augmentation" (random augmentation makes it differ each step); empty
-  // when nothing is frozen.
-  std::string feature_cache;
+  FrozenInput frozen_input = FrozenInput::kNone;
   std::vector<EpochMetrics> epochs;
   Environment environment;
 };
 
 enum class TrialState { kPending, kRunning, kDone, kFailed };
-const char* trial_state_name(TrialState state);
+const char* trial_state_name(TrialState state);  // "pending", "running", "done", "failed"
+std::optional<TrialState> parse_trial_state(const std::string& name);
 
 // A trial as stored: its configuration, state and, once done, its result.
 struct TrialRecord {

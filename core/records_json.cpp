@@ -17,6 +17,13 @@ double number_at(const json& object, const char* key) {
   return v.is_null() ? std::nan("") : v.get<double>();
 }
 
+FrozenInput frozen_input_at(const json& object, const char* key) {
+  const std::string name = object.at(key).get<std::string>();
+  if (const auto input = parse_frozen_input(name)) return *input;
+  throw RuntimeError(std::string("malformed trial result: ") + key + ": unknown value \"" + name +
+                     "\"");
+}
+
 }  // namespace
 
 json to_json(const TrialResult& r) {
@@ -44,7 +51,7 @@ json to_json(const TrialResult& r) {
           {"total_params", r.total_params},
           {"train_flops", number(r.train_flops)},
           {"peak_memory_bytes", r.peak_memory_bytes},
-          {"feature_cache", r.feature_cache},
+          {"feature_cache", frozen_input_name(r.frozen_input)},
           {"epochs", epochs},
           {"environment",
            {{"sweep_version", env.sweep_version},
@@ -72,7 +79,7 @@ TrialResult trial_result_from_json(const json& v) {
     r.total_params = v.at("total_params").get<int64_t>();
     r.train_flops = number_at(v, "train_flops");
     r.peak_memory_bytes = v.at("peak_memory_bytes").get<int64_t>();
-    r.feature_cache = v.at("feature_cache").get<std::string>();
+    r.frozen_input = frozen_input_at(v, "feature_cache");
     for (const json& e : v.at("epochs")) {
       r.epochs.push_back({e.at("epoch").get<int>(), number_at(e, "lr"), number_at(e, "train_loss"),
                           number_at(e, "train_accuracy"), number_at(e, "val_loss"),

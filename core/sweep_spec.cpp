@@ -1,7 +1,5 @@
 #include "core/sweep_spec.h"
 
-#include "core/records.h"
-
 namespace sweep {
 
 const char* dataset_name(DatasetKind kind) {
@@ -48,20 +46,6 @@ const char* augment_name(AugmentKind kind) {
       return "crop";
     case AugmentKind::kCropFlip:
       return "crop-flip";
-  }
-  return "?";
-}
-
-const char* trial_state_name(TrialState state) {
-  switch (state) {
-    case TrialState::kPending:
-      return "pending";
-    case TrialState::kRunning:
-      return "running";
-    case TrialState::kDone:
-      return "done";
-    case TrialState::kFailed:
-      return "failed";
   }
   return "?";
 }

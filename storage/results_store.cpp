@@ -12,11 +12,13 @@ namespace {
 using nlohmann::json;
 
 TrialState parse_state(const std::string& text) {
-  for (TrialState s :
-       {TrialState::kPending, TrialState::kRunning, TrialState::kDone, TrialState::kFailed}) {
-    if (text == trial_state_name(s)) return s;
-  }
+  if (const auto state = parse_trial_state(text)) return *state;
   throw RuntimeError("results database: unknown trial state \"" + text + "\"");
+}
+
+FrozenInput parse_frozen(const std::string& text) {
+  if (const auto input = parse_frozen_input(text)) return *input;
+  throw RuntimeError("results database: unknown feature_cache \"" + text + "\"");
 }
 
 TrialSpec parse_trial(const std::string& config, const std::string& id, int position) {
@@ -235,7 +237,7 @@ bool ResultsStore::record_done(const std::string& trial_id, const Claimant& who,
       .bind(14, r.train_flops)
       .bind(15, r.peak_memory_bytes)
       .bind(16, env)
-      .bind(17, r.feature_cache)
+      .bind(17, frozen_input_name(r.frozen_input))
       .run();
   if (db_.changes() == 0) return false;  // the claim was lost; the transaction rolls back
   db_.prepare("DELETE FROM epochs WHERE trial_id = ?1").bind(1, trial_id).run();
@@ -348,7 +350,7 @@ std::vector<TrialRecord> ResultsStore::trials(const std::string& sweep) {
       r.total_params = stmt.int64(16);
       r.train_flops = stmt.real(17);
       r.peak_memory_bytes = stmt.int64(18);
-      r.feature_cache = stmt.text(29);
+      r.frozen_input = parse_frozen(stmt.text(29));
       r.environment = {stmt.text(19),
                        stmt.text(20),
                        stmt.text(21),

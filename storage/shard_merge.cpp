@@ -20,10 +20,7 @@ const char* kEnvironmentColumns =
     "sweep_version, torch_version, device_kind, cuda_version, host, os, threads";
 
 TrialState parse_state(const std::string& text) {
-  for (TrialState s :
-       {TrialState::kPending, TrialState::kRunning, TrialState::kDone, TrialState::kFailed}) {
-    if (text == trial_state_name(s)) return s;
-  }
+  if (const auto state = parse_trial_state(text)) return *state;
   throw RuntimeError("results database: unknown trial state \"" + text + "\"");
 }
 

@@ -42,7 +42,7 @@ TrialResult sample_result(double accuracy) {
   r.device = "cpu";
   r.trainable_params = 10;
   r.total_params = 100;
-  r.feature_cache = "disk";
+  r.frozen_input = FrozenInput::kDisk;
   r.epochs = {{1, 0.1, 1.5, 0.4, 1.4, 0.45, 1.0}, {2, 0.05, 0.9, 0.7, 1.0, 0.6, 1.2}};
   r.environment = {"0.1.0", "1.13.0", "cpu", "", "host", "linux", 2};
   return r;
@@ -99,7 +99,7 @@ TEST_F(ResultsStoreTest, ClaimsInGridOrderAndKeepsResults) {
   ASSERT_EQ(records[0].result->epochs.size(), 2u);
   EXPECT_DOUBLE_EQ(records[0].result->epochs[1].val_accuracy, 0.6);
   EXPECT_EQ(records[0].result->environment.torch_version, "1.13.0");
-  EXPECT_EQ(records[0].result->feature_cache, "disk");
+  EXPECT_EQ(records[0].result->frozen_input, FrozenInput::kDisk);
   EXPECT_EQ(records[1].state, TrialState::kFailed);
   EXPECT_EQ(records[1].error, "exploded");
   EXPECT_EQ(records[2].state, TrialState::kPending);

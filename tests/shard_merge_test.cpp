@@ -27,7 +27,7 @@ TrialResult result_with(double accuracy, const std::string& host) {
   r.device_seconds = 2.5;
   r.device = "cuda:0";
   r.device_name = "Fake GPU";
-  r.feature_cache = "memory";
+  r.frozen_input = FrozenInput::kMemory;
   r.trainable_params = 10;
   r.total_params = 100;
   r.epochs = {{1, 0.1, 1.5, 0.4, 1.4, 0.45, 1.0}, {2, 0.05, 0.9, 0.7, 1.0, 0.6, 1.2}};
@@ -150,7 +150,7 @@ TEST_F(ShardTest, MergeFoldsFinishedTrialsAndLeavesUnfinishedOnes) {
   EXPECT_EQ(done.attempts, 1);
   EXPECT_DOUBLE_EQ(done.result->test_accuracy, 0.69);
   EXPECT_EQ(done.result->device_name, "Fake GPU");
-  EXPECT_EQ(done.result->feature_cache, "memory");
+  EXPECT_EQ(done.result->frozen_input, FrozenInput::kMemory);
   EXPECT_EQ(done.result->environment, result_with(0.7, "node7").environment);
   ASSERT_EQ(done.result->epochs.size(), 2u);
   EXPECT_DOUBLE_EQ(done.result->epochs[1].val_accuracy, 0.6);

@@ -258,8 +258,8 @@ TEST_F(TrialTest, ResultsWithAndWithoutTheFeatureCacheAgree) {
   for (int unfrozen : {0, 2, 4}) {
     const TrialResult a = run_trial(trial(unfrozen), cached, observer);
     const TrialResult b = run_trial(trial(unfrozen), uncached, observer);
-    EXPECT_EQ(a.feature_cache, "computed") << unfrozen;
-    EXPECT_EQ(b.feature_cache, "off") << unfrozen;
+    EXPECT_EQ(a.frozen_input, FrozenInput::kComputed) << unfrozen;
+    EXPECT_EQ(b.frozen_input, FrozenInput::kOff) << unfrozen;
     ASSERT_EQ(a.epochs.size(), b.epochs.size());
     for (size_t e = 0; e < a.epochs.size(); ++e) {
       EXPECT_NEAR(a.epochs[e].train_loss, b.epochs[e].train_loss, 1e-4) << unfrozen;
@@ -269,10 +269,11 @@ TEST_F(TrialTest, ResultsWithAndWithoutTheFeatureCacheAgree) {
     EXPECT_DOUBLE_EQ(a.test_accuracy, b.test_accuracy) << unfrozen;
     EXPECT_EQ(a.trainable_params, b.trainable_params);
   }
-  EXPECT_EQ(run_trial(trial(2), cached, observer).feature_cache, "memory");
-  EXPECT_EQ(run_trial(trial(5), cached, observer).feature_cache, "") << "nothing frozen";
+  EXPECT_EQ(run_trial(trial(2), cached, observer).frozen_input, FrozenInput::kMemory);
+  EXPECT_EQ(run_trial(trial(5), cached, observer).frozen_input, FrozenInput::kNone)
+      << "nothing frozen";
   TrialResources another_process(torch::kCPU, dir_.file("cache"));
-  EXPECT_EQ(run_trial(trial(2), another_process, observer).feature_cache, "disk");
+  EXPECT_EQ(run_trial(trial(2), another_process, observer).frozen_input, FrozenInput::kDisk);
 }
 
 TEST_F(TrialTest, AugmentingTrialsRunTheirFrozenBlocks) {
@@ -281,11 +282,11 @@ TEST_F(TrialTest, AugmentingTrialsRunTheirFrozenBlocks) {
   TrialSpec augmented = trial(2);
   augmented.recipe.augment = AugmentKind::kCrop;
   const TrialResult a = run_trial(augmented, resources, observer);
-  EXPECT_EQ(a.feature_cache, "augmentation");
+  EXPECT_EQ(a.frozen_input, FrozenInput::kAugmentation);
   const TrialResult plain = run_trial(trial(2), resources, observer);
   EXPECT_NE(a.epochs.front().train_loss, plain.epochs.front().train_loss);
   augmented.unfrozen = 0;
-  EXPECT_EQ(run_trial(augmented, resources, observer).feature_cache, "computed")
+  EXPECT_EQ(run_trial(augmented, resources, observer).frozen_input, FrozenInput::kComputed)
       << "the probe trains on features of the plain images";
 }
 

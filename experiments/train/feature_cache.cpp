@@ -109,16 +109,16 @@ std::string prefix_key(const Backbone& backbone, int boundary, const std::string
   return sha256_hex(bytes);
 }
 
-const char* cache_source_name(CacheSource source) {
+FrozenInput frozen_input(CacheSource source) {
   switch (source) {
     case CacheSource::kMemory:
-      return "memory";
+      return FrozenInput::kMemory;
     case CacheSource::kDisk:
-      return "disk";
+      return FrozenInput::kDisk;
     case CacheSource::kComputed:
-      return "computed";
+      return FrozenInput::kComputed;
   }
-  return "";
+  return FrozenInput::kComputed;
 }
 
 FeatureCache::FeatureCache(FeatureCacheOptions options) : options_(std::move(options)) {}

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 
+#include "core/records.h"
 #include "experiments/models/backbone.h"
 
 namespace sweep {
@@ -37,7 +38,8 @@ std::string prefix_key(const Backbone& backbone, int boundary, const std::string
 
 // Where an entry came from, best first.
 enum class CacheSource { kMemory, kDisk, kComputed };
-const char* cache_source_name(CacheSource source);
+// The trial record's word for it.
+FrozenInput frozen_input(CacheSource source);
 
 class FeatureCache {
  public:

@@ -62,11 +62,11 @@ std::string content_key(const TargetData& data, const InputSpec& input) {
 }
 
 // The splits as the trainable part of the model takes them, and how they got
-// there (TrialResult::feature_cache).
+// there.
 struct TrainableInputs {
   TensorSet train, val, test;
   bool at_boundary = false;  // activations at the freeze boundary, else images
-  std::string cache;
+  FrozenInput frozen = FrozenInput::kNone;
 };
 
 TensorSet with_images(const TensorSet& labelled, torch::Tensor images) {
@@ -81,13 +81,13 @@ TensorSet with_images(const TensorSet& labelled, torch::Tensor images) {
 TrainableInputs trainable_inputs(TransferModel& model, const std::string& model_key,
                                  const TargetTensors& data, FeatureCache* cache,
                                  AugmentKind augment) {
-  TrainableInputs in{data.train, data.val, data.test, false, ""};
+  TrainableInputs in{data.train, data.val, data.test, false, FrozenInput::kNone};
   const int boundary = model.first_trainable_block();
   if (boundary == 0) return in;
   if (augment != AugmentKind::kNone && boundary < model.backbone().num_blocks()) {
-    in.cache = "augmentation";
+    in.frozen = FrozenInput::kAugmentation;
   } else if (!cache) {
-    in.cache = "off";
+    in.frozen = FrozenInput::kOff;
   } else {
     CacheSource worst = CacheSource::kMemory;
     std::vector<torch::Tensor> found;
@@ -104,14 +104,14 @@ TrainableInputs trainable_inputs(TransferModel& model, const std::string& model_
     }
     if (found.size() == 3) {
       return {with_images(data.train, found[0]), with_images(data.val, found[1]),
-              with_images(data.test, found[2]), true, cache_source_name(worst)};
+              with_images(data.test, found[2]), true, frozen_input(worst)};
     }
-    in.cache = "too large";
+    in.frozen = FrozenInput::kTooLarge;
   }
   if (boundary == model.backbone().num_blocks()) {  // no cache: features made here
     in = {extract_features(model.backbone(), data.train),
           extract_features(model.backbone(), data.val),
-          extract_features(model.backbone(), data.test), true, in.cache};
+          extract_features(model.backbone(), data.test), true, in.frozen};
   }
   return in;
 }
@@ -234,7 +234,7 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
   const Score val_score = evaluate(logits, in.val);
   const Score test_score = evaluate(logits, in.test);
   TrialResult result;
-  result.feature_cache = in.cache;
+  result.frozen_input = in.frozen;
   result.diverged = fitted.diverged;
   result.val_accuracy = val_score.accuracy;
   result.test_accuracy = test_score.accuracy;
