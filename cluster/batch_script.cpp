@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "cluster/submission_layout.h"
 #include "core/errors.h"
 
 namespace sweep {
@@ -44,6 +45,7 @@ void check_slurm_value(const std::string& option, const std::string& value) {
 }
 
 std::string batch_script(const BatchSettings& s) {
+  const SubmissionLayout layout(s.folder);
   std::string text =
       "#!/bin/bash\n"
       "# Written by `sweep submit --slurm`: array task N runs the trials of one\n"
@@ -54,15 +56,16 @@ std::string batch_script(const BatchSettings& s) {
   std::string array = "--array=0-" + std::to_string(s.tasks - 1);
   if (s.max_parallel > 0) array += "%" + std::to_string(s.max_parallel);
   option(array);
-  option("--output=" + s.folder + "/logs/task-%a.log");
+  option("--output=" + layout.log_pattern());
   option("--open-mode=append");  // a requeued task adds to its log
   option("--requeue");           // a preempted task runs again and resumes from its shard
   if (!s.partition.empty()) option("--partition=" + s.partition);
   if (s.gpus_per_task > 0) option("--gres=gpu:" + std::to_string(s.gpus_per_task));
   if (s.cpus_per_task > 0) option("--cpus-per-task=" + std::to_string(s.cpus_per_task));
   if (!s.time.empty()) option("--time=" + s.time);
-  text += "exec " + shell_word(s.sweep_binary) + " shard-run " + shell_word(s.folder + "/task-") +
-          "\"${SLURM_ARRAY_TASK_ID}\".json\n";
+  text += "exec " + shell_word(s.sweep_binary) + " shard-run " +
+          shell_word(layout.manifest_prefix()) + "\"${SLURM_ARRAY_TASK_ID}\"" +
+          SubmissionLayout::manifest_suffix() + "\n";
   return text;
 }
 

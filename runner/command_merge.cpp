@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "cluster/submission_layout.h"
 #include "core/errors.h"
 #include "runner/cli.h"
 #include "runner/shard_folders.h"
@@ -35,8 +36,7 @@ int merge(const MergeOptions& o) {
   int shards = 0, broken = 0;
   for (const std::string& folder : submission_folders(root)) {
     for (const auto& [task, path] : shard_files(folder)) {
-      const std::string name =
-          fs::path(folder).filename().string() + "/task-" + std::to_string(task) + ".db";
+      const std::string name = SubmissionLayout(folder).shard_label(task);
       try {
         const MergeCount c = merge_shard(store, path);
         std::printf("%s: %s\n", name.c_str(), describe(c).c_str());

@@ -11,6 +11,7 @@
 #include "cluster/shard_manifest.h"
 #include "cluster/shard_plan.h"
 #include "cluster/slurm.h"
+#include "cluster/submission_layout.h"
 #include "core/errors.h"
 #include "runner/cli.h"
 #include "runner/shard_folders.h"
@@ -63,7 +64,7 @@ std::set<std::string> trials_in_flight(ResultsStore& store, const std::string& s
     for (const auto& [task, state] : job.tasks) {
       if (!task_may_run(state.state)) continue;
       const std::string manifest =
-          (fs::path(root) / s.folder / ("task-" + std::to_string(task) + ".json")).string();
+          SubmissionLayout((fs::path(root) / s.folder).string()).manifest(task);
       if (!fs::exists(manifest)) continue;
       for (const std::string& id : load_manifest(manifest).trial_ids) ids.insert(id);
     }
@@ -93,26 +94,27 @@ std::string describe_tasks(const SubmissionPlan& plan) {
   return text;
 }
 
-void write_submission(const fs::path& folder, const LoadedSweep& sweep, const SubmissionPlan& plan,
-                      const std::string& cache_dir, const std::string& script) {
-  fs::create_directories(folder / "logs");
+void write_submission(const SubmissionLayout& layout, const LoadedSweep& sweep,
+                      const SubmissionPlan& plan, const std::string& cache_dir,
+                      const std::string& script) {
+  fs::create_directories(layout.logs());
   for (size_t i = 0; i < plan.tasks.size(); ++i) {
     ShardManifest m;
     m.sweep = sweep.spec;
-    m.submission = folder.filename().string();
+    m.submission = layout.name();
     m.task = static_cast<int>(i);
     m.backbone = plan.tasks[i].backbone;
     m.target = plan.tasks[i].target;
     m.trial_ids = plan.tasks[i].trial_ids;
     for (const std::string& id : m.trial_ids) m.attempts[id] = plan.attempts.at(id);
-    m.shard_path = (folder / ("task-" + std::to_string(i) + ".db")).string();
+    m.shard_path = layout.shard(m.task);
     m.cache_dir = cache_dir;
-    save_manifest(m, (folder / ("task-" + std::to_string(i) + ".json")).string());
+    save_manifest(m, layout.manifest(m.task));
   }
-  std::ofstream out(folder / "submit.sh");
+  std::ofstream out(layout.script());
   out << script;
   out.close();
-  if (!out) throw RuntimeError((folder / "submit.sh").string() + ": cannot write the batch script");
+  if (!out) throw RuntimeError(layout.script() + ": cannot write the batch script");
 }
 
 // What is left to run: the grid against the database, the shards next to it
@@ -152,9 +154,10 @@ std::string submit_and_record(const SubmitOptions& o, const LoadedSweep& sweep,
   const std::string cache =
       fs::absolute(o.cache_dir.empty() ? default_cache_dir() : o.cache_dir).string();
   std::string job_id;
+  const SubmissionLayout layout(folder.string());
   try {
-    write_submission(folder, sweep, plan, cache, script);
-    job_id = slurm.submit((folder / "submit.sh").string());
+    write_submission(layout, sweep, plan, cache, script);
+    job_id = slurm.submit(layout.script());
   } catch (...) {
     std::error_code ignored;
     fs::remove_all(folder, ignored);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "cluster/submission_layout.h"
 #include "storage/shard_merge.h"
 
 namespace sweep {
@@ -30,13 +31,8 @@ std::map<int, std::string> shard_files(const std::string& folder) {
   std::map<int, std::string> shards;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(folder, error)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("task-", 0) != 0 || entry.path().extension() != ".db") continue;
-    const std::string index = name.substr(5, name.size() - 8);
-    if (index.empty() || index.size() > 9 ||
-        index.find_first_not_of("0123456789") != std::string::npos)
-      continue;
-    shards[std::stoi(index)] = entry.path().string();
+    const auto task = SubmissionLayout::shard_task(entry.path().filename().string());
+    if (task) shards[*task] = entry.path().string();
   }
   return shards;
 }

@@ -1,6 +1,7 @@
 // Where a results database keeps its Slurm shards: DB.shards/, one folder per
-// submission, holding the batch script, a manifest (task-N.json) and a shard
-// (task-N.db) per array task, and the tasks' logs.
+// submission, laid out as SubmissionLayout says (the batch script, and per
+// array task a manifest, a shard and a log). This file finds the folders and
+// the shards on disk.
 #pragma once
 
 #include <map>

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "cluster/shard_manifest.h"
+#include "cluster/submission_layout.h"
 #include "runner/shard_folders.h"
 #include "storage/shard_merge.h"
 #include "storage/submissions.h"
@@ -25,8 +26,7 @@ struct TaskReport {
 TaskReport report_task(const fs::path& folder, int task, const JobTasks& job,
                        const std::map<std::string, TrialProgress>& main) {
   TaskReport report;
-  const ShardManifest m =
-      load_manifest((folder / ("task-" + std::to_string(task) + ".json")).string());
+  const ShardManifest m = load_manifest(SubmissionLayout(folder.string()).manifest(task));
   report.line = "    task " + std::to_string(task) + ", " + m.backbone + " on " + m.target + ": ";
   const auto state = job.tasks.find(task);
   if (job.unknown.empty()) {
