@@ -2,15 +2,15 @@
 // to unfreeze, at what learning rate and cost. main only wires the subcommands.
 #include <CLI/CLI.hpp>
 
-#include "runner/command_merge.h"
-#include "runner/command_query.h"
-#include "runner/command_report.h"
-#include "runner/command_run.h"
-#include "runner/command_shard_run.h"
-#include "runner/command_status.h"
-#include "runner/command_submit.h"
-#include "runner/command_validate.h"
-#include "runner/command_worker.h"
+#include "runner/commands/command_merge.h"
+#include "runner/commands/command_query.h"
+#include "runner/commands/command_report.h"
+#include "runner/commands/command_run.h"
+#include "runner/commands/command_shard_run.h"
+#include "runner/commands/command_status.h"
+#include "runner/commands/command_submit.h"
+#include "runner/commands/command_validate.h"
+#include "runner/commands/command_worker.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"sweep: freeze or fine-tune? Measured, not guessed."};

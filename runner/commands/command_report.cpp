@@ -1,4 +1,4 @@
-#include "runner/command_report.h"
+#include "runner/commands/command_report.h"
 
 #include <cstdio>
 #include <ctime>
@@ -10,7 +10,7 @@
 #include "analysis/report_text.h"
 #include "core/errors.h"
 #include "runner/chart_library.h"
-#include "runner/cli.h"
+#include "runner/commands/cli.h"
 #include "runner/stored_sweeps.h"
 
 namespace sweep {

@@ -1,4 +1,4 @@
-#include "runner/local_executor.h"
+#include "runner/commands/local_executor.h"
 
 #include "core/errors.h"
 #include "experiments/train/device.h"

@@ -1,10 +1,10 @@
-#include "runner/command_validate.h"
+#include "runner/commands/command_validate.h"
 
 #include <cstdio>
 #include <memory>
 
-#include "runner/cli.h"
-#include "runner/sweep_loading.h"
+#include "runner/commands/cli.h"
+#include "runner/commands/sweep_loading.h"
 
 namespace sweep {
 namespace {

@@ -1,4 +1,4 @@
-#include "runner/cli.h"
+#include "runner/commands/cli.h"
 
 #include <cstdio>
 

@@ -1,4 +1,4 @@
-#include "runner/command_merge.h"
+#include "runner/commands/command_merge.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -6,7 +6,7 @@
 
 #include "cluster/submission_layout.h"
 #include "core/errors.h"
-#include "runner/cli.h"
+#include "runner/commands/cli.h"
 #include "runner/shard_folders.h"
 #include "storage/shard_merge.h"
 

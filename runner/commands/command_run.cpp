@@ -1,4 +1,4 @@
-#include "runner/command_run.h"
+#include "runner/commands/command_run.h"
 
 #include <unistd.h>
 
@@ -12,13 +12,13 @@
 #include "core/errors.h"
 #include "core/system.h"
 #include "experiments/train/cuda_devices.h"
-#include "runner/cli.h"
+#include "runner/commands/cli.h"
+#include "runner/commands/local_executor.h"
+#include "runner/commands/sweep_loading.h"
 #include "runner/devices.h"
 #include "runner/interrupt.h"
-#include "runner/local_executor.h"
 #include "runner/process_pool.h"
 #include "runner/scheduler.h"
-#include "runner/sweep_loading.h"
 
 namespace sweep {
 namespace {

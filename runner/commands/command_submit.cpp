@@ -1,4 +1,4 @@
-#include "runner/command_submit.h"
+#include "runner/commands/command_submit.h"
 
 #include <cstdio>
 #include <ctime>
@@ -13,9 +13,9 @@
 #include "cluster/slurm.h"
 #include "cluster/submission_layout.h"
 #include "core/errors.h"
-#include "runner/cli.h"
+#include "runner/commands/cli.h"
+#include "runner/commands/sweep_loading.h"
 #include "runner/shard_folders.h"
-#include "runner/sweep_loading.h"
 #include "storage/shard_merge.h"
 #include "storage/submissions.h"
 

@@ -1,4 +1,4 @@
-#include "runner/command_shard_run.h"
+#include "runner/commands/command_shard_run.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -12,7 +12,7 @@
 #include "core/grid.h"
 #include "core/system.h"
 #include "experiments/train/cuda_devices.h"
-#include "runner/cli.h"
+#include "runner/commands/cli.h"
 #include "runner/devices.h"
 #include "runner/interrupt.h"
 #include "runner/process_pool.h"

@@ -1,4 +1,4 @@
-#include "runner/command_status.h"
+#include "runner/commands/command_status.h"
 
 #include <cstdio>
 #include <map>
@@ -6,7 +6,7 @@
 
 #include "analysis/format.h"
 #include "core/errors.h"
-#include "runner/cli.h"
+#include "runner/commands/cli.h"
 #include "runner/scheduler.h"
 #include "runner/slurm_status.h"
 #include "runner/stored_sweeps.h"

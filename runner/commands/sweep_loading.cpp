@@ -1,4 +1,4 @@
-#include "runner/sweep_loading.h"
+#include "runner/commands/sweep_loading.h"
 
 #include "core/backbone_files.h"
 #include "core/errors.h"

@@ -1,4 +1,4 @@
-#include "runner/command_worker.h"
+#include "runner/commands/command_worker.h"
 
 #include <unistd.h>
 
@@ -7,8 +7,8 @@
 #include <memory>
 
 #include "core/system.h"
-#include "runner/cli.h"
-#include "runner/local_executor.h"
+#include "runner/commands/cli.h"
+#include "runner/commands/local_executor.h"
 #include "runner/worker.h"
 
 namespace sweep {

@@ -1,10 +1,10 @@
-#include "runner/command_query.h"
+#include "runner/commands/command_query.h"
 
 #include <cstdio>
 #include <memory>
 
 #include "core/errors.h"
-#include "runner/cli.h"
+#include "runner/commands/cli.h"
 #include "runner/query_format.h"
 #include "storage/schema.h"
 
