@@ -4,9 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include <deque>
-
 #include "core/errors.h"
+#include "fake_slurm.h"
 
 namespace sweep {
 namespace {
@@ -56,20 +55,7 @@ TEST(SlurmOutput, WhichStatesMayStillRun) {
     EXPECT_FALSE(task_may_run(s)) << s;
 }
 
-// Answers each command with the next scripted result for its program.
-class FakeRunner : public CommandRunner {
- public:
-  CommandResult run(const std::vector<std::string>& argv) override {
-    calls.push_back(argv);
-    auto& queue = answers[argv.at(0)];
-    if (queue.empty()) return {false, 0, "", "", "not found on PATH"};
-    CommandResult r = queue.front();
-    queue.pop_front();
-    return r;
-  }
-  std::map<std::string, std::deque<CommandResult>> answers;
-  std::vector<std::vector<std::string>> calls;
-};
+using testing::FakeRunner;
 
 std::string input_error(const std::function<void()>& f) {
   try {

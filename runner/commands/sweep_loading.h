@@ -1,20 +1,14 @@
 // Loading a sweep file for the commands that run it: the spec, its grid, and
-// the check that every dataset it names is on disk. Throws InputError with every
-// problem found, before anything is written.
+// the check that every dataset and TorchScript file it names is on disk and
+// readable (so this links the data and training libraries). Throws InputError
+// with every problem found, before anything is written.
 #pragma once
 
 #include <string>
-#include <vector>
 
-#include "core/sweep_spec.h"
+#include "runner/loaded_sweep.h"
 
 namespace sweep {
-
-struct LoadedSweep {
-  std::string path;
-  SweepSpec spec;
-  std::vector<TrialSpec> trials;
-};
 
 LoadedSweep load_checked_sweep(const std::string& path);
 
