@@ -92,6 +92,20 @@ struct TrialRecord {
   std::optional<TrialResult> result;  // state == kDone
 };
 
+// A converged linear probe (the same fair probe head-only trials train) and
+// LogME on the pooled features after one block boundary of the frozen
+// backbone, on a target's training and validation splits. The curve over every
+// boundary predicts, before training, how many blocks must be opened.
+struct BoundaryProbe {
+  int boundary = 0;           // blocks run, 1..blocks; == blocks is what head-only sees
+  std::string block;          // name of the last block run
+  int64_t feature_dim = 0;    // width of the pooled features there
+  double val_accuracy = 0.0;  // of the probe, at its best learning rate
+  double lr = 0.0;            // that learning rate (the grid's, chosen on validation)
+  double logme = 0.0;         // of the training split's features
+  double seconds = 0.0;
+};
+
 // Measured before any training, per (backbone, target): how well the frozen
 // features suit the target (LogME, higher is better) and how far the target lies
 // from the backbone's source in feature space (Fréchet distance, 0 = same).
@@ -106,6 +120,7 @@ struct TransferMeasure {
   int target_images = 0;
   double seconds = 0.0;
   std::vector<std::string> skipped_images;  // "FILE: why": target images that did not decode
+  std::vector<BoundaryProbe> curve;         // one per block boundary, shallowest first
 };
 
 // A built-in backbone pretrained by sweep, keyed by its recipe.
