@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/errors.h"
 #include "fake_slurm.h"
+#include "input_error.h"
 
 namespace sweep {
 namespace {
@@ -56,15 +56,7 @@ TEST(SlurmOutput, WhichStatesMayStillRun) {
 }
 
 using testing::FakeRunner;
-
-std::string input_error(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.lines().at(0);
-  }
-  return "(no error)";
-}
+using testing::input_error;
 
 TEST(Slurm, SubmitReturnsTheJobId) {
   FakeRunner runner;

@@ -7,16 +7,15 @@
 
 #include <deque>
 #include <filesystem>
-#include <functional>
 
 #include "cluster/shard_manifest.h"
 #include "cluster/submission_layout.h"
-#include "core/errors.h"
 #include "core/grid.h"
 #include "core/read_file.h"
 #include "core/sweep_file.h"
 #include "fake_slurm.h"
 #include "fake_system.h"
+#include "input_error.h"
 #include "runner/shard_folders.h"
 #include "spec_fixture.h"
 #include "storage/submissions.h"
@@ -26,18 +25,10 @@ namespace sweep {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::input_error;
 
 const CommandResult kAccepted{true, 0, "42\n", "", ""};
 const CommandResult kNoAccounting{true, 1, "", "Slurm accounting storage is disabled\n", ""};
-
-std::string input_error(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.lines().at(0);
-  }
-  return "(no error)";
-}
 
 class SubmissionTest : public ::testing::Test {
  protected:
