@@ -42,16 +42,16 @@ class NoTrainingExecutor : public TrialExecutor {
 
   TransferMeasure measure(const BackboneSpec& backbone, const TargetSpec& target,
                           TrainingObserver&) override {
-    return {pretrain_key(backbone),
-            target_key(target),
-            backbone.name,
-            target.name,
-            -0.5,
-            3.0,
-            1000,
-            400,
-            0.0,
-            {}};
+    TransferMeasure m;
+    m.pretrain_key = pretrain_key(backbone);
+    m.target_key = target_key(target);
+    m.backbone = backbone.name;
+    m.target = target.name;
+    m.logme = -0.5;
+    m.frechet = 3.0;
+    m.source_images = 1000;
+    m.target_images = 400;
+    return m;
   }
 
   TrialResult run(const TrialSpec& trial, TrainingObserver& observer) override {
