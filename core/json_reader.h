@@ -61,7 +61,8 @@ std::optional<std::string> read_choice(const nlohmann::json& v, const std::strin
 // Reads the members of one JSON object. Every key asked for becomes a known key;
 // finish() reports each key present that nobody asked for, with the closest known
 // key as a suggestion. If the value is not an object, that is reported once and
-// every lookup finds nothing.
+// every lookup finds nothing. It keeps references to `value` and `diag`, which
+// must outlive it.
 class ObjectReader {
  public:
   ObjectReader(const nlohmann::json& value, std::string path, Diagnostics& diag);

@@ -35,14 +35,16 @@ TEST(ObjectReader, ReportsUnknownKeysWithSuggestion) {
 
 TEST(ObjectReader, MissingRequiredKey) {
   Diagnostics diag("x.json");
-  ObjectReader in(json::object(), "/grid", diag);
+  const json empty = json::object();  // the reader keeps a reference: it must outlive it
+  ObjectReader in(empty, "/grid", diag);
   EXPECT_EQ(in.require("lr", "learning rates"), nullptr);
   EXPECT_EQ(diag.messages().at(0), "x.json: /grid: missing key \"lr\" (learning rates)");
 }
 
 TEST(ObjectReader, NotAnObject) {
   Diagnostics diag("x.json");
-  ObjectReader in(json::array(), "/training", diag);
+  const json list = json::array();
+  ObjectReader in(list, "/training", diag);
   EXPECT_EQ(in.integer_or("epochs", 7, 1, 10), 7);
   in.finish();
   ASSERT_EQ(diag.messages().size(), 1u);
