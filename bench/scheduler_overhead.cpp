@@ -66,7 +66,7 @@ class NoTrainingExecutor : public TrialExecutor {
     r.test_loss = 0.62;
     r.device = "cpu";
     r.device_name = "benchmark";
-    r.trainable_params = 1000 * (trial.unfrozen + 1);
+    r.trainable_params = int64_t{1000} * (trial.unfrozen + 1);
     r.total_params = 80000;
     r.train_flops = 1e9;
     r.environment = {"bench", "none", "cpu", "", "localhost", "Linux", 1};
@@ -205,13 +205,11 @@ int serve_as_worker() {
   return 0;
 }
 
-}  // namespace
-}  // namespace sweep::bench
-
-int main(int argc, char** argv) {
-  if (argc > 1 && std::string(argv[1]) == "worker") return sweep::bench::serve_as_worker();
+// The command line; exceptions go to main.
+int run(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "worker") return serve_as_worker();
   CLI::App app{"Trials per second of sweep's scheduler with trials that do no training"};
-  sweep::bench::Options options;
+  Options options;
   app.add_option("--sweep", options.file, "sweep file whose grid is repeated over more seeds")
       ->capture_default_str();
   app.add_option("--trials", options.trials, "at least this many trials per run")
@@ -231,8 +229,15 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  return benchmark(options);
+}
+
+}  // namespace
+}  // namespace sweep::bench
+
+int main(int argc, char** argv) {
   try {
-    return sweep::bench::benchmark(options);
+    return sweep::bench::run(argc, argv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "scheduler_overhead: %s\n", e.what());
     return 1;

@@ -37,7 +37,7 @@ TrialResult result_with(double accuracy, const std::string& host) {
 
 // Every row of the tables, as text: equal dumps, equal contents. By default the
 // tables a merge may write.
-std::string dump(ResultsStore& store, std::vector<std::string> tables = {
+std::string dump(ResultsStore& store, const std::vector<std::string>& tables = {
                                           "trials", "epochs", "environments", "pretrained",
                                           "transfer_measures", "skipped_images"}) {
   std::string out;

@@ -44,7 +44,7 @@ TrialRecord done(const std::string& target, int unfrozen, double lr, int seed, d
   result.test_accuracy = test;
   result.device_seconds = seconds;
   result.train_flops = seconds * 1e9;
-  result.trainable_params = 100 * (unfrozen + 1);
+  result.trainable_params = int64_t{100} * (unfrozen + 1);
   result.device_name = "cpu model";
   r.result = result;
   return r;

@@ -35,7 +35,8 @@ ImageSet read_digits_png(const std::string& path) {
   for (int row = 0; row < kRows; ++row) {
     for (int column = 0; column < kColumns; ++column) {
       for (int y = 0; y < kCell; ++y) {
-        const uint8_t* line = sheet.ptr<uint8_t>(row * kCell + y) + column * kCell;
+        const uint8_t* line =
+            sheet.ptr<uint8_t>(row * kCell + y) + static_cast<ptrdiff_t>(column) * kCell;
         set.pixels.insert(set.pixels.end(), line, line + kCell);
       }
       set.labels.push_back(row / kRowsPerDigit);

@@ -20,7 +20,7 @@ class ResNetBackbone : public Backbone {
   int num_blocks() const override;
   std::vector<std::string> block_names() const override;
   const InputSpec& input() const override { return input_; }
-  int64_t feature_dim() const override { return 8 * width_; }
+  int64_t feature_dim() const override { return int64_t{8} * width_; }
   torch::Tensor forward(const torch::Tensor& x, int begin, int end) override;
   std::vector<torch::Tensor> block_parameters(int block) const override;
   std::vector<torch::Tensor> block_buffers(int block) const override;

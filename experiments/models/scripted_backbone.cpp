@@ -16,8 +16,11 @@ std::string joined(const std::vector<std::string>& names) {
 
 }  // namespace
 
-ScriptedBackbone::ScriptedBackbone(torch::jit::Module module, InputSpec input, int64_t feature_dim)
-    : module_(std::move(module)), input_(std::move(input)), feature_dim_(feature_dim) {
+// torch::jit::Module is a handle to a shared object: copying it is cheap and
+// moving it would copy all the same.
+ScriptedBackbone::ScriptedBackbone(const torch::jit::Module& module, InputSpec input,
+                                   int64_t feature_dim)
+    : module_(module), input_(std::move(input)), feature_dim_(feature_dim) {
   for (const auto& child : module_.named_children()) {
     names_.push_back(child.name);
     blocks_.push_back(child.value);
@@ -36,7 +39,7 @@ std::unique_ptr<ScriptedBackbone> ScriptedBackbone::load(const std::string& path
                      first_line(e.what_without_backtrace()));
   }
   const InputSpec input{meta.channels, meta.image_size, meta.mean, meta.std};
-  std::unique_ptr<ScriptedBackbone> backbone(new ScriptedBackbone(std::move(module), input, 0));
+  std::unique_ptr<ScriptedBackbone> backbone(new ScriptedBackbone(module, input, 0));
   if (backbone->blocks_.empty()) {
     throw InputError(path +
                      ": the module has no blocks (top-level children); export it with "

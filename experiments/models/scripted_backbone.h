@@ -33,7 +33,7 @@ class ScriptedBackbone : public Backbone {
   std::unique_ptr<Backbone> clone() const override;
 
  private:
-  ScriptedBackbone(torch::jit::Module module, InputSpec input, int64_t feature_dim);
+  ScriptedBackbone(const torch::jit::Module& module, InputSpec input, int64_t feature_dim);
 
   torch::jit::Module module_;
   std::vector<torch::jit::Module> blocks_;  // views of module_'s children
