@@ -110,7 +110,7 @@ TEST_F(FeatureCacheTest, ChangedFrozenWeightsImagesOrModelMissTheCache) {
 }
 
 TEST_F(FeatureCacheTest, MemoryBudgetEvictsLeastRecentlyUsed) {
-  const int64_t entry = 40 * 4 * 12 * 12 * 4;  // boundary 1: 4 channels at 12x12
+  const int64_t entry = int64_t{40} * 4 * 12 * 12 * 4;  // boundary 1: 4 channels at 12x12
   FeatureCache cache({"", 2 * entry, 0});
   CacheSource source{};
   get(cache, 1, "m", "a", &source);

@@ -24,10 +24,11 @@ TensorSet to_tensors(const ImageSet& set, const InputSpec& input, const torch::D
 
 void pixel_statistics(const ImageSet& set, std::vector<float>& mean, std::vector<float>& std) {
   const auto n = static_cast<int64_t>(set.size());
-  torch::Tensor pixels = torch::from_blob(const_cast<uint8_t*>(set.pixels.data()),
-                                          {n, set.channels, set.height * set.width}, torch::kUInt8)
-                             .to(torch::kFloat64)
-                             .div_(255.0);
+  torch::Tensor pixels =
+      torch::from_blob(const_cast<uint8_t*>(set.pixels.data()),
+                       {n, set.channels, int64_t{set.height} * set.width}, torch::kUInt8)
+          .to(torch::kFloat64)
+          .div_(255.0);
   const torch::Tensor per_channel = pixels.transpose(0, 1).reshape({set.channels, -1});
   const torch::Tensor m = per_channel.mean(/*dim=*/1);
   const torch::Tensor s = per_channel.std(/*dim=*/1).clamp_min(1e-6);

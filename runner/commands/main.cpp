@@ -2,6 +2,9 @@
 // to unfreeze, at what learning rate and cost. main only wires the subcommands.
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
+#include <exception>
+
 #include "runner/commands/command_merge.h"
 #include "runner/commands/command_query.h"
 #include "runner/commands/command_report.h"
@@ -12,7 +15,10 @@
 #include "runner/commands/command_validate.h"
 #include "runner/commands/command_worker.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+// Registers the subcommands and runs the one asked for.
+int run(int argc, char** argv) {
   CLI::App app{"sweep: freeze or fine-tune? Measured, not guessed."};
   app.require_subcommand(1);
   app.set_version_flag("--version", SWEEP_VERSION);
@@ -33,4 +39,17 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   return exit_code;
+}
+
+}  // namespace
+
+// Commands turn their own errors into messages and exit codes (run_guarded);
+// this catches what escapes the wiring itself.
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sweep: error: %s\n", e.what());
+    return 1;
+  }
 }
