@@ -5,7 +5,8 @@
 # With --tests, also what only the tests need, without recommends: Chromium (the
 # report is rendered in it), python3-torchvision (models are exported to
 # TorchScript with it), Slurm and munge (a single-node cluster of the tests' own).
-# Usage: scripts/deps.sh [--tests]
+# With --ci, the same and clang-tidy, which CI runs (scripts/tidy.sh).
+# Usage: scripts/deps.sh [--tests | --ci]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +19,10 @@ packages=(
 # Node.js for npm; machines that have it from elsewhere keep theirs.
 command -v npm >/dev/null || packages+=(nodejs npm)
 test_packages=()
-[ "${1:-}" = "--tests" ] && test_packages=(chromium python3-torchvision slurm-wlm munge)
+case "${1:-}" in
+  --tests) test_packages=(chromium python3-torchvision slurm-wlm munge) ;;
+  --ci) test_packages=(chromium python3-torchvision slurm-wlm munge clang-tidy) ;;
+esac
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then

@@ -4,8 +4,41 @@
 #   ctest --test-dir build -L slow --output-on-failure
 # The slurm label starts a single-node Slurm of its own (as root; skipped
 # otherwise), with the packages deps.sh --tests installs.
+#
+# With CI set (.ci/run), also: our warnings are errors; the LibTorch-free
+# libraries and their unit tests are built again in build-asan and run under
+# AddressSanitizer and UndefinedBehaviorSanitizer; and clang-tidy checks the
+# LibTorch-free .cpp files the last commit changed (the whole tree takes too
+# long for CI: run scripts/tidy.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh --tests
-scripts/build.sh
+case "${CI:-}" in
+  "" | false | 0) ci=false ;;
+  *) ci=true ;;
+esac
+
+if $ci; then scripts/deps.sh --ci; else scripts/deps.sh --tests; fi
+scripts/build.sh -DSWEEP_WERROR="$($ci && echo ON || echo OFF)"
 ctest --test-dir build -LE slow --output-on-failure -j "$(nproc)"
+$ci || exit 0
+
+start=$SECONDS
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSWEEP_WITH_TORCH=OFF \
+  -DSWEEP_SANITIZE=ON -DSWEEP_WERROR=ON
+cmake --build build-asan -j "$(nproc)"
+ctest --test-dir build-asan -L unit --output-on-failure -j "$(nproc)"
+echo "test.sh: sanitizer build and unit tests in $((SECONDS - start)) s"
+
+if changed=$(git diff --name-only --diff-filter=d HEAD~1 HEAD -- '*.cpp' 2>/dev/null); then
+  # Only files build-asan compiles: a LibTorch file takes clang-tidy minutes.
+  mapfile -t files < <(for f in $changed; do
+    grep -q "\"file\": \"$PWD/$f\"" build-asan/compile_commands.json && echo "$f"
+  done)
+  if [ ${#files[@]} -gt 0 ]; then
+    scripts/tidy.sh build-asan "${files[@]}"
+  else
+    echo "test.sh: the last commit changed no LibTorch-free .cpp file; clang-tidy has nothing to check"
+  fi
+else
+  echo "test.sh: no previous commit here (a shallow checkout?); clang-tidy skipped"
+fi
