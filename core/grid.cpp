@@ -1,6 +1,8 @@
 #include "core/grid.h"
 
+#include <algorithm>
 #include <cassert>
+#include <cmath>
 
 #include "core/catalog.h"
 #include "core/identity.h"
@@ -50,6 +52,7 @@ std::vector<TrialSpec> expand_grid(const SweepSpec& spec) {
                   trial.recipe.batch_size = batch_size;
                   trial.recipe.epochs = epochs;
                   trial.id = trial_id(trial);
+                  trial.schedule = trial_schedule(spec, trial);
                   trial.position = static_cast<int>(trials.size());
                   trials.push_back(std::move(trial));
                 }
@@ -58,6 +61,51 @@ std::vector<TrialSpec> expand_grid(const SweepSpec& spec) {
           }
         }
       }
+    }
+  }
+  return trials;
+}
+
+TrialSchedule trial_schedule(const SweepSpec& spec, const TrialSpec& trial) {
+  const int epochs = trial.recipe.epochs;
+  TrialSchedule schedule;
+  if (spec.halving && trial.unfrozen > 0) {
+    for (double fraction : spec.halving->rungs) {
+      const int epoch = std::max(1, static_cast<int>(std::lround(fraction * epochs)));
+      if (epoch < epochs && std::find(schedule.rungs.begin(), schedule.rungs.end(), epoch) ==
+                                schedule.rungs.end())
+        schedule.rungs.push_back(epoch);
+    }
+  }
+  const int every = trial.recipe.validate_every > 0 ? trial.recipe.validate_every
+                                                    : std::max(1, (epochs + 3) / 4);
+  for (int epoch = 1; epoch <= epochs; ++epoch) {
+    const bool rung = std::find(schedule.rungs.begin(), schedule.rungs.end(), epoch) !=
+                      schedule.rungs.end();
+    if (epoch % every == 0 || epoch == epochs || rung) schedule.validate_at.push_back(epoch);
+  }
+  return schedule;
+}
+
+TrialSpec with_seed(const TrialSpec& trial, int seed, const SweepSpec& spec) {
+  TrialSpec copy = trial;
+  copy.seed = seed;
+  copy.id = trial_id(copy);
+  copy.schedule = trial_schedule(spec, copy);
+  return copy;
+}
+
+std::vector<TrialSpec> expand_grid_with_reserve(const SweepSpec& spec) {
+  std::vector<TrialSpec> trials = expand_grid(spec);
+  const int extra = spec.grid.max_seeds - static_cast<int>(spec.grid.seeds.size());
+  if (extra <= 0) return trials;
+  const size_t grid_size = trials.size();
+  for (size_t i = 0; i < grid_size; ++i) {
+    if (trials[i].seed != spec.grid.seeds.front()) continue;  // one template per cell
+    for (int seed = static_cast<int>(spec.grid.seeds.size()); seed < spec.grid.max_seeds; ++seed) {
+      TrialSpec added = with_seed(trials[i], seed, spec);
+      added.position = static_cast<int>(trials.size());
+      trials.push_back(std::move(added));
     }
   }
   return trials;

@@ -16,4 +16,18 @@ std::vector<TrialSpec> expand_grid(const SweepSpec& spec);
 // Blocks a backbone exposes as freeze units.
 int block_count(const BackboneSpec& backbone);
 
+// When the trial validates and where successive halving may stop it: every
+// recipe.validate_every epochs (0: every ceil(epochs / 4)), at each rung and
+// after the last epoch. Rungs apply to trials that train blocks; a head-only
+// probe is cheap and never stopped.
+TrialSchedule trial_schedule(const SweepSpec& spec, const TrialSpec& trial);
+
+// The same configuration with another seed, its id and schedule filled in
+// (adaptive replication adds such trials to a cell).
+TrialSpec with_seed(const TrialSpec& trial, int seed, const SweepSpec& spec);
+
+// Every trial the sweep may run: the grid and, for adaptive seeds, every cell's
+// seeds up to the maximum. Trials added later are looked up here by id.
+std::vector<TrialSpec> expand_grid_with_reserve(const SweepSpec& spec);
+
 }  // namespace sweep

@@ -9,6 +9,29 @@ std::string trial_id(const TrialSpec& trial) {
   return sha256_hex(to_json(trial).dump()).substr(0, 16);
 }
 
+std::string cell_key(const TrialSpec& trial) {
+  nlohmann::json config = to_json(trial);
+  config.erase("seed");
+  return sha256_hex(config.dump()).substr(0, 16);
+}
+
+std::string sibling_key(const TrialSpec& trial) {
+  nlohmann::json config = to_json(trial);
+  config.erase("lr");
+  return sha256_hex(config.dump()).substr(0, 16);
+}
+
+std::string probe_key(const TrainingRecipe& recipe, const std::vector<double>& lrs) {
+  const nlohmann::json training = to_json(recipe);
+  const nlohmann::json settings = {{"optimizer", training["optimizer"]},
+                                   {"momentum", training["momentum"]},
+                                   {"weight_decay", training["weight_decay"]},
+                                   {"batch_size", training["batch_size"]},
+                                   {"probe_epochs", training["probe_epochs"]},
+                                   {"lrs", lrs}};
+  return sha256_hex(settings.dump()).substr(0, 16);
+}
+
 std::string pretrain_key(const BackboneSpec& backbone) {
   nlohmann::json recipe = to_json(backbone);
   recipe.erase("name");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/sweep_spec.h"
 
@@ -12,6 +13,18 @@ namespace sweep {
 // The first 16 hex digits of the SHA-256 of to_json(trial), which leaves out the
 // trial's id and position.
 std::string trial_id(const TrialSpec& trial);
+
+// Identifies a trial's cell: its configuration without the seed, so the
+// replicates of one setting share it.
+std::string cell_key(const TrialSpec& trial);
+
+// Identifies a trial's learning-rate siblings: its configuration without the
+// learning rate, which successive halving compares among.
+std::string sibling_key(const TrialSpec& trial);
+
+// Identifies the settings of the probe curve's probes: the recipe's optimizer,
+// momentum, weight decay, batch size and probe epochs, and the learning rates.
+std::string probe_key(const TrainingRecipe& recipe, const std::vector<double>& lrs);
 
 // Identifies the pretrained weights of a built-in backbone: its architecture and
 // pretraining recipe, not its name, so renaming a backbone reuses its weights.

@@ -49,12 +49,14 @@ const char* trial_state_name(TrialState state) {
       return "done";
     case TrialState::kFailed:
       return "failed";
+    case TrialState::kStopped:
+      return "stopped";
   }
   return "?";
 }
 
 std::optional<TrialState> parse_trial_state(const std::string& name) {
-  return parse_name(name, TrialState::kPending, TrialState::kFailed, trial_state_name);
+  return parse_name(name, TrialState::kPending, TrialState::kStopped, trial_state_name);
 }
 
 }  // namespace sweep

@@ -12,6 +12,8 @@
 
 namespace sweep {
 
+// Validation runs only at some epochs (TrialSchedule): its fields are NaN at
+// the others (NULL in the database and in JSON).
 struct EpochMetrics {
   int epoch = 0;  // 1-based
   double lr = 0.0;
@@ -71,12 +73,19 @@ struct TrialResult {
   double train_flops = 0.0;  // estimate: forward and backward passes of training
   int64_t peak_memory_bytes = 0;
   FrozenInput frozen_input = FrozenInput::kNone;
+  std::string precision = "fp32";  // what the forward passes ran in: fp32, bf16, fp16
+  // Successive halving stopped the trial after this epoch: its accuracies are
+  // validation at that epoch (no test), its curve partial.
+  std::optional<int> stopped_epoch;
   std::vector<EpochMetrics> epochs;
   Environment environment;
 };
 
-enum class TrialState { kPending, kRunning, kDone, kFailed };
-const char* trial_state_name(TrialState state);  // "pending", "running", "done", "failed"
+// kStopped: successive halving stopped it at a rung; a result (its partial
+// curve), never a depth's best.
+enum class TrialState { kPending, kRunning, kDone, kFailed, kStopped };
+// "pending", "running", "done", "failed", "stopped"
+const char* trial_state_name(TrialState state);
 std::optional<TrialState> parse_trial_state(const std::string& name);
 
 // A trial as stored: its configuration, state and, once done, its result.
@@ -89,7 +98,14 @@ struct TrialRecord {
   std::string device;                 // where it runs or ran
   std::string started_at;             // ISO 8601, of the last attempt
   std::string finished_at;            // ISO 8601, when done or failed
-  std::optional<TrialResult> result;  // state == kDone
+  std::optional<TrialResult> result;  // state == kDone or kStopped
+  std::string reason = "grid";        // why the sweep runs it: the grid, or an added seed
+};
+
+// A trial a sweep runs beyond its grid, and why ("added seed: ...").
+struct AddedTrial {
+  TrialSpec spec;
+  std::string reason;
 };
 
 // A converged linear probe (the same fair probe head-only trials train) and
@@ -102,6 +118,11 @@ struct BoundaryProbe {
   int64_t feature_dim = 0;    // width of the pooled features there
   double val_accuracy = 0.0;  // of the probe, at its best learning rate
   double lr = 0.0;            // that learning rate (the grid's, chosen on validation)
+  // Of a probe on the pooled features of this boundary and every later one,
+  // side by side (as Head2Toe, Evci et al. ICML 2022, probes intermediate
+  // layers): what a head could get from here up, were the blocks in between
+  // trained to carry it.
+  double suffix_val_accuracy = 0.0;
   double logme = 0.0;         // of the training split's features
   double seconds = 0.0;
 };
@@ -121,6 +142,7 @@ struct TransferMeasure {
   double seconds = 0.0;
   std::vector<std::string> skipped_images;  // "FILE: why": target images that did not decode
   std::vector<BoundaryProbe> curve;         // one per block boundary, shallowest first
+  std::string probe_key;  // the probes' settings (see probe_key()); a change measures anew
 };
 
 // A built-in backbone pretrained by sweep, keyed by its recipe.

@@ -52,6 +52,8 @@ json to_json(const TrialResult& r) {
           {"train_flops", number(r.train_flops)},
           {"peak_memory_bytes", r.peak_memory_bytes},
           {"feature_cache", frozen_input_name(r.frozen_input)},
+          {"precision", r.precision},
+          {"stopped_epoch", r.stopped_epoch ? json(*r.stopped_epoch) : json(nullptr)},
           {"epochs", epochs},
           {"environment",
            {{"sweep_version", env.sweep_version},
@@ -80,6 +82,8 @@ TrialResult trial_result_from_json(const json& v) {
     r.train_flops = number_at(v, "train_flops");
     r.peak_memory_bytes = v.at("peak_memory_bytes").get<int64_t>();
     r.frozen_input = frozen_input_at(v, "feature_cache");
+    r.precision = v.at("precision").get<std::string>();
+    if (!v.at("stopped_epoch").is_null()) r.stopped_epoch = v.at("stopped_epoch").get<int>();
     for (const json& e : v.at("epochs")) {
       r.epochs.push_back({e.at("epoch").get<int>(), number_at(e, "lr"), number_at(e, "train_loss"),
                           number_at(e, "train_accuracy"), number_at(e, "val_loss"),
@@ -118,16 +122,41 @@ PretrainedRecord pretrained_from_json(const json& v) {
   }
 }
 
+json to_json(const BoundaryProbe& p) {
+  return {{"boundary", p.boundary},          {"block", p.block},
+          {"feature_dim", p.feature_dim},    {"val_accuracy", number(p.val_accuracy)},
+          {"lr", number(p.lr)},              {"suffix_val_accuracy", number(p.suffix_val_accuracy)},
+          {"logme", number(p.logme)},        {"seconds", number(p.seconds)}};
+}
+
+BoundaryProbe probe_from_json(const json& v) {
+  BoundaryProbe p;
+  p.boundary = v.at("boundary").get<int>();
+  p.block = v.at("block").get<std::string>();
+  p.feature_dim = v.at("feature_dim").get<int64_t>();
+  p.val_accuracy = number_at(v, "val_accuracy");
+  p.lr = number_at(v, "lr");
+  p.suffix_val_accuracy = number_at(v, "suffix_val_accuracy");
+  p.logme = number_at(v, "logme");
+  p.seconds = number_at(v, "seconds");
+  return p;
+}
+
 json to_json(const TransferMeasure& m) {
+  json curve = json::array();
+  for (const BoundaryProbe& p : m.curve) curve.push_back(to_json(p));
   return {{"pretrain_key", m.pretrain_key},   {"target_key", m.target_key},
           {"backbone", m.backbone},           {"target", m.target},
           {"logme", number(m.logme)},         {"frechet", number(m.frechet)},
           {"source_images", m.source_images}, {"target_images", m.target_images},
-          {"seconds", number(m.seconds)},     {"skipped_images", m.skipped_images}};
+          {"seconds", number(m.seconds)},     {"skipped_images", m.skipped_images},
+          {"curve", curve},                   {"probe_key", m.probe_key}};
 }
 
 TransferMeasure measure_from_json(const json& v) {
   try {
+    std::vector<BoundaryProbe> curve;
+    for (const json& p : v.at("curve")) curve.push_back(probe_from_json(p));
     return {v.at("pretrain_key").get<std::string>(),
             v.at("target_key").get<std::string>(),
             v.at("backbone").get<std::string>(),
@@ -137,7 +166,9 @@ TransferMeasure measure_from_json(const json& v) {
             v.at("source_images").get<int>(),
             v.at("target_images").get<int>(),
             number_at(v, "seconds"),
-            v.at("skipped_images").get<std::vector<std::string>>()};
+            v.at("skipped_images").get<std::vector<std::string>>(),
+            curve,
+            v.at("probe_key").get<std::string>()};
   } catch (const json::exception& e) {
     throw RuntimeError(std::string("malformed transfer measure: ") + e.what());
   }

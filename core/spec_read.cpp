@@ -37,6 +37,11 @@ std::vector<std::string> augment_names() {
           augment_name(AugmentKind::kCropFlip)};
 }
 
+std::vector<std::string> precision_names() {
+  return {precision_name(PrecisionKind::kFp32), precision_name(PrecisionKind::kBf16),
+          precision_name(PrecisionKind::kFp16), precision_name(PrecisionKind::kAuto)};
+}
+
 // Calls `each(item, path)` for every element of a required, non-empty array.
 template <typename Fn>
 void for_each_element(const json* value, const std::string& path, Diagnostics& diag,
@@ -244,6 +249,59 @@ std::vector<T> read_list(const json* value, const std::string& path, Diagnostics
   return values;
 }
 
+// "seeds": {"min": 2, "max": 6}: seeds 0..min-1 in every cell, up to max where
+// a verdict hinges on the cell.
+void read_adaptive_seeds(const json& value, const std::string& path, Diagnostics& diag,
+                         GridSpec& grid) {
+  ObjectReader in(value, path, diag);
+  const json* min = in.require("min", "seeds every cell runs, at least 2");
+  const json* max = in.require("max", "the most seeds a cell may get");
+  const auto low = min ? read_integer(*min, in.path_of("min"), diag, 2, 1000) : std::nullopt;
+  const auto high = max ? read_integer(*max, in.path_of("max"), diag, 2, 1000) : std::nullopt;
+  in.finish();
+  if (!low || !high) return;
+  const int first = static_cast<int>(low.value_or(0)), most = static_cast<int>(high.value_or(0));
+  if (most < first) {
+    diag.error(in.path_of("max"), "expected at least min (" + std::to_string(first) + "), got " +
+                                      std::to_string(most));
+    return;
+  }
+  for (int i = 0; i < first; ++i) grid.seeds.push_back(i);
+  grid.max_seeds = most;
+}
+
+HalvingSpec read_halving(const json& value, const std::string& path, Diagnostics& diag) {
+  ObjectReader in(value, path, diag);
+  HalvingSpec halving;
+  if (const json* rungs = in.find("rungs")) {
+    const std::string where = in.path_of("rungs");
+    halving.rungs = read_list<double>(
+        rungs, where, diag, "rungs (fractions of the epochs)",
+        [&diag](const json& item, const std::string& p) -> std::optional<double> {
+          const auto v = read_number(item, p, diag, 0.0, true);
+          if (v && (*v < kMinRung || *v >= 1.0)) {
+            diag.error(p, "expected a fraction of the epochs from " + json(kMinRung).dump() +
+                              " up to 1 (earlier rungs favour small learning rates), got " +
+                              json(*v).dump());
+            return std::nullopt;
+          }
+          return v;
+        });
+    for (size_t i = 1; i < halving.rungs.size(); ++i) {
+      if (halving.rungs[i] <= halving.rungs[i - 1])
+        diag.error(json_pointer_child(where, i), "rungs must be in ascending order");
+    }
+  }
+  halving.keep = in.number_or("keep", halving.keep, 0.0, true);
+  if (halving.keep < kMinKeep || halving.keep >= 1.0) {
+    diag.error(in.path_of("keep"), "expected the fraction of learning rates that go on at a rung, "
+                                   "from " + json(kMinKeep).dump() + " up to 1, got " +
+                                   json(halving.keep).dump());
+  }
+  in.finish();
+  return halving;
+}
+
 GridSpec read_grid(const json& value, const std::string& path, Diagnostics& diag) {
   ObjectReader in(value, path, diag);
   GridSpec grid;
@@ -271,6 +329,8 @@ GridSpec read_grid(const json& value, const std::string& path, Diagnostics& diag
   const json* repeats = in.find("repeats");
   if (seeds && repeats) {
     diag.error(in.path_of("repeats"), "give either \"seeds\" or \"repeats\", not both");
+  } else if (seeds && seeds->is_object()) {
+    read_adaptive_seeds(*seeds, in.path_of("seeds"), diag, grid);
   } else if (seeds) {
     grid.seeds = read_list<int>(seeds, in.path_of("seeds"), diag, "seeds", integers(0, kMaxInt));
   } else if (repeats) {
@@ -436,6 +496,14 @@ TrainingRecipe read_recipe(const json& value, const std::string& path, Diagnosti
       in.choice_or("augment", augment_name(recipe.augment), augment_names(), "augmentation");
   recipe.augment = *enum_from_name(
       augment, {AugmentKind::kNone, AugmentKind::kCrop, AugmentKind::kCropFlip}, augment_name);
+  const std::string precision = in.choice_or("precision", precision_name(recipe.precision),
+                                             precision_names(), "precision");
+  recipe.precision = *enum_from_name(
+      precision,
+      {PrecisionKind::kFp32, PrecisionKind::kBf16, PrecisionKind::kFp16, PrecisionKind::kAuto},
+      precision_name);
+  recipe.validate_every =
+      static_cast<int>(in.integer_or("validate_every", recipe.validate_every, 0, 10000));
   in.finish();
   return recipe;
 }
@@ -462,6 +530,9 @@ SweepSpec read_sweep(const json& value, Diagnostics& diag, bool canonical) {
   }
   if (const json* training = in.find("training")) {
     spec.training = read_recipe(*training, in.path_of("training"), diag);
+  }
+  if (const json* halving = in.find("halving")) {
+    spec.halving = read_halving(*halving, in.path_of("halving"), diag);
   }
   if (const json* price = in.find("price_per_device_hour")) {
     spec.price_per_device_hour =

@@ -65,6 +65,7 @@ json to_json(const TrainingRecipe& recipe) {
               {"probe_epochs", recipe.probe_epochs}};
   // Written only when on, so trials without augmentation keep their identities.
   if (recipe.augment != AugmentKind::kNone) out["augment"] = augment_name(recipe.augment);
+  if (recipe.precision != PrecisionKind::kFp32) out["precision"] = precision_name(recipe.precision);
   return out;
 }
 
@@ -74,6 +75,7 @@ json to_json(const GridSpec& grid) {
     unfrozen.push_back(depth.all ? json("all") : json(depth.blocks));
   }
   json out = {{"unfrozen", unfrozen}, {"lr", grid.lr}, {"seeds", grid.seeds}};
+  if (grid.max_seeds > 0) out["seeds"] = {{"min", grid.seeds.size()}, {"max", grid.max_seeds}};
   if (!grid.weight_decay.empty()) out["weight_decay"] = grid.weight_decay;
   if (!grid.batch_size.empty()) out["batch_size"] = grid.batch_size;
   if (!grid.epochs.empty()) out["epochs"] = grid.epochs;
@@ -88,6 +90,10 @@ json to_json(const SweepSpec& sweep) {
   json out = {{"name", sweep.name},          {"description", sweep.description},
               {"backbones", backbones},      {"targets", targets},
               {"grid", to_json(sweep.grid)}, {"training", to_json(sweep.training)}};
+  // How trials run, not what they are: in the sweep's spec, not in trial identities.
+  if (sweep.training.validate_every > 0)
+    out["training"]["validate_every"] = sweep.training.validate_every;
+  if (sweep.halving) out["halving"] = {{"rungs", sweep.halving->rungs}, {"keep", sweep.halving->keep}};
   if (sweep.price_per_device_hour) out["price_per_device_hour"] = *sweep.price_per_device_hour;
   return out;
 }

@@ -50,4 +50,18 @@ const char* augment_name(AugmentKind kind) {
   return "?";
 }
 
+const char* precision_name(PrecisionKind kind) {
+  switch (kind) {
+    case PrecisionKind::kFp32:
+      return "fp32";
+    case PrecisionKind::kBf16:
+      return "bf16";
+    case PrecisionKind::kFp16:
+      return "fp16";
+    case PrecisionKind::kAuto:
+      return "auto";
+  }
+  return "?";
+}
+
 }  // namespace sweep

@@ -71,6 +71,11 @@ enum class ScheduleKind { kConstant, kCosine, kStep };
 // shifts each image by up to 1/8 of its size (a random crop of the image padded
 // with the mean colour), kCropFlip also mirrors half of them left to right.
 enum class AugmentKind { kNone, kCrop, kCropFlip };
+// The arithmetic of a trial's forward passes (experiments/train/precision.h):
+// fp32; bf16 or fp16 autocast with fp32 weights, optimizer state and loss; or
+// auto, bf16 where the device computes it natively and fp32 elsewhere. A device
+// that cannot do what is asked runs fp32 and the trial says so.
+enum class PrecisionKind { kFp32, kBf16, kFp16, kAuto };
 
 // How each trial trains. Grid axes override individual fields per trial.
 struct TrainingRecipe {
@@ -90,6 +95,12 @@ struct TrainingRecipe {
   // frozen blocks every step instead of reading the frozen-feature cache. The
   // head-only probe trains on features of the images as they are.
   AugmentKind augment = AugmentKind::kNone;
+  PrecisionKind precision = PrecisionKind::kFp32;
+  // Validation after every this many epochs and always after the last; 0 =
+  // about four times per trial (every ceil(epochs / 4) epochs). It changes no
+  // result, only how finely the curves are drawn, so it is not part of a
+  // trial's identity.
+  int validate_every = 0;
 };
 
 // A number of trailing blocks to train; `all` is resolved per backbone.
@@ -102,12 +113,29 @@ struct Depth {
 struct GridSpec {
   std::vector<Depth> unfrozen;
   std::vector<double> lr;
-  std::vector<int> seeds;
+  std::vector<int> seeds;  // the seeds every cell runs
+  // Adaptive replication ("seeds": {"min": 2, "max": 6}): seeds stays 0..min-1
+  // and `sweep run` adds seeds, up to this many per cell, only to the cells an
+  // undecided verdict hinges on. 0 = a fixed set of seeds.
+  int max_seeds = 0;
   // Optional further axes; empty = not swept (the recipe's value is used).
   std::vector<double> weight_decay;
   std::vector<int> batch_size;
   std::vector<int> epochs;
 };
+
+// Successive halving over the learning rate: trials that differ only in it
+// (same backbone, target, depth, seed and recipe) are compared on validation
+// at each rung, a fraction of the epochs, and those outside the best `keep`
+// fraction of the siblings seen at that rung so far stop there. Never across
+// depths or seeds. Short horizons favour small learning rates, so rungs come no
+// earlier than kMinRung of the epochs and at least half the siblings go on.
+struct HalvingSpec {
+  std::vector<double> rungs = {0.5};  // fractions of the epochs, ascending
+  double keep = 0.5;                  // the fraction of siblings that go on at a rung
+};
+constexpr double kMinRung = 0.3;
+constexpr double kMinKeep = 0.5;
 
 struct SweepSpec {
   std::string name;
@@ -116,7 +144,15 @@ struct SweepSpec {
   std::vector<TargetSpec> targets;
   GridSpec grid;
   TrainingRecipe training;
+  std::optional<HalvingSpec> halving;  // none: every trial runs all its epochs
   std::optional<double> price_per_device_hour;
+};
+
+// How a trial runs beyond what it is: settings of its sweep that change none of
+// its results, and so stay out of its identity (see trial_schedule in grid.h).
+struct TrialSchedule {
+  std::vector<int> validate_at;  // epochs, ascending, after which validation runs
+  std::vector<int> rungs;        // epochs at which successive halving may stop it
 };
 
 // One point of the grid: everything a worker needs to run it.
@@ -130,6 +166,7 @@ struct TrialSpec {
   double lr = 0.0;
   int seed = 0;
   TrainingRecipe recipe;  // grid axes applied
+  TrialSchedule schedule;  // not part of the identity; filled in by expand_grid
 };
 
 // Names used in sweep files and in the database.
@@ -137,5 +174,6 @@ const char* dataset_name(DatasetKind kind);
 const char* optimizer_name(OptimizerKind kind);
 const char* schedule_name(ScheduleKind kind);
 const char* augment_name(AugmentKind kind);
+const char* precision_name(PrecisionKind kind);
 
 }  // namespace sweep

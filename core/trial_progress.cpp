@@ -3,13 +3,19 @@
 namespace sweep {
 namespace {
 
-bool finished(TrialState s) { return s == TrialState::kDone || s == TrialState::kFailed; }
+bool finished(TrialState s) {
+  return s == TrialState::kDone || s == TrialState::kStopped || s == TrialState::kFailed;
+}
+
+// A result: done, or stopped by successive halving with its partial curve.
+bool result(TrialState s) { return s == TrialState::kDone || s == TrialState::kStopped; }
 
 }  // namespace
 
 TrialProgress further(const TrialProgress& a, const TrialProgress& b) {
   if ((a.state == TrialState::kDone) != (b.state == TrialState::kDone))
     return a.state == TrialState::kDone ? a : b;
+  if (result(a.state) != result(b.state)) return result(a.state) ? a : b;
   if (a.attempts != b.attempts) return a.attempts > b.attempts ? a : b;
   if (finished(a.state) != finished(b.state)) return finished(a.state) ? a : b;
   // Equal attempts, both finished or both not: prefer running over pending so
@@ -20,6 +26,8 @@ TrialProgress further(const TrialProgress& a, const TrialProgress& b) {
 bool supersedes(const TrialProgress& incoming, const TrialProgress& current) {
   if (current.state == TrialState::kDone) return false;
   if (incoming.state == TrialState::kDone) return true;
+  if (current.state == TrialState::kStopped) return false;
+  if (incoming.state == TrialState::kStopped) return true;
   if (incoming.state != TrialState::kFailed) return false;
   switch (current.state) {
     case TrialState::kPending:

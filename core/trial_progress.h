@@ -19,13 +19,15 @@ struct TrialProgress {
 };
 
 // Of two copies of one trial, the one that is further along: a done copy wins
-// (a finished result is never replaced); otherwise the later attempt; at equal
+// (a finished result is never replaced), then a stopped one (successive
+// halving's partial result); otherwise the later attempt; at equal
 // attempts a finished copy (failed) over an unfinished one. Symmetric, so
 // folding many copies gives the same answer in any order.
 TrialProgress further(const TrialProgress& a, const TrialProgress& b);
 
 // Whether a shard's copy of a trial should replace the main database's when
-// merged: a finished result (done) replaces anything but a done trial; a failure
+// merged: a finished result (done) replaces anything but a done trial, a stopped
+// one anything but a done or stopped trial; a failure
 // replaces a pending trial of no later attempt, or a failure of an earlier one,
 // but never a running trial (its runner is alive elsewhere). Copies that are not
 // finished replace nothing. Applying it twice changes nothing.

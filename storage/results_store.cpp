@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "core/identity.h"
 #include "core/spec_json.h"
@@ -31,6 +32,23 @@ TrialSpec parse_trial(const std::string& config, const std::string& id, int posi
 }
 
 const char* kNow = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+
+const char* kInsertTrial =
+    "INSERT OR IGNORE INTO trials (trial_id, config_json, backbone, pretrain_key, target, "
+    "similarity, unfrozen, blocks, lr, seed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+Statement& bind_trial(Statement& insert, const TrialSpec& trial) {
+  return insert.bind(1, trial.id)
+      .bind(2, to_json(trial).dump())
+      .bind(3, trial.backbone.name)
+      .bind(4, pretrain_key(trial.backbone))
+      .bind(5, trial.target.name)
+      .bind(6, trial.target.similarity)
+      .bind(7, trial.unfrozen)
+      .bind(8, trial.blocks)
+      .bind(9, trial.lr)
+      .bind(10, trial.seed);
+}
 
 }  // namespace
 
@@ -62,37 +80,29 @@ Registration ResultsStore::register_sweep(const SweepSpec& spec,
   Statement find = db_.prepare("SELECT sweep_id FROM sweeps WHERE name = ?1");
   find.bind(1, spec.name).step();
   const int64_t sweep_id = find.int64(0);
-  db_.prepare("DELETE FROM sweep_trials WHERE sweep_id = ?1").bind(1, sweep_id).run();
+  db_.prepare("DELETE FROM sweep_trials WHERE sweep_id = ?1 AND reason = 'grid'")
+      .bind(1, sweep_id)
+      .run();
+  prune_added(sweep_id, spec, trials);
 
   Registration registration;
-  Statement insert_trial = db_.prepare(
-      "INSERT OR IGNORE INTO trials (trial_id, config_json, backbone, pretrain_key, target, "
-      "similarity, unfrozen, blocks, lr, seed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-  Statement link =
-      db_.prepare("INSERT INTO sweep_trials (sweep_id, trial_id, position) VALUES (?1, ?2, ?3)");
+  Statement insert_trial = db_.prepare(kInsertTrial);
+  Statement link = db_.prepare(
+      "INSERT INTO sweep_trials (sweep_id, trial_id, position) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT (sweep_id, trial_id) DO UPDATE SET position = ?3, reason = 'grid'");
   for (const TrialSpec& trial : trials) {
-    insert_trial.bind(1, trial.id)
-        .bind(2, to_json(trial).dump())
-        .bind(3, trial.backbone.name)
-        .bind(4, pretrain_key(trial.backbone))
-        .bind(5, trial.target.name)
-        .bind(6, trial.target.similarity)
-        .bind(7, trial.unfrozen)
-        .bind(8, trial.blocks)
-        .bind(9, trial.lr)
-        .bind(10, trial.seed)
-        .run();
+    bind_trial(insert_trial, trial).run();
     registration.added += db_.changes();
     insert_trial.reset();
     link.bind(1, sweep_id).bind(2, trial.id).bind(3, trial.position).run();
     link.reset();
   }
-  Statement done = db_.prepare(
-      "SELECT count(*) FROM sweep_trials JOIN trials USING (trial_id) "
-      "WHERE sweep_id = ?1 AND state = 'done'");
-  done.bind(1, sweep_id).step();
-  registration.total = static_cast<int>(trials.size());
-  registration.done = static_cast<int>(done.int64(0));
+  Statement counts = db_.prepare(
+      "SELECT count(*), coalesce(sum(state IN ('done', 'stopped')), 0) FROM sweep_trials "
+      "JOIN trials USING (trial_id) WHERE sweep_id = ?1");
+  counts.bind(1, sweep_id).step();
+  registration.total = static_cast<int>(counts.int64(0));
+  registration.done = static_cast<int>(counts.int64(1));
   transaction.commit();
   return registration;
 }
@@ -212,14 +222,14 @@ bool ResultsStore::record_done(const std::string& trial_id, const Claimant& who,
   Transaction transaction(db_);
   const int64_t env = environment_id(r.environment);
   db_.prepare(std::string(
-                  "UPDATE trials SET state = 'done', error = NULL, claimed_by = NULL, "
+                  "UPDATE trials SET state = ?18, error = NULL, claimed_by = NULL, "
                   "claim_host = NULL, "
                   "claim_pid = NULL, heartbeat_at = NULL, "
                   "diverged = ?3, val_accuracy = ?4, test_accuracy = ?5, val_loss = ?6, "
                   "test_loss = ?7, train_seconds = ?8, device_seconds = ?9, device = ?10, "
                   "device_name = ?11, trainable_params = ?12, total_params = ?13, "
                   "train_flops = ?14, peak_memory_bytes = ?15, env_id = ?16, feature_cache = ?17, "
-                  "finished_at = ") +
+                  "precision = ?19, stopped_epoch = ?20, finished_at = ") +
               kNow + " WHERE trial_id = ?1 AND state = 'running' AND claimed_by = ?2")
       .bind(1, trial_id)
       .bind(2, who.name())
@@ -238,6 +248,9 @@ bool ResultsStore::record_done(const std::string& trial_id, const Claimant& who,
       .bind(15, r.peak_memory_bytes)
       .bind(16, env)
       .bind(17, frozen_input_name(r.frozen_input))
+      .bind(18, r.stopped_epoch ? "stopped" : "done")
+      .bind(19, r.precision)
+      .bind(20, r.stopped_epoch)
       .run();
   if (db_.changes() == 0) return false;  // the claim was lost; the transaction rolls back
   db_.prepare("DELETE FROM epochs WHERE trial_id = ?1").bind(1, trial_id).run();
@@ -258,6 +271,100 @@ bool ResultsStore::record_done(const std::string& trial_id, const Claimant& who,
   }
   transaction.commit();
   return true;
+}
+
+void ResultsStore::prune_added(int64_t sweep_id, const SweepSpec& spec,
+                               const std::vector<TrialSpec>& grid) {
+  std::set<std::string> cells;
+  for (const TrialSpec& t : grid) cells.insert(cell_key(t));
+  Statement added = db_.prepare(
+      "SELECT t.trial_id, t.config_json FROM sweep_trials st JOIN trials t USING (trial_id) "
+      "WHERE st.sweep_id = ?1 AND st.reason != 'grid'");
+  added.bind(1, sweep_id);
+  std::vector<std::string> gone;
+  while (added.step()) {
+    const TrialSpec trial = parse_trial(added.text(1), added.text(0), 0);
+    if (!cells.count(cell_key(trial)) || trial.seed >= spec.grid.max_seeds)
+      gone.push_back(trial.id);
+  }
+  Statement unlink = db_.prepare("DELETE FROM sweep_trials WHERE sweep_id = ?1 AND trial_id = ?2");
+  for (const std::string& id : gone) {
+    unlink.bind(1, sweep_id).bind(2, id).run();
+    unlink.reset();
+  }
+}
+
+int ResultsStore::add_trials(const std::string& sweep, const std::vector<AddedTrial>& trials) {
+  Transaction transaction(db_);
+  Statement find = db_.prepare(
+      "SELECT s.sweep_id, coalesce(max(st.position), -1) FROM sweeps s "
+      "LEFT JOIN sweep_trials st USING (sweep_id) WHERE s.name = ?1");
+  if (!find.bind(1, sweep).step() || find.optional_real(0) == std::nullopt) return 0;
+  const int64_t sweep_id = find.int64(0);
+  int64_t position = find.int64(1);
+  Statement insert_trial = db_.prepare(kInsertTrial);
+  Statement link = db_.prepare(
+      "INSERT OR IGNORE INTO sweep_trials (sweep_id, trial_id, position, reason) "
+      "VALUES (?1, ?2, ?3, ?4)");
+  int added = 0;
+  for (const AddedTrial& t : trials) {
+    bind_trial(insert_trial, t.spec).run();
+    insert_trial.reset();
+    link.bind(1, sweep_id).bind(2, t.spec.id).bind(3, position + 1).bind(4, t.reason).run();
+    link.reset();
+    if (db_.changes() > 0) {
+      ++added;
+      ++position;
+    }
+  }
+  transaction.commit();
+  return added;
+}
+
+void ResultsStore::record_rung(const std::string& trial_id, int epoch, double val_accuracy,
+                               bool keep) {
+  Transaction transaction(db_);
+  db_.prepare(
+         "INSERT OR REPLACE INTO rungs (trial_id, epoch, val_accuracy, decision) "
+         "VALUES (?1, ?2, ?3, ?4)")
+      .bind(1, trial_id)
+      .bind(2, epoch)
+      .bind(3, val_accuracy)
+      .bind(4, keep ? "continue" : "stop")
+      .run();
+  transaction.commit();
+}
+
+std::map<std::string, double> ResultsStore::rung_values(const std::vector<std::string>& trial_ids,
+                                                        int epoch) {
+  std::map<std::string, double> values;
+  Statement rung = db_.prepare("SELECT val_accuracy FROM rungs WHERE trial_id = ?1 AND epoch = ?2");
+  Statement curve = db_.prepare(
+      "SELECT e.val_accuracy FROM epochs e JOIN trials t USING (trial_id) WHERE e.trial_id = ?1 "
+      "AND e.epoch = ?2 AND e.val_accuracy IS NOT NULL AND t.state IN ('done', 'stopped')");
+  for (const std::string& id : trial_ids) {
+    if (rung.bind(1, id).bind(2, epoch).step()) {
+      values[id] = rung.real(0);
+    } else if (curve.bind(1, id).bind(2, epoch).step()) {
+      values[id] = curve.real(0);
+    }
+    rung.reset();
+    curve.reset();
+  }
+  return values;
+}
+
+int ResultsStore::reset_stopped(const std::string& sweep) {
+  Transaction transaction(db_);
+  db_.prepare(
+         "UPDATE trials SET state = 'pending', stopped_epoch = NULL WHERE state = 'stopped' AND "
+         "trial_id IN (SELECT trial_id FROM sweep_trials JOIN sweeps USING (sweep_id) "
+         "WHERE name = ?1)")
+      .bind(1, sweep)
+      .run();
+  const int changed = db_.changes();
+  transaction.commit();
+  return changed;
 }
 
 bool ResultsStore::record_failed(const std::string& trial_id, const Claimant& who,
@@ -320,7 +427,8 @@ std::vector<TrialRecord> ResultsStore::trials(const std::string& sweep) {
       "t.device_seconds, t.device, t.device_name, t.trainable_params, t.total_params, "
       "t.train_flops, t.peak_memory_bytes, env.sweep_version, env.torch_version, "
       "env.device_kind, env.cuda_version, env.host, env.os, env.threads, "
-      "t.claimed_by, t.started_at, t.finished_at, t.feature_cache "
+      "t.claimed_by, t.started_at, t.finished_at, t.feature_cache, t.precision, t.stopped_epoch, "
+      "st.reason "
       "FROM sweep_trials st JOIN sweeps s USING (sweep_id) JOIN trials t USING (trial_id) "
       "LEFT JOIN environments env USING (env_id) WHERE s.name = ?1 ORDER BY st.position");
   stmt.bind(1, sweep);
@@ -335,13 +443,14 @@ std::vector<TrialRecord> ResultsStore::trials(const std::string& sweep) {
     record.device = stmt.text(13);
     record.started_at = stmt.text(27);
     record.finished_at = stmt.text(28);
-    if (record.state == TrialState::kDone) {
+    record.reason = stmt.text(32);
+    if (record.state == TrialState::kDone || record.state == TrialState::kStopped) {
       TrialResult r;
       r.diverged = stmt.int64(6) != 0;
       r.val_accuracy = stmt.real(7);
-      r.test_accuracy = stmt.real(8);
-      r.val_loss = stmt.real(9);
-      r.test_loss = stmt.real(10);
+      r.test_accuracy = stmt.optional_real(8).value_or(std::nan(""));
+      r.val_loss = stmt.optional_real(9).value_or(std::nan(""));
+      r.test_loss = stmt.optional_real(10).value_or(std::nan(""));
       r.train_seconds = stmt.real(11);
       r.device_seconds = stmt.real(12);
       r.device = stmt.text(13);
@@ -351,6 +460,8 @@ std::vector<TrialRecord> ResultsStore::trials(const std::string& sweep) {
       r.train_flops = stmt.real(17);
       r.peak_memory_bytes = stmt.int64(18);
       r.frozen_input = parse_frozen(stmt.text(29));
+      r.precision = stmt.text(30);
+      if (const auto epoch = stmt.optional_real(31)) r.stopped_epoch = static_cast<int>(*epoch);
       r.environment = {stmt.text(19),
                        stmt.text(20),
                        stmt.text(21),
@@ -373,8 +484,11 @@ std::vector<EpochMetrics> ResultsStore::epochs(const std::string& trial_id) {
   stmt.bind(1, trial_id);
   std::vector<EpochMetrics> out;
   while (stmt.step()) {
-    out.push_back({static_cast<int>(stmt.int64(0)), stmt.real(1), stmt.real(2), stmt.real(3),
-                   stmt.real(4), stmt.real(5), stmt.real(6)});
+    const auto value = [&stmt](int column) {
+      return stmt.optional_real(column).value_or(std::nan(""));
+    };
+    out.push_back({static_cast<int>(stmt.int64(0)), stmt.real(1), value(2), value(3), value(4),
+                   value(5), stmt.real(6)});
   }
   return out;
 }
@@ -393,8 +507,8 @@ void ResultsStore::record_measure(const TransferMeasure& m) {
   Transaction transaction(db_);
   db_.prepare(
          "INSERT OR REPLACE INTO transfer_measures (pretrain_key, target_key, backbone, target, "
-         "logme, frechet_distance, source_images, target_images, seconds) "
-         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+         "logme, frechet_distance, source_images, target_images, seconds, probe_key) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
       .bind(1, m.pretrain_key)
       .bind(2, m.target_key)
       .bind(3, m.backbone)
@@ -404,7 +518,30 @@ void ResultsStore::record_measure(const TransferMeasure& m) {
       .bind(7, m.source_images)
       .bind(8, m.target_images)
       .bind(9, m.seconds)
+      .bind(10, m.probe_key)
       .run();
+  db_.prepare("DELETE FROM probe_curve WHERE pretrain_key = ?1 AND target_key = ?2")
+      .bind(1, m.pretrain_key)
+      .bind(2, m.target_key)
+      .run();
+  Statement probe = db_.prepare(
+      "INSERT INTO probe_curve (pretrain_key, target_key, boundary, block, feature_dim, "
+      "val_accuracy, lr, suffix_val_accuracy, logme, seconds) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  for (const BoundaryProbe& p : m.curve) {
+    probe.bind(1, m.pretrain_key)
+        .bind(2, m.target_key)
+        .bind(3, p.boundary)
+        .bind(4, p.block)
+        .bind(5, p.feature_dim)
+        .bind(6, p.val_accuracy)
+        .bind(7, p.lr)
+        .bind(8, p.suffix_val_accuracy)
+        .bind(9, p.logme)
+        .bind(10, p.seconds)
+        .run();
+    probe.reset();
+  }
   Statement skipped = db_.prepare(
       "INSERT OR IGNORE INTO skipped_images (target_key, target, entry) VALUES (?1, ?2, ?3)");
   for (const std::string& entry : m.skipped_images) {
@@ -417,14 +554,31 @@ void ResultsStore::record_measure(const TransferMeasure& m) {
 std::optional<TransferMeasure> ResultsStore::measure(const std::string& pretrain_key,
                                                      const std::string& target_key) {
   Statement stmt = db_.prepare(
-      "SELECT backbone, target, logme, frechet_distance, source_images, target_images, seconds "
-      "FROM transfer_measures WHERE pretrain_key = ?1 AND target_key = ?2");
+      "SELECT backbone, target, logme, frechet_distance, source_images, target_images, seconds, "
+      "probe_key FROM transfer_measures WHERE pretrain_key = ?1 AND target_key = ?2");
   if (!stmt.bind(1, pretrain_key).bind(2, target_key).step()) return std::nullopt;
   std::vector<std::string> skipped;
   Statement files =
       db_.prepare("SELECT entry FROM skipped_images WHERE target_key = ?1 ORDER BY entry");
   files.bind(1, target_key);
   while (files.step()) skipped.push_back(files.text(0));
+  std::vector<BoundaryProbe> curve;
+  Statement probes = db_.prepare(
+      "SELECT boundary, block, feature_dim, val_accuracy, lr, suffix_val_accuracy, logme, "
+      "seconds FROM probe_curve WHERE pretrain_key = ?1 AND target_key = ?2 ORDER BY boundary");
+  probes.bind(1, pretrain_key).bind(2, target_key);
+  while (probes.step()) {
+    BoundaryProbe p;
+    p.boundary = static_cast<int>(probes.int64(0));
+    p.block = probes.text(1);
+    p.feature_dim = probes.int64(2);
+    p.val_accuracy = probes.real(3);
+    p.lr = probes.real(4);
+    p.suffix_val_accuracy = probes.real(5);
+    p.logme = probes.optional_real(6).value_or(std::nan(""));
+    p.seconds = probes.real(7);
+    curve.push_back(p);
+  }
   return TransferMeasure{pretrain_key,
                          target_key,
                          stmt.text(0),
@@ -434,7 +588,9 @@ std::optional<TransferMeasure> ResultsStore::measure(const std::string& pretrain
                          static_cast<int>(stmt.int64(4)),
                          static_cast<int>(stmt.int64(5)),
                          stmt.real(6),
-                         skipped};
+                         skipped,
+                         curve,
+                         stmt.text(7)};
 }
 
 void ResultsStore::record_pretrained(const PretrainedRecord& record) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,10 +55,11 @@ struct SweepTiming {
 };
 
 struct Registration {
-  int total = 0;  // trials in the grid
+  int total = 0;  // trials of the sweep: the grid and the seeds added to it so far
   int added = 0;  // trials new to the database
-  int done = 0;   // trials of the grid already done
+  int done = 0;   // of them already done (or stopped by successive halving)
 };
+
 
 class ResultsStore {
  public:
@@ -65,7 +67,9 @@ class ResultsStore {
 
   // Records the sweep (replacing an earlier spec of the same name) and its grid,
   // atomically. New trials are pending; trials already known keep their state and
-  // results, so re-running a file never runs a finished trial again.
+  // results, so re-running a file never runs a finished trial again. Seeds added
+  // earlier stay with the sweep while their cell is in the grid and their seed
+  // below the grid's maximum.
   Registration register_sweep(const SweepSpec& spec, const std::vector<TrialSpec>& trials,
                               const std::string& source_file);
 
@@ -89,6 +93,19 @@ class ResultsStore {
                                          const std::function<bool(int64_t)>& alive);
   // Failed trials of the sweep back to pending (--retry-failed); returns how many.
   int reset_failed(const std::string& sweep);
+  // Trials stopped by successive halving back to pending, for a sweep that no
+  // longer halves; returns how many.
+  int reset_stopped(const std::string& sweep);
+
+  // Adds trials to a registered sweep after its grid, with why they run; a trial
+  // it holds already is left as it is. Returns how many were new to the sweep.
+  int add_trials(const std::string& sweep, const std::vector<AddedTrial>& trials);
+
+  // Successive halving: a trial's validation accuracy at a rung and the decision.
+  void record_rung(const std::string& trial_id, int epoch, double val_accuracy, bool keep);
+  // The validation accuracy at `epoch` of those of `trial_ids` that have one,
+  // from a rung decision or the curve of a finished (or stopped) trial.
+  std::map<std::string, double> rung_values(const std::vector<std::string>& trial_ids, int epoch);
 
   std::vector<std::string> sweep_names();
   std::optional<SweepInfo> sweep(const std::string& name);
@@ -108,6 +125,7 @@ class ResultsStore {
 
  private:
   int64_t environment_id(const Environment& env);
+  void prune_added(int64_t sweep_id, const SweepSpec& spec, const std::vector<TrialSpec>& grid);
   Database db_;
 };
 

@@ -12,16 +12,17 @@
 
 namespace sweep {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 constexpr int kApplicationId = 0x53575045;  // "SWPE"
 
 // kImmutable: read-only without locks, for a shard (see Database::Mode).
 enum class Access { kReadOnly, kReadWrite, kImmutable };
 
 // Opens the database at `path`. kReadWrite creates the file and the schema when
-// they do not exist yet and turns on WAL. Throws InputError, naming the path and
-// what to do, when the file is not a sweep results database, has a newer schema,
-// or cannot be opened or created.
+// they do not exist yet, upgrades an older schema in place and turns on WAL.
+// Throws InputError, naming the path and what to do, when the file is not a
+// sweep results database, has a newer schema (or, opened read-only, an older
+// one), or cannot be opened or created.
 Database open_results_database(const std::string& path, Access access);
 
 // The documented views, with one line each on what they hold.

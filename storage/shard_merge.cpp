@@ -11,8 +11,8 @@ namespace {
 const char* kResultColumns =
     "diverged, val_accuracy, test_accuracy, val_loss, test_loss, train_seconds, device_seconds, "
     "device, device_name, trainable_params, total_params, train_flops, peak_memory_bytes, "
-    "feature_cache, started_at, finished_at";
-constexpr int kResultCount = 16;
+    "feature_cache, started_at, finished_at, precision, stopped_epoch";
+constexpr int kResultCount = 18;
 const char* kConfigColumns =
     "trial_id, config_json, backbone, pretrain_key, target, similarity, unfrozen, blocks, lr, seed";
 constexpr int kConfigCount = 10;
@@ -33,6 +33,8 @@ class Merger {
     Statement rows = shard_.prepare(std::string("SELECT state, attempts, error, env_id, ") +
                                     kResultColumns + ", " + kConfigColumns + " FROM trials");
     while (rows.step()) merge_trial(rows);
+    // Rung decisions refer to their trials, which are all here now.
+    copy_rows("rungs", {"trial_id", "epoch", "val_accuracy", "decision"});
     return count_;
   }
 
@@ -42,7 +44,9 @@ class Merger {
 
   void merge_trial(const Statement& row) {
     const TrialProgress incoming{parse_state(row.text(0)), static_cast<int>(row.int64(1))};
-    if (incoming.state != TrialState::kDone && incoming.state != TrialState::kFailed) {
+    const bool result =
+        incoming.state == TrialState::kDone || incoming.state == TrialState::kStopped;
+    if (!result && incoming.state != TrialState::kFailed) {
       ++count_.unfinished;
       return;
     }
@@ -53,8 +57,8 @@ class Merger {
       return;
     }
     if (!current) insert_config(row);
-    update(row, incoming.state == TrialState::kDone ? map_environment(row) : std::nullopt);
-    if (incoming.state == TrialState::kDone) {
+    update(row, result ? map_environment(row) : std::nullopt);
+    if (result) {
       copy_epochs(id);
       ++count_.done;
     } else {
@@ -82,13 +86,13 @@ class Merger {
         "train_seconds = ?10, device_seconds = ?11, device = ?12, device_name = ?13, "
         "trainable_params = ?14, total_params = ?15, train_flops = ?16, "
         "peak_memory_bytes = ?17, feature_cache = ?18, started_at = ?19, finished_at = ?20, "
-        "env_id = ?21, "
+        "precision = ?21, stopped_epoch = ?22, env_id = ?23, "
         "claimed_by = NULL, claim_host = NULL, claim_pid = NULL, heartbeat_at = NULL "
         "WHERE trial_id = ?1");
     stmt.bind_column(1, row, kFirstConfig);
     stmt.bind_column(2, row, 0).bind_column(3, row, 1).bind_column(4, row, 2);
     for (int i = 0; i < kResultCount; ++i) stmt.bind_column(5 + i, row, kFirstResult + i);
-    stmt.bind(21, env_id);
+    stmt.bind(23, env_id);
     stmt.run();
   }
 
@@ -128,13 +132,15 @@ class Merger {
 
   // Pretraining records the main database lacks (the report shows them).
   // What a task learnt besides trial results: pretrained backbones, transfer
-  // measures and skipped images. Rows are keyed by content, so the first copy wins.
+  // measures and probe curves, skipped images (rung decisions follow the trials). Rows are keyed by content, so the first copy wins.
   void copy_side_tables() {
     copy_rows("pretrained", {"pretrain_key", "arch", "source", "source_accuracy", "train_seconds",
                              "weights_path", "created_at"});
     copy_rows("transfer_measures",
               {"pretrain_key", "target_key", "backbone", "target", "logme", "frechet_distance",
-               "source_images", "target_images", "seconds", "created_at"});
+               "source_images", "target_images", "seconds", "created_at", "probe_key"});
+    copy_rows("probe_curve", {"pretrain_key", "target_key", "boundary", "block", "feature_dim",
+                              "val_accuracy", "lr", "suffix_val_accuracy", "logme", "seconds"});
     copy_rows("skipped_images", {"target_key", "target", "entry"});
   }
 

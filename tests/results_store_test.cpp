@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -240,6 +241,83 @@ TEST_F(ResultsStoreTest, RunnersCreatingTheDatabaseTogetherBothSucceed) {
   }
 }
 
+TEST_F(ResultsStoreTest, UpgradesAVersion1DatabaseInPlaceKeepingEveryResult) {
+  const std::string path = dir_.file("v1.db");
+  std::filesystem::copy_file(SWEEP_TEST_DATA_DIR "/results-v1.db", path);
+  EXPECT_EQ(open_error(path, Access::kReadOnly),
+            path + ": results database schema version 1 is older than this sweep reads (2); "
+                   "`sweep run FILE --db " + path + "` upgrades it in place (and runs nothing "
+                   "that is done)");
+  ResultsStore store(path, Access::kReadWrite);
+  Statement version = store.database().prepare("PRAGMA user_version");
+  version.step();
+  EXPECT_EQ(version.int64(0), 2);
+  const auto trials = store.trials("cats_vs_buildings");
+  ASSERT_EQ(trials.size(), 48u);
+  int done = 0;
+  for (const TrialRecord& t : trials) {
+    EXPECT_EQ(t.reason, "grid");
+    if (t.state != TrialState::kDone) continue;
+    ++done;
+    EXPECT_GT(t.result->val_accuracy, 0.5);
+    EXPECT_EQ(t.result->epochs.size(), t.spec.unfrozen == 0 ? 100u : 10u) << t.spec.id;
+  }
+  EXPECT_EQ(done, 13);
+  Statement columns = store.database().prepare(
+      "SELECT count(*) FROM results WHERE reason = 'grid' AND stopped_epoch IS NULL");
+  columns.step();
+  EXPECT_EQ(columns.int64(0), 48);
+  // The stopped state exists now, and the probe curve's table and view.
+  store.database().exec("UPDATE trials SET state = 'stopped' WHERE state = 'pending'");
+  store.database().exec("SELECT * FROM probe_curves");
+  ResultsStore again(path, Access::kReadOnly);
+  EXPECT_EQ(again.trials("cats_vs_buildings").size(), 48u);
+}
+
+TEST_F(ResultsStoreTest, AddedSeedsStayWithTheSweepWhileTheirCellDoes) {
+  auto doc = testing::valid_sweep_json();
+  doc["grid"]["seeds"] = {{"min", 2}, {"max", 4}};
+  const SweepSpec adaptive = parse_sweep_text(doc.dump(), "s.json");
+  const std::vector<TrialSpec> grid = expand_grid(adaptive);
+  ResultsStore store(path_, Access::kReadWrite);
+  store.register_sweep(adaptive, grid, "s.json");
+  const TrialSpec added = with_seed(grid[0], 2, adaptive);
+  EXPECT_EQ(store.add_trials("unit", {{added, "added seed 2: because"}, {grid[1], "again"}}), 1)
+      << "a trial the sweep holds already is left as it is";
+  auto trials = store.trials("unit");
+  ASSERT_EQ(trials.size(), grid.size() + 1);
+  EXPECT_EQ(trials.back().spec.id, added.id);
+  EXPECT_EQ(trials.back().reason, "added seed 2: because");
+  EXPECT_EQ(trials[1].reason, "grid");
+  EXPECT_EQ(store.register_sweep(adaptive, grid, "s.json").total,
+            static_cast<int>(grid.size()) + 1)
+      << "registering the file again keeps the added seed";
+  doc["grid"]["lr"] = {0.1};  // grid[0]'s cell (lr 0.01) leaves the grid
+  const SweepSpec narrower = parse_sweep_text(doc.dump(), "s.json");
+  const std::vector<TrialSpec> fewer = expand_grid(narrower);
+  EXPECT_EQ(store.register_sweep(narrower, fewer, "s.json").total, static_cast<int>(fewer.size()));
+}
+
+TEST_F(ResultsStoreTest, RungValuesComeFromDecisionsOrFinishedCurves) {
+  ResultsStore store(path_, Access::kReadWrite);
+  store.register_sweep(spec_, trials_, "s.json");
+  const auto a = store.claim_next("unit", w1, "cpu", 1e9);
+  TrialResult r = sample_result(0.7);  // validation 0.45 after epoch 1, 0.6 after 2
+  EXPECT_TRUE(store.record_done(a->id, w1, r));
+  const auto b = store.claim_next("unit", w1, "cpu", 1e9);
+  store.record_rung(b->id, 1, 0.5, /*keep=*/false);
+  r.stopped_epoch = 1;
+  r.epochs.resize(1);
+  EXPECT_TRUE(store.record_done(b->id, w1, r));
+  const auto values = store.rung_values({a->id, b->id, trials_[5].id}, 1);
+  EXPECT_EQ(values, (std::map<std::string, double>{{a->id, 0.45}, {b->id, 0.5}}));
+  const auto stored = store.trials("unit");
+  EXPECT_EQ(stored[1].state, TrialState::kStopped);
+  EXPECT_EQ(stored[1].result->stopped_epoch, 1);
+  EXPECT_EQ(store.reset_stopped("unit"), 1);
+  EXPECT_EQ(store.trials("unit")[1].state, TrialState::kPending);
+}
+
 TEST_F(ResultsStoreTest, PretrainedRecordsRoundTrip) {
   ResultsStore store(path_, Access::kReadWrite);
   store.record_pretrained({"abc", "resnet10", "fashion-mnist", 0.93, 12.0, "/tmp/w.pt"});
@@ -286,7 +364,7 @@ TEST_F(ResultsStoreTest, RefusesFilesThatAreNotResultsDatabasesAndLeavesThemAlon
   const std::string newer = read_bytes(path_);
   EXPECT_EQ(open_error(path_, Access::kReadWrite),
             path_ +
-                ": results database schema version 7 is newer than this sweep reads (1); use "
+                ": results database schema version 7 is newer than this sweep reads (2); use "
                 "a newer sweep");
   EXPECT_EQ(read_bytes(path_), newer);
 
