@@ -1,6 +1,7 @@
 #include "analysis/prediction.h"
 
 #include "analysis/format.h"
+#include "analysis/text_table.h"
 
 namespace sweep {
 namespace {
@@ -28,19 +29,16 @@ std::string measured_phrase(const Verdict& measured, const std::vector<DepthRow>
 Prediction predict_verdict(const std::vector<BoundaryProbe>& curve, double tolerance) {
   Prediction prediction;
   if (curve.empty()) return prediction;
-  size_t best = curve.size() - 1;
-  for (size_t i = curve.size() - 1; i-- > 0;) {
-    if (curve[i].val_accuracy > curve[best].val_accuracy) best = i;
-  }
   for (const BoundaryProbe& probe : curve) prediction.seconds += probe.seconds;
-  prediction.best = best;
-  prediction.gain = curve[best].val_accuracy - curve.back().val_accuracy;
-  if (prediction.gain > tolerance) {
-    prediction.kind = VerdictKind::kOpenBlocks;
-    prediction.unfrozen = curve.back().boundary - curve[best].boundary;
-  } else {
-    prediction.kind = VerdictKind::kHeadOnly;
-  }
+  prediction.all = curve.front().suffix_val_accuracy;
+  prediction.last = curve.back().val_accuracy;
+  // Accuracies are counts over the same images: a little slack for rounding.
+  const double within = tolerance + 1e-9;
+  size_t from = curve.size() - 1;
+  while (from > 0 && prediction.all - curve[from].suffix_val_accuracy > within) --from;
+  prediction.from = from;
+  prediction.unfrozen = curve.back().boundary - curve[from].boundary;
+  prediction.kind = prediction.unfrozen > 0 ? VerdictKind::kOpenBlocks : VerdictKind::kHeadOnly;
   return prediction;
 }
 
@@ -53,34 +51,51 @@ PredictionCheck check_prediction(const Prediction& prediction, const Verdict& me
 }
 
 std::string prediction_sentence(const Prediction& prediction,
-                                const std::vector<BoundaryProbe>& curve, const Verdict& measured,
-                                const std::vector<DepthRow>& depths) {
+                                const std::vector<BoundaryProbe>& curve) {
   if (prediction.kind == VerdictKind::kNoData)
     return "no prediction: the probe curve was not measured";
-  const BoundaryProbe& best = curve[prediction.best];
-  std::string text = "predicted before training (" + format_seconds(prediction.seconds) + "): ";
+  const std::string text =
+      "predicted before training (" + format_seconds(prediction.seconds) + "): ";
+  const std::string last = percent(prediction.last) + " on the last block's features alone";
   if (prediction.kind == VerdictKind::kHeadOnly) {
-    text +=
-        "head-only is enough, no earlier boundary's probe beats the last one's by more than the "
-        "tolerance";
-    if (prediction.best + 1 != curve.size()) {
-      text += " (the best, after " + best.block + ", by " +
-              printf_string("%.1f points", 100.0 * prediction.gain) + ")";
-    }
-  } else {
-    text += blocks_to_open(prediction.unfrozen) + ", the probe after " + best.block +
-            " beats the last boundary's by " +
-            printf_string("%.1f points", 100.0 * prediction.gain);
+    return text + "head-only is enough: a probe on every block's features side by side reaches " +
+           percent(prediction.all) + ", within the tolerance of " + last;
   }
+  const BoundaryProbe& from = curve[prediction.from];
+  return text + blocks_to_open(prediction.unfrozen) + ": a probe on the features from " +
+         from.block + " on reaches " + percent(from.suffix_val_accuracy) + ", against " + last +
+         " (" +
+         printf_string("%+.1f points", 100.0 * (from.suffix_val_accuracy - prediction.last)) +
+         "), so the blocks after " + from.block + " must learn to carry what the target needs";
+}
+
+std::string probe_curve_table(const std::vector<BoundaryProbe>& curve,
+                              const Prediction& prediction) {
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 0; i < curve.size(); ++i) {
+    const BoundaryProbe& p = curve[i];
+    const bool marked = prediction.kind == VerdictKind::kOpenBlocks && i == prediction.from;
+    rows.push_back({std::to_string(p.boundary) + (marked ? " *" : ""), p.block,
+                    std::to_string(p.feature_dim), percent(p.val_accuracy),
+                    percent(p.suffix_val_accuracy), printf_string("%.3f", p.logme),
+                    format_seconds(p.seconds)});
+  }
+  return format_table({"after block", "name", "features", "probe there", "probe from there on",
+                       "LogME", "seconds"},
+                      rows, 4);
+}
+
+std::string prediction_check_phrase(const Prediction& prediction, const Verdict& measured,
+                                    const std::vector<DepthRow>& depths) {
   switch (check_prediction(prediction, measured)) {
     case PredictionCheck::kRight:
-      return text + "; right: " + measured_phrase(measured, depths);
+      return "right: " + measured_phrase(measured, depths);
     case PredictionCheck::kWrong:
-      return text + "; WRONG: " + measured_phrase(measured, depths);
+      return "WRONG: " + measured_phrase(measured, depths);
     case PredictionCheck::kUnknown:
       break;
   }
-  return text + "; " + measured_phrase(measured, depths);
+  return measured_phrase(measured, depths);
 }
 
 }  // namespace sweep

@@ -1,8 +1,12 @@
-// The verdict predicted before training, from the probe curve (BoundaryProbe):
-// when the probe after an earlier boundary beats the probe after the last one
-// by more than the tolerance, the blocks after that boundary are specific to the
-// source and must be opened; otherwise head-only is predicted to be enough.
-// And whether the verdict measured by training agreed. Pure.
+// The verdict predicted before training, from the probe curve (BoundaryProbe),
+// in the manner of Head2Toe (Evci et al., ICML 2022): a probe on the pooled
+// features of every block side by side shows what a head could reach if the
+// blocks were trained to carry those features up. When it beats the probe on the
+// last block's features alone by more than the tolerance, the last blocks lose
+// or hide something the target needs, and a fine-tune must open them: as many
+// as follow the latest boundary from which the side-by-side probe still comes
+// within the tolerance of the all-blocks one. Otherwise head-only is predicted
+// to be enough. And whether the verdict measured by training agreed. Pure.
 #pragma once
 
 #include <string>
@@ -17,8 +21,9 @@ namespace sweep {
 struct Prediction {
   VerdictKind kind = VerdictKind::kNoData;  // kHeadOnly or kOpenBlocks; kNoData without a curve
   int unfrozen = 0;                         // blocks predicted to need opening; 0 for head-only
-  size_t best = 0;       // index into the curve of the best probe (the deepest among ties)
-  double gain = 0.0;     // its validation accuracy minus the last boundary's
+  size_t from = 0;       // index of the boundary whose features onwards the target needs
+  double all = 0.0;      // the probe on every block's features side by side
+  double last = 0.0;     // the probe on the last block's features: what head-only sees
   double seconds = 0.0;  // what the curve took to measure
 };
 
@@ -31,9 +36,18 @@ enum class PredictionCheck { kRight, kWrong, kUnknown };
 PredictionCheck check_prediction(const Prediction& prediction, const Verdict& measured);
 
 // "predicted before training (4.1 s): open 3 blocks, the probe after stage1
-// beats the last boundary's by 6.2 points; right: training opened 4"
+// beats the last boundary's by 6.2 points"
 std::string prediction_sentence(const Prediction& prediction,
-                                const std::vector<BoundaryProbe>& curve, const Verdict& measured,
-                                const std::vector<DepthRow>& depths);
+                                const std::vector<BoundaryProbe>& curve);
+
+// The curve as a text table, the boundary the prediction opens from marked "*".
+std::string probe_curve_table(const std::vector<BoundaryProbe>& curve,
+                              const Prediction& prediction);
+
+// The prediction against the verdict training measured: "right: training
+// opened 4", "WRONG: training found head-only enough", "training is undecided
+// so far".
+std::string prediction_check_phrase(const Prediction& prediction, const Verdict& measured,
+                                    const std::vector<DepthRow>& depths);
 
 }  // namespace sweep

@@ -1,5 +1,6 @@
 #include "analysis/report_charts.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "analysis/format.h"
@@ -227,12 +228,17 @@ Chart training_curves(const SweepSummary& s) {
   json rows = json::array();
   std::map<std::string, const TrialPoint*> points;
   for (const TrialPoint& p : s.points) points[p.trial_id] = &p;
+  for (const TrialPoint& p : s.stopped_trials) points[p.trial_id] = &p;
   for (const auto& [id, epochs] : s.curves) {
-    const TrialPoint& p = *points.at(id);
+    const auto found = points.find(id);
+    if (found == points.end()) continue;
+    const TrialPoint& p = *found->second;
     const std::string depth =
         p.unfrozen == 0 ? "head only" : depth_label(p.unfrozen, p.blocks) + " blocks";
     for (const EpochMetrics& e : epochs) {
-      const double progress = static_cast<double>(e.epoch) / static_cast<double>(epochs.size());
+      // Of the recipe's epochs: a trial stopped at a rung ends part-way.
+      const double progress = static_cast<double>(e.epoch) /
+                              static_cast<double>(std::max(static_cast<size_t>(p.epochs), epochs.size()));
       rows.push_back({{"target", p.target},
                       {"trial", depth + ", seed " + std::to_string(p.seed)},
                       {"depth", depth},

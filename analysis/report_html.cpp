@@ -216,6 +216,23 @@ std::string diverged_table(const SweepSummary& s) {
   return html + "</table>\n";
 }
 
+std::string stopped_table(const SweepSummary& s) {
+  std::string html =
+      "<h3>Stopped by successive halving</h3>\n<p class=\"meta\">At a rung these trials "
+      "trailed a learning rate of the same depth and seed on validation and stopped; their "
+      "partial curves are kept, and they are never chosen as a depth's best.</p>\n<table>\n" +
+      header_row({"trial", "target", "unfrozen", "lr", "seed", "stopped after epoch",
+                  "val accuracy there", "device time"});
+  for (const TrialPoint& p : s.stopped_trials) {
+    html += "<tr>" + cell(p.trial_id, true) + cell(p.target, true) +
+            cell(std::to_string(p.unfrozen)) + cell(format_lr(p.lr)) +
+            cell(std::to_string(p.seed)) +
+            cell(std::to_string(p.stopped_epoch.value_or(0)) + " of " + std::to_string(p.epochs)) +
+            cell(percent(p.val)) + cell(format_seconds(p.device_seconds)) + "</tr>\n";
+  }
+  return html + "</table>\n";
+}
+
 // Image-folder files that did not decode, and were left out of their target.
 std::string skipped_images_table(const SweepSummary& s) {
   std::string rows;
@@ -249,7 +266,9 @@ std::string environment_table(const SweepSummary& s) {
 std::string counts_paragraph(const SweepSummary& s) {
   std::string text = std::to_string(s.done) + " of " + std::to_string(s.total) + " trials done, " +
                      std::to_string(s.failed) + " failed, " + std::to_string(s.diverged) +
-                     " diverged; " + format_seconds(s.device_seconds) + " of device time";
+                     " diverged, " + std::to_string(s.stopped) +
+                     " stopped early by successive halving; " + format_seconds(s.device_seconds) +
+                     " of device time";
   if (s.price_per_device_hour) {
     text += ", " + format_money(s.device_seconds / 3600.0 * *s.price_per_device_hour) + " in all";
   }
@@ -278,8 +297,10 @@ std::string sweep_section(const SweepSummary& s, size_t index, std::vector<Chart
             std::to_string(s.running) + " running trials are not in these numbers yet.</p>\n";
   }
   html += "<div class=\"answers\"><ul>\n";
-  for (const TargetSummary& t : s.targets)
-    html += "<li>" + html_escape(verdict_sentence(t, s.tolerance)) + "</li>\n";
+  for (const TargetSummary& t : s.targets) {
+    html += "<li>" + html_escape(verdict_sentence(t, s.tolerance)) + "<br><span class=\"meta\">" +
+            html_escape(prediction_line(t, s.tolerance)) + "</span></li>\n";
+  }
   html +=
       "</ul></div>\n<p class=\"meta\">" + html_escape(verdict_rule_note(s.tolerance)) + "</p>\n";
   for (const BackboneNote& b : s.backbones) {
@@ -308,6 +329,7 @@ std::string sweep_section(const SweepSummary& s, size_t index, std::vector<Chart
   html += skipped_images_table(s);
   if (!s.failures.empty()) html += unfinished_table("Failed trials", s.failures);
   if (!s.diverged_trials.empty()) html += diverged_table(s);
+  if (!s.stopped_trials.empty()) html += stopped_table(s);
   if (!s.unfinished.empty()) html += unfinished_table("Pending and running trials", s.unfinished);
   if (!s.environments.empty()) html += environment_table(s);
   return html;

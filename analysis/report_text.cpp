@@ -13,6 +13,7 @@ std::string counts_line(const SweepSummary& s) {
       s.name + ": " + std::to_string(s.done) + " of " + std::to_string(s.total) + " trials done";
   if (s.failed) line += ", " + std::to_string(s.failed) + " failed";
   if (s.diverged) line += ", " + std::to_string(s.diverged) + " diverged";
+  if (s.stopped) line += ", " + std::to_string(s.stopped) + " stopped early by successive halving";
   if (s.running) line += ", " + std::to_string(s.running) + " running";
   if (s.pending) line += ", " + std::to_string(s.pending) + " pending";
   line += "; " + format_seconds(s.device_seconds) + " of device time";
@@ -42,6 +43,7 @@ std::string render_text_report(const SweepSummary& summary) {
   }
   for (const TargetSummary& target : summary.targets) {
     out += "\n  " + verdict_sentence(target, summary.tolerance) + "\n";
+    out += "  " + prediction_line(target, summary.tolerance) + "\n";
     if (target.measure) {
       out += "  measured before training: Frechet distance to the source " +
              printf_string("%.2f", target.measure->frechet) + ", LogME " +

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "analysis/format.h"
+#include "analysis/prediction.h"
 #include "analysis/stats.h"
 
 namespace sweep {
@@ -15,16 +16,22 @@ struct Cell {
   std::map<int, double> val_by_seed, test_by_seed;
   std::vector<std::string> ids;
   int diverged = 0;
+  int stopped = 0;  // seeds where successive halving judged this learning rate worse
   int blocks = 0;
   int64_t trainable = 0;
 };
 
+// The learning rate that successive halving stopped in the fewest seeds, then
+// the best mean validation accuracy: a rate that finished only the seeds where
+// it was lucky is not chosen over one that finished them all.
 DepthRow best_lr_row(int unfrozen, const std::map<double, Cell>& by_lr,
                      std::optional<double> price) {
   const Cell* best = nullptr;
   double best_lr = 0.0;
   for (const auto& [lr, cell] : by_lr) {
-    if (!best || mean(cell.val) > mean(best->val)) {
+    if (cell.val.empty()) continue;
+    if (!best || cell.stopped < best->stopped ||
+        (cell.stopped == best->stopped && mean(cell.val) > mean(best->val))) {
       best = &cell;
       best_lr = lr;
     }
@@ -57,6 +64,40 @@ UnfinishedTrial unfinished(const TrialRecord& record, const std::string& cause) 
   const TrialSpec& s = record.spec;
   return {s.id, s.backbone.name, s.target.name,  trial_state_name(record.state), cause, s.unfrozen,
           s.lr, s.seed,          record.attempts};
+}
+
+TrialPoint point_of(const TrialRecord& record) {
+  const TrialSpec& spec = record.spec;
+  const TrialResult& r = *record.result;
+  TrialPoint point;
+  point.trial_id = spec.id;
+  point.backbone = spec.backbone.name;
+  point.target = spec.target.name;
+  point.similarity = spec.target.similarity;
+  point.unfrozen = spec.unfrozen;
+  point.blocks = spec.blocks;
+  point.lr = spec.lr;
+  point.seed = spec.seed;
+  point.diverged = r.diverged;
+  point.val = r.val_accuracy;
+  point.test = r.test_accuracy;
+  point.device_seconds = r.device_seconds;
+  point.trainable_params = r.trainable_params;
+  point.stopped_epoch = r.stopped_epoch;
+  point.epochs = spec.recipe.epochs;
+  return point;
+}
+
+// Stopped by successive halving: shown with its partial curve and its cost,
+// never a candidate for a depth's learning rate.
+void add_stopped(SweepSummary& summary, const TrialRecord& record) {
+  const TrialSpec& spec = record.spec;
+  const TrialResult& r = *record.result;
+  ++summary.stopped;
+  summary.device_seconds += r.device_seconds;
+  summary.wall_seconds += r.train_seconds;
+  summary.stopped_trials.push_back(point_of(record));
+  if (!r.epochs.empty()) summary.curves[spec.id] = r.epochs;
 }
 
 void choose_rows(TargetSummary& target, double tolerance) {
@@ -196,6 +237,7 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
       target.similarity = spec.target.similarity;
       targets[key] = target;
     }
+    if (record.result) targets[key].device_seconds += record.result->device_seconds;
     switch (record.state) {
       case TrialState::kPending:
         ++summary.pending;
@@ -209,6 +251,10 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
         ++summary.failed;
         summary.failures.push_back(unfinished(record, record.error));
         continue;
+      case TrialState::kStopped:
+        add_stopped(summary, record);
+        ++cells[key][spec.unfrozen][spec.lr].stopped;
+        continue;
       case TrialState::kDone:
         break;
     }
@@ -221,11 +267,7 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
     add_unique(summary.devices, r.device_name.empty() ? r.device : r.device_name);
     if (r.frozen_input != FrozenInput::kNone) ++summary.frozen_inputs[r.frozen_input];
     if (spec.recipe.augment != AugmentKind::kNone) summary.augment = spec.recipe.augment;
-    const TrialPoint point{
-        spec.id,           spec.backbone.name, spec.target.name, spec.target.similarity,
-        spec.unfrozen,     spec.blocks,        spec.lr,          spec.seed,
-        r.diverged,        r.val_accuracy,     r.test_accuracy,  r.device_seconds,
-        r.trainable_params};
+    const TrialPoint point = point_of(record);
     summary.points.push_back(point);
     if (r.diverged) summary.diverged_trials.push_back(point);
     Cell& cell = cells[key][spec.unfrozen][spec.lr];
@@ -243,8 +285,12 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
   for (const auto& key : order) {
     TargetSummary target = targets[key];
     for (const auto& [unfrozen, by_lr] : cells[key]) {
+      const bool finished = std::any_of(by_lr.begin(), by_lr.end(),
+                                        [](const auto& lr_cell) { return !lr_cell.second.val.empty(); });
+      if (!finished) continue;  // every trial of the depth stopped or not done yet
       target.depths.push_back(best_lr_row(unfrozen, by_lr, price));
       for (const auto& [lr, cell] : by_lr) {
+        if (cell.val.empty()) continue;
         summary.cells.push_back({key.first, key.second, unfrozen, cell.blocks, lr,
                                  static_cast<int>(cell.val.size()), mean(cell.val),
                                  mean(cell.test)});
@@ -314,6 +360,16 @@ std::string verdict_sentence(const TargetSummary& target, double tolerance) {
       break;
   }
   return who;
+}
+
+std::string prediction_line(const TargetSummary& target, double tolerance) {
+  const std::vector<BoundaryProbe> curve =
+      target.measure ? target.measure->curve : std::vector<BoundaryProbe>{};
+  const Prediction prediction = predict_verdict(curve, tolerance);
+  if (prediction.kind == VerdictKind::kNoData) return prediction_sentence(prediction, curve) + ".";
+  return prediction_sentence(prediction, curve) + "; " +
+         prediction_check_phrase(prediction, target.verdict, target.depths) + " (" +
+         format_seconds(target.device_seconds) + " of device time).";
 }
 
 std::string verdict_rule_note(double tolerance) {

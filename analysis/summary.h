@@ -34,6 +34,7 @@ struct TargetSummary {
   std::optional<size_t> head_only;    // index into depths of unfrozen == 0
   std::optional<size_t> best_deeper;  // the deeper row with the best validation mean
   Verdict verdict;                    // which depth to open, decided on validation
+  double device_seconds = 0.0;        // of all its finished (and stopped) trials
   std::optional<TransferMeasure> measure;  // set by whoever reads the store
 };
 
@@ -60,6 +61,8 @@ struct TrialPoint {
   double test = 0.0;
   double device_seconds = 0.0;
   int64_t trainable_params = 0;
+  std::optional<int> stopped_epoch;  // stopped there by successive halving
+  int epochs = 0;                    // of its recipe
 };
 
 // A trial that has no result: failed (with its cause), or not run yet.
@@ -82,6 +85,7 @@ struct SweepSummary {
   double tolerance = 0.01;  // of the verdict rule, as a fraction
   std::vector<BackboneNote> backbones;
   int total = 0, done = 0, failed = 0, running = 0, pending = 0, diverged = 0;
+  int stopped = 0;  // by successive halving: partial results, never a depth's best
   std::optional<double> price_per_device_hour;
   double device_seconds = 0.0;         // all finished trials together
   double wall_seconds = 0.0;           // all finished trials together
@@ -92,13 +96,14 @@ struct SweepSummary {
   std::vector<UnfinishedTrial> failures;                    // failed trials and their causes
   std::vector<UnfinishedTrial> unfinished;                  // pending and running trials
   std::vector<TrialPoint> diverged_trials;
+  std::vector<TrialPoint> stopped_trials;  // with their partial curves in `curves`
   std::vector<Environment> environments;  // distinct
   std::vector<std::string> devices;       // distinct device names trials ran on
   // Finished trials by where their frozen blocks' output came from
   // (TrialResult::frozen_input); trials that froze nothing are left out.
   std::map<FrozenInput, int> frozen_inputs;
   AugmentKind augment = AugmentKind::kNone;  // of the training recipe
-  bool partial() const { return done + failed < total; }
+  bool partial() const { return done + failed + stopped < total; }
 };
 
 // `tolerance`: how far below the best depth (in validation accuracy, a fraction)
@@ -115,6 +120,10 @@ std::string frozen_blocks_sentence(const SweepSummary& summary);
 // estimated training FLOPs, which do not move with the machine's load); for an
 // undecided target, what the gap is and how many more seeds would settle it.
 std::string verdict_sentence(const TargetSummary& target, double tolerance);
+
+// The verdict predicted before training beside the measured one, with the
+// seconds each took.
+std::string prediction_line(const TargetSummary& target, double tolerance);
 
 // The verdict rule in one sentence, for the foot of a report.
 std::string verdict_rule_note(double tolerance);

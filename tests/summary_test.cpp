@@ -202,6 +202,51 @@ TEST(Summary, KeepsCurvesOfTheTrialsBehindTheVerdicts) {
   EXPECT_EQ(s.cells.size(), 6u) << "cats: 2 learning rates at depth 0, 1 at 2 and 5; houses: 2";
 }
 
+// Successive halving stopped lr 0.3 at seed 1 for trailing lr 0.1 there; lr 0.3
+// looks better on the one seed it finished, but halving judged it worse, so the
+// depth keeps lr 0.1 and both its paired seeds.
+std::vector<TrialRecord> sweep_with_a_stopped_trial() {
+  auto trials = sample_sweep();
+  trials.push_back(done("cats", 2, 0.3, 0, 0.99, 0.99, 3.0));
+  TrialRecord stopped = done("cats", 2, 0.3, 1, 0.20, 0.0, 1.5);
+  stopped.state = TrialState::kStopped;
+  stopped.spec.recipe.epochs = 10;
+  stopped.result->stopped_epoch = 5;
+  stopped.result->epochs = {{5, 0.3, 2.0, 0.3, 2.1, 0.20, 1.0}};
+  trials.push_back(stopped);
+  return trials;
+}
+
+TEST(Summary, StoppedTrialsAreShownButNeverChosen) {
+  const auto trials = sweep_with_a_stopped_trial();
+  const SweepSummary s = summarize("x", trials, std::nullopt);
+  EXPECT_EQ(s.stopped, 1);
+  ASSERT_EQ(s.stopped_trials.size(), 1u);
+  EXPECT_EQ(s.stopped_trials[0].stopped_epoch, 5);
+  const DepthRow& two = s.targets[0].depths[1];
+  ASSERT_EQ(two.unfrozen, 2);
+  EXPECT_EQ(two.lr, 0.1) << "lr 0.3 was stopped at a rung in one of its seeds";
+  EXPECT_EQ(two.seeds, 2);
+  EXPECT_FALSE(s.partial());
+}
+
+TEST(Charts, StoppedTrialsCurvesEndWhereTheyStopped) {
+  const auto trials = sweep_with_a_stopped_trial();
+  const SweepSummary s = summarize("x", trials, std::nullopt);
+  const std::string stopped_id = trials.back().spec.id;
+  ASSERT_TRUE(s.curves.count(stopped_id));
+  bool found = false;
+  for (const Chart& chart : report_charts(s)) {
+    if (chart.title != "Training curves") continue;
+    for (const auto& row : chart.spec["data"]["values"]) {
+      if (row["epoch"] != 5) continue;
+      found = true;
+      EXPECT_DOUBLE_EQ(row["progress"].get<double>(), 0.5) << "epoch 5 of 10, stopped there";
+    }
+  }
+  EXPECT_TRUE(found) << "the stopped trial's curve is drawn";
+}
+
 TEST(Format, NumbersAsReportsShowThem) {
   EXPECT_EQ(percent(0.912), "91.2%");
   EXPECT_EQ(depth_label(5, 5), "5 (all)");
@@ -271,7 +316,7 @@ TEST(Charts, ParetoFrontPerTarget) {
 TEST(Charts, EveryChartIsAVegaLiteSpecWithData) {
   SweepSummary s = summarize("x", sample_sweep(), std::nullopt);
   EXPECT_EQ(report_charts(s).size(), 5u) << "no measures, no curves";
-  s.targets[0].measure = TransferMeasure{"k", "t", "bb", "cats", -0.4, 2.0, 10, 10, 0.1, {}};
+  s.targets[0].measure = TransferMeasure{"k", "t", "bb", "cats", -0.4, 2.0, 10, 10, 0.1, {}, {}, ""};
   s.curves["x"] = {{1, 0.1, 1.0, 0.5, 1.0, 0.5, 1.0}};
   s.points[0].trial_id = "x";
   const auto charts = report_charts(s);
