@@ -2,6 +2,8 @@
 // on small data the tests make.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "core/errors.h"
 #include "core/grid.h"
 #include "data_files.h"
@@ -113,6 +115,64 @@ TEST(Fit, StopsWhenAsked) {
   observer.stop_after = 3;
   EXPECT_THROW(fit(setup, observer), Interrupted);
   EXPECT_EQ(observer.calls, 3);
+}
+
+class RungObserver : public TrainingObserver {
+ public:
+  bool continue_at_rung(int epoch, double val_accuracy) override {
+    asked.push_back({epoch, val_accuracy});
+    return keep;
+  }
+  std::vector<std::pair<int, double>> asked;
+  bool keep = true;
+};
+
+FitSetup linear_setup(torch::nn::Linear& head, const TensorSet& train) {
+  FitSetup setup;
+  setup.logits = [&head](const torch::Tensor& x) { return head->forward(x); };
+  setup.set_training = [&head](bool on) { head->train(on); };
+  setup.params = head->parameters();
+  setup.train = &train;
+  setup.val = &train;
+  setup.recipe.batch_size = 32;
+  setup.lr = 0.05;
+  setup.epochs = 6;
+  return setup;
+}
+
+TEST(Fit, ValidatesOnlyWhereAskedAndAtEveryRung) {
+  torch::manual_seed(1);
+  const TensorSet train = blobs(120, 5);
+  torch::nn::Linear head(5, 3);
+  FitSetup setup = linear_setup(head, train);
+  setup.validate_at = {3, 6};
+  setup.rungs = {2};
+  RungObserver observer;
+  const FitResult result = fit(setup, observer);
+  ASSERT_EQ(result.epochs.size(), 6u);
+  for (int epoch = 1; epoch <= 6; ++epoch) {
+    const bool validated = epoch == 2 || epoch == 3 || epoch == 6;
+    EXPECT_EQ(std::isnan(result.epochs[static_cast<size_t>(epoch - 1)].val_accuracy), !validated)
+        << "epoch " << epoch;
+  }
+  ASSERT_EQ(observer.asked.size(), 1u);
+  EXPECT_EQ(observer.asked[0].first, 2);
+  EXPECT_DOUBLE_EQ(observer.asked[0].second, result.epochs[1].val_accuracy);
+  EXPECT_FALSE(result.stopped_epoch);
+}
+
+TEST(Fit, StopsAtARungWhenTheRunnerSaysSo) {
+  torch::manual_seed(1);
+  const TensorSet train = blobs(120, 5);
+  torch::nn::Linear head(5, 3);
+  FitSetup setup = linear_setup(head, train);
+  setup.rungs = {3};
+  RungObserver observer;
+  observer.keep = false;
+  const FitResult result = fit(setup, observer);
+  EXPECT_EQ(result.stopped_epoch, 3);
+  EXPECT_EQ(result.epochs.size(), 3u) << "the curve so far is kept";
+  EXPECT_FALSE(std::isnan(result.epochs.back().val_accuracy));
 }
 
 // The probe must reach the optimum of its objective (cross-entropy plus the L2

@@ -1,6 +1,7 @@
 #include "experiments/train/fit.h"
 
 #include <chrono>
+#include <algorithm>
 #include <cmath>
 
 #include "core/errors.h"
@@ -10,23 +11,28 @@
 namespace sweep {
 namespace {
 
-constexpr int64_t kEvalBatch = 512;
+constexpr int64_t kEvalBatch = 1024;
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+bool contains(const std::vector<int>& epochs, int epoch) {
+  return std::find(epochs.begin(), epochs.end(), epoch) != epochs.end();
+}
+
 }  // namespace
 
-Score evaluate(const LogitsFn& logits, const TensorSet& set) {
-  torch::NoGradGuard no_grad;
+Score evaluate(const LogitsFn& logits, const TensorSet& set, const Precision& precision) {
+  c10::InferenceMode inference;
+  const AutocastGuard autocast(set.images.device(), precision);
   const int64_t n = set.size();
   if (n == 0) return {};
   torch::Tensor loss_sum = torch::zeros({}, set.images.options());
   torch::Tensor correct = torch::zeros({}, set.labels.options());
   for (int64_t start = 0; start < n; start += kEvalBatch) {
     const int64_t end = std::min(n, start + kEvalBatch);
-    const torch::Tensor out = logits(set.images.slice(0, start, end));
+    const torch::Tensor out = logits(set.images.slice(0, start, end)).to(torch::kFloat);
     const torch::Tensor y = set.labels.slice(0, start, end);
     loss_sum += torch::nn::functional::cross_entropy(
                     out, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
@@ -44,6 +50,8 @@ FitResult fit(const FitSetup& setup, TrainingObserver& observer) {
   const int64_t steps_per_epoch = (n + batch - 1) / batch;
   const int64_t total_steps = steps_per_epoch * setup.epochs;
   auto optimizer = make_optimizer(setup.params, setup.recipe, setup.lr);
+  LossScaler scaler(setup.precision);
+  const torch::Device device = train.images.device();
   FitResult result;
   int64_t step = 0;
   for (int epoch = 1; epoch <= setup.epochs; ++epoch) {
@@ -62,10 +70,15 @@ FitResult fit(const FitSetup& setup, TrainingObserver& observer) {
           augment_batch(train.images.index_select(0, idx), setup.recipe.augment);
       const torch::Tensor y = train.labels.index_select(0, idx);
       optimizer->zero_grad();
-      const torch::Tensor out = setup.logits(x);
+      torch::Tensor out;
+      {
+        const AutocastGuard autocast(device, setup.precision);
+        out = setup.logits(x);
+      }
+      out = out.to(torch::kFloat);  // the loss in fp32
       const torch::Tensor loss = torch::nn::functional::cross_entropy(out, y);
-      loss.backward();
-      optimizer->step();
+      scaler.scale(loss).backward();
+      if (scaler.unscale(setup.params)) optimizer->step();
       loss_sum += loss.detach().to(torch::kFloat64) * idx.size(0);
       correct += out.detach().argmax(/*dim=*/1).eq(y).sum();
       observer.progress(
@@ -80,15 +93,24 @@ FitResult fit(const FitSetup& setup, TrainingObserver& observer) {
     if (!std::isfinite(metrics.train_loss)) {
       result.diverged = true;
     }
-    if (setup.val && !result.diverged) {
+    const bool rung = contains(setup.rungs, epoch);
+    const bool validate =
+        setup.validate_at.empty() || contains(setup.validate_at, epoch) || rung;
+    metrics.val_loss = metrics.val_accuracy = std::nan("");
+    if (setup.val && validate && !result.diverged) {
       setup.set_training(false);
-      const Score val = evaluate(setup.logits, *setup.val);
+      const Score val = evaluate(setup.logits, *setup.val, setup.precision);
       metrics.val_loss = val.loss;
       metrics.val_accuracy = val.accuracy;
     }
     metrics.seconds = seconds_since(start);
     result.epochs.push_back(metrics);
     if (result.diverged) break;
+    if (rung && setup.val && epoch < setup.epochs &&
+        !observer.continue_at_rung(epoch, metrics.val_accuracy)) {
+      result.stopped_epoch = epoch;
+      break;
+    }
   }
   setup.set_training(false);
   return result;

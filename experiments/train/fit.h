@@ -1,16 +1,19 @@
 // The training loop shared by pretraining, fine-tuning and the linear probe:
-// shuffled mini-batches, cross-entropy, the recipe's optimizer and schedule, a
-// validation pass after each epoch, divergence detection and a way to stop.
+// shuffled mini-batches, cross-entropy, the recipe's optimizer and schedule,
+// validation after the epochs asked for, divergence detection, successive
+// halving's rungs, mixed precision and a way to stop.
 #pragma once
 
 #include <torch/torch.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/observer.h"
 #include "core/records.h"
+#include "experiments/train/precision.h"
 #include "experiments/train/tensors.h"
 
 namespace sweep {
@@ -27,11 +30,19 @@ struct FitSetup {
   double lr = 0.0;
   int epochs = 0;
   std::string label;  // prefix of progress messages
+  // Epochs after which validation runs (ascending); empty: after every epoch.
+  // Epochs without it have NaN validation metrics.
+  std::vector<int> validate_at;
+  // Epochs at which observer.continue_at_rung() may stop training; each is
+  // validated.
+  std::vector<int> rungs;
+  Precision precision;  // of the forward passes; weights, state and loss stay fp32
 };
 
 struct FitResult {
   std::vector<EpochMetrics> epochs;
-  bool diverged = false;  // a loss went NaN or infinite; training stopped there
+  bool diverged = false;               // a loss went NaN or infinite; training stopped there
+  std::optional<int> stopped_epoch;  // successive halving stopped training after it
 };
 
 // Seed torch before calling: the shuffles draw from its default generator.
@@ -42,7 +53,8 @@ struct Score {
   double accuracy = 0.0;
 };
 
-// Mean cross-entropy and accuracy, without gradients, in batches.
-Score evaluate(const LogitsFn& logits, const TensorSet& set);
+// Mean cross-entropy and accuracy in inference mode, in batches, under the
+// precision's autocast.
+Score evaluate(const LogitsFn& logits, const TensorSet& set, const Precision& precision = {});
 
 }  // namespace sweep

@@ -7,6 +7,7 @@
 #include "core/identity.h"
 #include "experiments/data/split.h"
 #include "experiments/train/probe.h"
+#include "experiments/train/probe_curve.h"
 #include "experiments/train/transferability.h"
 
 namespace sweep {
@@ -24,6 +25,7 @@ ImageSet sample(const ImageSet& set) {
 }  // namespace
 
 TransferMeasure measure_transfer(const BackboneSpec& backbone_spec, const TargetSpec& target,
+                                 const TrainingRecipe& recipe, const std::vector<double>& lrs,
                                  TrialResources& resources, TrainingObserver& observer) {
   const auto start = std::chrono::steady_clock::now();
   const PretrainedBackbone& pretrained = resources.backbone(backbone_spec, observer);
@@ -53,6 +55,12 @@ TransferMeasure measure_transfer(const BackboneSpec& backbone_spec, const Target
   m.source_images = static_cast<int>(source.size());
   m.target_images = static_cast<int>(target_images.size());
   m.skipped_images = target_data.skipped;
+  InputSpec trained_input = input;
+  if (recipe.image_size > 0) trained_input.size = recipe.image_size;
+  const TargetTensors& splits = resources.target_tensors(target, trained_input);
+  ProgressSpan curve_progress(observer, 0.2, 0.8);
+  m.curve = probe_curve(*backbone, splits.train, splits.val, recipe, lrs, curve_progress);
+  m.probe_key = probe_key(recipe, lrs);
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   observer.progress(1.0, "measured " + target.name);
   return m;

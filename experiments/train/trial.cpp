@@ -12,6 +12,7 @@
 #include "experiments/models/scripted_backbone.h"
 #include "experiments/models/transfer_model.h"
 #include "experiments/train/device.h"
+#include "experiments/train/precision.h"
 #include "experiments/train/probe.h"
 
 namespace sweep {
@@ -22,11 +23,27 @@ double sum(const std::vector<double>& v, size_t begin, size_t end) {
                          0.0);
 }
 
+// What a trial ran: epochs trained, validation passes, whether it was tested.
+struct Passes {
+  int epochs = 0;
+  int validations = 0;
+  bool tested = true;
+};
+
+Passes passes_of(const FitResult& fitted) {
+  Passes passes;
+  passes.epochs = static_cast<int>(fitted.epochs.size());
+  for (const EpochMetrics& e : fitted.epochs) passes.validations += std::isnan(e.val_accuracy) ? 0 : 1;
+  passes.tested = !fitted.stopped_epoch;
+  return passes;
+}
+
 // Forward and backward passes of training plus the evaluation passes; see
 // block_flops for what a pass counts. A trained layer costs about three times its
 // forward pass (forward, gradient of the input, gradient of the weights).
+// Frozen blocks run once per image when the feature cache serves them.
 double training_flops(const TrialSpec& trial, const std::vector<double>& blocks, double head,
-                      const TargetData& data) {
+                      const TargetData& data, const Passes& passes, bool cached) {
   const size_t first = blocks.size() - static_cast<size_t>(trial.unfrozen);
   const double forward = sum(blocks, 0, blocks.size()) + head;
   const double n_train = static_cast<double>(data.train.size());
@@ -36,9 +53,13 @@ double training_flops(const TrialSpec& trial, const std::vector<double>& blocks,
     // The backbone runs once per image; the head trains on cached features.
     return forward * (n_train + n_val + n_test) + 3.0 * head * n_train * trial.recipe.probe_epochs;
   }
-  const double per_image = sum(blocks, 0, first) + 3.0 * (sum(blocks, first, blocks.size()) + head);
-  const int epochs = trial.recipe.epochs;
-  return epochs * (per_image * n_train + forward * n_val) + forward * n_test;
+  const double frozen = sum(blocks, 0, first);
+  const double trained_forward = sum(blocks, first, blocks.size()) + head;
+  const double per_epoch = (cached ? 0.0 : frozen) * n_train + 3.0 * trained_forward * n_train;
+  const double per_validation = (cached ? trained_forward : forward) * n_val;
+  const double once = cached ? frozen * (n_train + n_val + n_test) : 0.0;
+  return once + passes.epochs * per_epoch + passes.validations * per_validation +
+         (passes.tested ? (cached ? trained_forward : forward) * n_test : 0.0);
 }
 
 // The input's shape and normalisation, as text for keys.
@@ -206,6 +227,9 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
   const TargetData& data = resources.target_data(trial.target, input.channels, input.size);
   const TargetTensors& tensors = resources.target_tensors(trial.target, input);
 
+  const Precision precision =
+      resolve_precision(trial.recipe.precision, device, cpu_has_native_bf16());
+  if (!precision.note.empty()) observer.progress(0.0, precision.note);
   torch::manual_seed(static_cast<uint64_t>(trial.seed));
   TransferModel model(std::move(backbone), data.train.num_classes(), trial.unfrozen);
   model.to(device);
@@ -227,24 +251,38 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
     setup.recipe = trial.recipe;
     setup.lr = trial.lr;
     setup.epochs = trial.recipe.epochs;
+    setup.validate_at = trial.schedule.validate_at;
+    setup.rungs = trial.schedule.rungs;
+    setup.precision = precision;
     fitted = fit(setup, observer);
   }
 
   model.eval();
-  const Score val_score = evaluate(logits, in.val);
-  const Score test_score = evaluate(logits, in.test);
   TrialResult result;
+  // The last epoch's validation is the trained model's; a probe's was on
+  // standardised features, so the folded head is evaluated anew.
+  const EpochMetrics* last = fitted.epochs.empty() ? nullptr : &fitted.epochs.back();
+  const bool validated = trial.unfrozen > 0 && last && !std::isnan(last->val_accuracy);
+  const Score val_score =
+      validated ? Score{last->val_loss, last->val_accuracy} : evaluate(logits, in.val, precision);
+  const Score test_score = fitted.stopped_epoch ? Score{std::nan(""), std::nan("")}
+                                                : evaluate(logits, in.test, precision);
   result.frozen_input = in.frozen;
   result.diverged = fitted.diverged;
+  result.stopped_epoch = fitted.stopped_epoch;
+  // Head-only probes train on fp32 features; only fine-tunes autocast.
+  result.precision = trial.unfrozen == 0 ? "fp32" : precision_name(precision);
   result.val_accuracy = val_score.accuracy;
   result.test_accuracy = test_score.accuracy;
   result.val_loss = val_score.loss;
   result.test_loss = test_score.loss;
+  const Passes passes = passes_of(fitted);
   result.epochs = std::move(fitted.epochs);
   result.trainable_params = model.trainable_count();
   result.total_params = model.total_count();
   const double head = 2.0 * static_cast<double>(model.head()->weight.numel());
-  result.train_flops = training_flops(trial, block_flops(model.backbone(), device), head, data);
+  result.train_flops = training_flops(trial, block_flops(model.backbone(), device), head, data,
+                                      passes, in.at_boundary);
   result.device = device_string(device);
   result.device_name = device_model(device);
   result.peak_memory_bytes = peak_memory_bytes(device);
