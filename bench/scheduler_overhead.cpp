@@ -41,7 +41,7 @@ class NoTrainingExecutor : public TrialExecutor {
   }
 
   TransferMeasure measure(const BackboneSpec& backbone, const TargetSpec& target,
-                          TrainingObserver&) override {
+                          const ProbeSettings&, TrainingObserver&) override {
     TransferMeasure m;
     m.pretrain_key = pretrain_key(backbone);
     m.target_key = target_key(target);
@@ -101,6 +101,7 @@ class InlinePool : public WorkerPool {
   }
 
   void kill(int) override {}
+  void decide(int, bool) override {}  // its trials have no rungs
 
  private:
   NoTrainingExecutor executor_;

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 
@@ -118,8 +119,12 @@ void ProcessPool::start(int slot) {
   args.insert(args.end(), worker_options_.begin(), worker_options_.end());
   // The child may only call async-signal-safe functions before exec, so argv
   // and the environment are prepared here.
+  // Waiting OpenMP threads sleep instead of spinning: a spinning thread takes a
+  // core from whatever else runs there (another runner's worker, a build) and
+  // slowed shared trials 7-10x. A user's own OMP_WAIT_POLICY wins.
   std::vector<std::string> env_strings = {"OMP_NUM_THREADS=" + threads,
                                           "MKL_NUM_THREADS=" + threads};
+  if (!std::getenv("OMP_WAIT_POLICY")) env_strings.push_back("OMP_WAIT_POLICY=PASSIVE");
   for (char** e = environ; *e; ++e) {
     if (std::strncmp(*e, "OMP_NUM_THREADS=", 16) != 0 &&
         std::strncmp(*e, "MKL_NUM_THREADS=", 16) != 0) {
@@ -233,6 +238,11 @@ std::vector<PoolEvent> ProcessPool::wait(double timeout_seconds) {
   }
   for (int slot : ended) reap(slot, events);
   return events;
+}
+
+void ProcessPool::decide(int slot, bool keep) {
+  if (const auto& worker = workers_[static_cast<size_t>(slot)])
+    write_all(worker->in, encode_decision(keep) + "\n");
 }
 
 void ProcessPool::kill(int slot) {

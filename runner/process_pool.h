@@ -28,6 +28,7 @@ class ProcessPool : public WorkerPool {
   void assign(int slot, const Job& job) override;
   std::vector<PoolEvent> wait(double timeout_seconds) override;
   void kill(int slot) override;
+  void decide(int slot, bool keep) override;
 
  private:
   struct Worker;

@@ -1,10 +1,15 @@
 #include "runner/scheduler.h"
 
 #include <algorithm>
+#include <map>
 
 #include "analysis/format.h"
+#include "analysis/prediction.h"
+#include "analysis/replication.h"
 #include "analysis/summary.h"
+#include "core/grid.h"
 #include "core/identity.h"
+#include "runner/halving.h"
 
 namespace sweep {
 namespace {
@@ -68,18 +73,22 @@ class Scheduler::Run {
     return jobs;
   }
 
-  // Phase 2: per (backbone, target), the transfer measures not stored yet.
+  // Phase 2: per (backbone, target), the transfer measures and probe curve not
+  // stored yet, or stored with other probe settings.
   std::vector<Job> measure_jobs() const {
     std::vector<Job> jobs;
     for (const BackboneSpec& backbone : s_.spec_.backbones) {
       const std::string key = pretrain_key(backbone);
       if (std::count(unprepared_keys_.begin(), unprepared_keys_.end(), key)) continue;
       for (const TargetSpec& target : s_.spec_.targets) {
-        if (s_.store_.measure(key, target_key(target))) continue;
+        const auto stored = s_.store_.measure(key, target_key(target));
+        if (stored && stored->probe_key == probe_key(s_.spec_.training, s_.spec_.grid.lr))
+          continue;
         Job job;
         job.kind = Job::Kind::kMeasure;
         job.backbone = backbone;
         job.target = target;
+        job.probes = {s_.spec_.training, s_.spec_.grid.lr};
         jobs.push_back(job);
       }
     }
@@ -111,6 +120,10 @@ class Scheduler::Run {
         return;
       }
       if (!drained) drained = !start_pending_trials();
+      if (drained && any_idle() && add_seeds()) {
+        drained = false;
+        continue;
+      }
       if (!any_busy()) {
         if (all_retired() && !drained) finish_out_of_devices();
         return;
@@ -124,6 +137,26 @@ class Scheduler::Run {
     }
   }
 
+  // Adaptive replication: seeds where an undecided verdict hinges (see
+  // replication.h), asked again only once something finished since the last
+  // time. Whether any was added.
+  bool add_seeds() {
+    if (s_.spec_.grid.max_seeds == 0 || finished_here_ == finished_at_last_top_up_) return false;
+    finished_at_last_top_up_ = finished_here_;
+    const std::vector<AddedTrial> planned = plan_added_seeds(
+        s_.spec_, s_.store_.trials(s_.spec_.name), s_.options_.tolerance);
+    const int added = s_.store_.add_trials(s_.spec_.name, planned);
+    for (const AddedTrial& t : planned) {
+      // "added seed 2: clothes undecided between ..." -> "added    clothes, ...: undecided between ..."
+      const std::string why = t.reason.substr(t.reason.find(": ") + 2);
+      s_.progress_.print("added    " + describe_trial(t.spec) + ": " +
+                         why.substr(why.find(' ') + 1));
+    }
+    total_ += added;
+    siblings_.clear();
+    return added > 0;
+  }
+
   // Gives every idle slot in rotation the next pending trial. False once the
   // store has no pending trial left for this sweep: from then on the run only
   // waits for the trials still running.
@@ -135,6 +168,7 @@ class Scheduler::Run {
       if (!trial) return false;
       Job job;
       job.trial = *trial;
+      job.trial.schedule = trial_schedule(s_.spec_, *trial);
       start(s, job);
     }
     return true;
@@ -144,10 +178,11 @@ class Scheduler::Run {
     SlotState& slot = slots_[s];
     slot.busy = true;
     slot.job = job;
+    if (s_.options_.threads_per_job) slot.job.threads = s_.options_.threads_per_job();
     slot.started = clock();
     slot.fraction = 0.0;
     slot.status = describe_job(job);
-    s_.pool_.assign(static_cast<int>(s), job);
+    s_.pool_.assign(static_cast<int>(s), slot.job);
     show();
   }
 
@@ -182,13 +217,48 @@ class Scheduler::Run {
         s_.store_.record_measure(m.measure);
         s_.progress_.print("measured " + m.measure.backbone + " on " + m.measure.target +
                            ": LogME " + printf_string("%.3f", m.measure.logme) +
-                           ", Frechet distance " + printf_string("%.2f", m.measure.frechet));
+                           ", Frechet distance " + printf_string("%.2f", m.measure.frechet) +
+                           "; " +
+                           prediction_sentence(predict_verdict(m.measure.curve,
+                                                               s_.options_.tolerance),
+                                               m.measure.curve));
         job_succeeded(s);
         break;
       case WorkerMessage::Kind::kError:
         job_failed(s, m.error);
         break;
+      case WorkerMessage::Kind::kRung:
+        decide_rung(s, m.epoch, m.val_accuracy);
+        break;
     }
+  }
+
+  // Successive halving: the slot's trial has validated at a rung and waits.
+  void decide_rung(size_t s, int epoch, double val_accuracy) {
+    const TrialSpec& trial = slots_[s].job.trial;
+    const double keep_fraction = s_.spec_.halving ? s_.spec_.halving->keep : 1.0;
+    std::vector<double> others;
+    for (const auto& [id, value] : s_.store_.rung_values(siblings_of(trial), epoch))
+      others.push_back(value);
+    const bool keep = keep_at_rung(val_accuracy, others, keep_fraction);
+    s_.store_.record_rung(trial.id, epoch, val_accuracy, keep);
+    s_.pool_.decide(static_cast<int>(s), keep);
+    if (!keep) {
+      s_.progress_.print("halving  " + describe_trial(trial) + ": val " + percent(val_accuracy) +
+                         " at epoch " + std::to_string(epoch) + " trails its learning-rate " +
+                         "siblings; stopped there");
+    }
+  }
+
+  // The sweep's trials that differ from `trial` only in learning rate.
+  std::vector<std::string> siblings_of(const TrialSpec& trial) {
+    if (siblings_.empty()) {
+      for (const TrialRecord& t : s_.store_.trials(s_.spec_.name))
+        siblings_[sibling_key(t.spec)].push_back(t.spec.id);
+    }
+    std::vector<std::string> ids = siblings_[sibling_key(trial)];
+    ids.erase(std::remove(ids.begin(), ids.end(), trial.id), ids.end());
+    return ids;
   }
 
   void check_timeouts() {
@@ -211,10 +281,17 @@ class Scheduler::Run {
     ++finished_here_;
     ++done_;
     if (!best_val_ || result.val_accuracy > *best_val_) best_val_ = result.val_accuracy;
-    s_.progress_.print(std::string(result.diverged ? "diverged " : "done     ") +
-                       describe_trial(trial) + " on " + where.label + ": test " +
-                       percent(result.test_accuracy) + ", val " + percent(result.val_accuracy) +
-                       ", " + format_seconds(result.train_seconds));
+    if (result.stopped_epoch) {
+      s_.progress_.print("stopped  " + describe_trial(trial) + " on " + where.label +
+                         " after epoch " + std::to_string(*result.stopped_epoch) + ": val " +
+                         percent(result.val_accuracy) + ", " +
+                         format_seconds(result.train_seconds));
+    } else {
+      s_.progress_.print(std::string(result.diverged ? "diverged " : "done     ") +
+                         describe_trial(trial) + " on " + where.label + ": test " +
+                         percent(result.test_accuracy) + ", val " + percent(result.val_accuracy) +
+                         ", " + format_seconds(result.train_seconds));
+    }
     job_succeeded(s);
     if (s_.options_.after_trial) s_.options_.after_trial();
   }
@@ -280,6 +357,11 @@ class Scheduler::Run {
     return false;
   }
 
+  bool any_idle() const {
+    return std::any_of(slots_.begin(), slots_.end(),
+                       [](const SlotState& s) { return !s.busy && !s.retired; });
+  }
+
   bool any_busy() const {
     return std::any_of(slots_.begin(), slots_.end(), [](const SlotState& s) { return s.busy; });
   }
@@ -291,7 +373,7 @@ class Scheduler::Run {
   void count_stored_trials() {
     for (const TrialRecord& t : s_.store_.trials(s_.spec_.name)) {
       ++total_;
-      if (t.state == TrialState::kDone) {
+      if (t.state == TrialState::kDone || t.state == TrialState::kStopped) {
         ++done_;
         if (!best_val_ || t.result->val_accuracy > *best_val_) best_val_ = t.result->val_accuracy;
       }
@@ -326,6 +408,8 @@ class Scheduler::Run {
   RunOutcome outcome_;
   std::vector<std::string> unprepared_keys_;
   int total_ = 0, done_ = 0, failed_ = 0, finished_here_ = 0;
+  int finished_at_last_top_up_ = -1;
+  std::map<std::string, std::vector<std::string>> siblings_;  // sibling_key -> trial ids
   std::optional<double> best_val_;
 };
 

@@ -1,6 +1,9 @@
 // Runs a registered sweep across worker slots: pretrain the backbones, measure
 // each (backbone, target), then keep every slot busy with the next pending
 // trial until none is left, recording each result or failure as it arrives.
+// With adaptive seeds, when nothing is pending it adds seeds where undecided
+// verdicts hinge (analysis/replication.h) and goes on; with successive halving
+// it answers each trial at its rungs (halving.h).
 // Its collaborators -- the store, the worker pool, the progress display and the
 // System (clocks, this process, which processes live) -- are passed to the
 // constructor by type, so tests drive it with fakes and start no process.
@@ -33,9 +36,15 @@ struct SchedulerOptions {
   double heartbeat_interval = 10.0;  // seconds between lease renewals
   double lease_seconds = 60.0;       // a claim not renewed for this long is stale
   double poll_interval = 0.25;       // seconds to wait for workers per round
+  // The verdict rule's tolerance (a fraction), which adaptive replication
+  // (spec.grid.max_seeds) uses to tell which verdicts are still undecided.
+  double tolerance = 0.01;
   // Asked once per round; true stops the run: running jobs are killed and their
   // trials returned to pending.
   std::function<bool()> stop_requested = [] { return false; };
+  // CPU threads each job may use, asked whenever a job starts (CoreBudget: the
+  // runner's share of the cores now). Empty: the slots' threads, fixed.
+  std::function<int()> threads_per_job;
   // Called after each trial's result or failure is recorded in the store; a
   // Slurm array task publishes its shard here. May be empty.
   std::function<void()> after_trial;

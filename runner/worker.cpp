@@ -21,10 +21,23 @@ void send(std::FILE* out, const WorkerMessage& message) {
   std::fflush(out);
 }
 
-// Forwards progress to the runner, at most five times a second.
+// Forwards progress to the runner, at most five times a second, and asks it at
+// successive halving's rungs whether the trial goes on.
 class ProgressReporter : public TrainingObserver {
  public:
-  explicit ProgressReporter(std::FILE* out) : out_(out), clock_(steady_clock_seconds()) {}
+  ProgressReporter(std::istream& in, std::FILE* out)
+      : in_(in), out_(out), clock_(steady_clock_seconds()) {}
+
+  bool continue_at_rung(int epoch, double val_accuracy) override {
+    WorkerMessage m;
+    m.kind = WorkerMessage::Kind::kRung;
+    m.epoch = epoch;
+    m.val_accuracy = val_accuracy;
+    send(out_, m);
+    std::string line;
+    if (!std::getline(in_, line)) throw Interrupted();  // the runner is gone
+    return decode_decision(line);
+  }
 
   void progress(double fraction, const std::string& status) override {
     const double now = clock_();
@@ -37,6 +50,7 @@ class ProgressReporter : public TrainingObserver {
   }
 
  private:
+  std::istream& in_;
   std::FILE* out_;
   Clock clock_;
   double last_ = -1.0;
@@ -56,6 +70,7 @@ void inject(const std::string& fault) {
 WorkerMessage run_job(const Job& job, TrialExecutor& executor, const FaultPlan& faults,
                       ProgressReporter& reporter) {
   WorkerMessage reply;
+  if (job.threads > 0) executor.use_threads(job.threads);
   if (job.kind == Job::Kind::kBackbone) {
     reply.kind = WorkerMessage::Kind::kPretrained;
     reply.pretrained = executor.prepare_backbone(job.backbone, reporter);
@@ -63,7 +78,7 @@ WorkerMessage run_job(const Job& job, TrialExecutor& executor, const FaultPlan& 
   }
   if (job.kind == Job::Kind::kMeasure) {
     reply.kind = WorkerMessage::Kind::kMeasured;
-    reply.measure = executor.measure(job.backbone, job.target, reporter);
+    reply.measure = executor.measure(job.backbone, job.target, job.probes, reporter);
     return reply;
   }
   if (auto fault = faults.find(job.trial.position); fault != faults.end()) inject(fault->second);
@@ -95,7 +110,7 @@ FaultPlan parse_fault_plan(const std::string& text) {
 
 void serve_jobs(std::istream& in, std::FILE* out, TrialExecutor& executor,
                 const FaultPlan& faults) {
-  ProgressReporter reporter(out);
+  ProgressReporter reporter(in, out);
   std::string line;
   while (std::getline(in, line)) {
     WorkerMessage reply;

@@ -26,6 +26,8 @@ class WorkerPool {
   virtual std::vector<PoolEvent> wait(double timeout_seconds) = 0;
   // Ends the slot's worker at once; no kExited event follows.
   virtual void kill(int slot) = 0;
+  // Answers the slot's trial waiting at a rung (WorkerMessage::kRung).
+  virtual void decide(int slot, bool keep) = 0;
 };
 
 }  // namespace sweep

@@ -27,14 +27,21 @@ std::string encode_job(const Job& job) {
     return json{{"job", "backbone"}, {"backbone", to_json(job.backbone)}}.dump();
   }
   if (job.kind == Job::Kind::kMeasure) {
-    return json{
-        {"job", "measure"}, {"backbone", to_json(job.backbone)}, {"target", to_json(job.target)}}
+    return json{{"job", "measure"},
+                {"backbone", to_json(job.backbone)},
+                {"target", to_json(job.target)},
+                {"recipe", to_json(job.probes.recipe)},
+                {"lrs", job.probes.lrs},
+                {"threads", job.threads}}
         .dump();
   }
   return json{{"job", "trial"},
               {"id", job.trial.id},
               {"position", job.trial.position},
-              {"trial", to_json(job.trial)}}
+              {"trial", to_json(job.trial)},
+              {"validate_at", job.trial.schedule.validate_at},
+              {"rungs", job.trial.schedule.rungs},
+              {"threads", job.threads}}
       .dump();
 }
 
@@ -50,10 +57,16 @@ Job decode_job(const std::string& line) {
       job.kind = Job::Kind::kMeasure;
       job.backbone = read_backbone(v.at("backbone"), "/backbone", diag, /*canonical=*/true);
       job.target = read_target(v.at("target"), "/target", diag);
+      job.probes.recipe = read_recipe(v.at("recipe"), "/recipe", diag);
+      job.probes.lrs = v.at("lrs").get<std::vector<double>>();
+      job.threads = v.at("threads").get<int>();
     } else {
       job.trial = read_trial(v.at("trial"), diag);
       job.trial.id = v.at("id").get<std::string>();
       job.trial.position = v.at("position").get<int>();
+      job.trial.schedule.validate_at = v.at("validate_at").get<std::vector<int>>();
+      job.trial.schedule.rungs = v.at("rungs").get<std::vector<int>>();
+      job.threads = v.at("threads").get<int>();
     }
   } catch (const json::exception& e) {
     throw RuntimeError(std::string("malformed job: ") + e.what());
@@ -74,6 +87,8 @@ std::string encode_message(const WorkerMessage& m) {
       return json{{"kind", "measured"}, {"measure", to_json(m.measure)}}.dump();
     case WorkerMessage::Kind::kError:
       return json{{"kind", "error"}, {"error", m.error}}.dump();
+    case WorkerMessage::Kind::kRung:
+      return json{{"kind", "rung"}, {"epoch", m.epoch}, {"val_accuracy", m.val_accuracy}}.dump();
   }
   return "{}";
 }
@@ -99,6 +114,10 @@ WorkerMessage decode_message(const std::string& line) {
     } else if (kind == "error") {
       m.kind = WorkerMessage::Kind::kError;
       m.error = v.at("error").get<std::string>();
+    } else if (kind == "rung") {
+      m.kind = WorkerMessage::Kind::kRung;
+      m.epoch = v.at("epoch").get<int>();
+      m.val_accuracy = v.at("val_accuracy").get<double>();
     } else {
       throw RuntimeError("unknown worker message \"" + kind + "\"");
     }
@@ -106,6 +125,22 @@ WorkerMessage decode_message(const std::string& line) {
     throw RuntimeError(std::string("malformed worker message: ") + e.what());
   }
   return m;
+}
+
+std::string encode_decision(bool keep) {
+  return json{{"decision", keep ? "continue" : "stop"}}.dump();
+}
+
+bool decode_decision(const std::string& line) {
+  const json v = parse_line(line, "decision");
+  try {
+    const std::string decision = v.at("decision").get<std::string>();
+    if (decision != "continue" && decision != "stop")
+      throw RuntimeError("unknown decision \"" + decision + "\"");
+    return decision == "continue";
+  } catch (const json::exception& e) {
+    throw RuntimeError(std::string("malformed decision: ") + e.what());
+  }
 }
 
 }  // namespace sweep

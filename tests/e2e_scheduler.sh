@@ -67,6 +67,38 @@ ran_two=$(grep -c '^done ' two.log || true)
 [ $((ran_one + ran_two)) = 24 ] || fail "runners ran $ran_one + $ran_two trials"
 echo "runners shared the work: $ran_one + $ran_two"
 
+echo "--- adaptive seeds: SIGKILL at random moments, then resume, adds what one run adds"
+python3 - "$sweeps/smoke.json" <<'PY' > adaptive.json
+import json, sys
+spec = json.load(open(sys.argv[1]))
+spec["grid"]["seeds"] = {"min": 2, "max": 4}
+spec["grid"]["unfrozen"] = [2, "all"]  # two epochs of noisy training: undecided at two seeds
+spec["grid"]["lr"] = [0.02, 0.1]
+spec["halving"] = {"rungs": [0.5]}
+print(json.dumps(spec))
+PY
+expect_exit 0 "$sweep" run adaptive.json --db adaptive-once.db --threads 1
+for round in 1 2; do
+  "$sweep" run adaptive.json --db adaptive-killed.db --threads 1 >/dev/null 2>&1 &
+  runner=$!
+  sleep "$(( (RANDOM % 4) + 3 )).$(( RANDOM % 10 ))"
+  kill -KILL "$runner" 2>/dev/null || true
+  wait "$runner" 2>/dev/null || true
+done
+expect_exit 0 "$sweep" run adaptive.json --db adaptive-killed.db --threads 1
+trials() { q "$1" "SELECT trial_id, seed, reason <> 'grid', state FROM results ORDER BY trial_id"; }
+[ "$(trials adaptive-once.db)" = "$(trials adaptive-killed.db)" ] || {
+  diff <(trials adaptive-once.db) <(trials adaptive-killed.db); fail "killed and resumed, the sweep added other seeds"; }
+[ "$(q adaptive-killed.db "SELECT count(*) = count(DISTINCT trial_id) FROM results")" = 1 ] || fail "a trial is listed twice"
+[ "$(q adaptive-killed.db "SELECT count(*) FROM results WHERE state NOT IN ('done', 'stopped')")" = 0 ] || fail "trials left"
+[ "$(q adaptive-killed.db "SELECT count(*) FROM results WHERE reason <> 'grid' AND (seed < 2 OR seed > 3 OR reason NOT LIKE 'added seed _: %')")" = 0 ] ||
+  fail "an added trial outside seeds 2..3 or without its reason"
+[ "$(q adaptive-killed.db "SELECT count(*) FROM rungs")" -gt 0 ] || fail "no rung was decided"
+[ "$(q adaptive-killed.db "SELECT count(*) FROM results WHERE reason <> 'grid'")" -gt 0 ] || fail "no seed was added"
+echo "adaptive: $(q adaptive-once.db "SELECT count(*) FROM results WHERE reason <> 'grid'") seeds added, $(q adaptive-once.db "SELECT count(*) FROM results WHERE state = 'stopped'") trials stopped at a rung"
+expect_exit 0 "$sweep" status --db adaptive-killed.db
+expect_exit 0 "$sweep" report --db adaptive-killed.db --html
+
 echo "--- Ctrl-C saves state"
 "$sweep" run many.json --db interrupted.db > int.log 2>&1 &
 runner=$!

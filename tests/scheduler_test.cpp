@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "analysis/summary.h"
 #include "core/grid.h"
 #include "core/identity.h"
 #include "core/sweep_file.h"
@@ -18,7 +19,10 @@ namespace sweep {
 namespace {
 
 // Answers jobs at once, or as told per trial position or, for trials, per slot:
-// "crash" (the worker dies), "error", "oom", "hang" (never answers).
+// "crash" (the worker dies), "error", "oom", "hang" (never answers). A trial's
+// validation accuracy is `val_of(trial)` when set; a trial with rungs first
+// reports `rung_val_of(trial)` at its first rung when set, and answers once
+// decide() says whether it goes on.
 class FakePool : public WorkerPool {
  public:
   explicit FakePool(testing::FakeSystem& system) : system_(system) {}
@@ -53,24 +57,49 @@ class FakePool : public WorkerPool {
       reply.message.pretrained = {pretrain_key(job.backbone), "resnet10", "fake", 0.9, 1.0, "w.pt"};
     } else if (job.kind == Job::Kind::kMeasure) {
       reply.message.kind = WorkerMessage::Kind::kMeasured;
-      reply.message.measure = {pretrain_key(job.backbone),
-                               target_key(job.target),
-                               job.backbone.name,
-                               job.target.name,
-                               -0.5,
-                               3.0,
-                               100,
-                               80,
-                               0.1,
-                               {}};
+      TransferMeasure& m = reply.message.measure;
+      m.pretrain_key = pretrain_key(job.backbone);
+      m.target_key = target_key(job.target);
+      m.backbone = job.backbone.name;
+      m.target = job.target.name;
+      m.logme = -0.5;
+      m.frechet = 3.0;
+      m.source_images = 100;
+      m.target_images = 80;
+      m.seconds = 0.1;
+      m.probe_key = probe_key(job.probes.recipe, job.probes.lrs);
+    } else if (rung_val_of && !job.trial.schedule.rungs.empty()) {
+      reply.message.kind = WorkerMessage::Kind::kRung;
+      reply.message.epoch = job.trial.schedule.rungs.front();
+      reply.message.val_accuracy = rung_val_of(job.trial);
+      awaiting[slot] = job.trial;
     } else {
-      reply.message.kind = WorkerMessage::Kind::kResult;
-      reply.message.result.val_accuracy = 0.5 + 0.01 * job.trial.position;
-      reply.message.result.test_accuracy = 0.5;
-      reply.message.result.train_seconds = 2.0;
-      reply.message.result.device = "fake";
+      reply.message = result_of(job.trial, std::nullopt);
     }
     queued.push_back(reply);
+  }
+
+  void decide(int slot, bool keep) override {
+    decisions.push_back({awaiting.at(slot).position, keep});
+    PoolEvent reply;
+    reply.slot = slot;
+    const TrialSpec& trial = awaiting.at(slot);
+    reply.message = result_of(trial, keep ? std::nullopt
+                                          : std::optional<int>(trial.schedule.rungs.front()));
+    queued.push_back(reply);
+    awaiting.erase(slot);
+  }
+
+  WorkerMessage result_of(const TrialSpec& trial, std::optional<int> stopped_epoch) {
+    WorkerMessage m;
+    m.kind = WorkerMessage::Kind::kResult;
+    m.result.val_accuracy = val_of ? val_of(trial) : 0.5 + 0.01 * trial.position;
+    m.result.test_accuracy = 0.5;
+    m.result.train_seconds = 2.0;
+    m.result.train_flops = 1e9;
+    m.result.device = "fake";
+    m.result.stopped_epoch = stopped_epoch;
+    return m;
   }
 
   std::vector<PoolEvent> wait(double timeout) override {
@@ -94,6 +123,9 @@ class FakePool : public WorkerPool {
   std::map<std::string, std::string> backbone_behaviour;
   std::vector<std::pair<int, int>> assigned;  // slot, trial position (-1: backbone)
   std::vector<int> killed;
+  std::function<double(const TrialSpec&)> val_of, rung_val_of;
+  std::map<int, TrialSpec> awaiting;              // slot -> its trial waiting at a rung
+  std::vector<std::pair<int, bool>> decisions;    // trial position, keep
   std::vector<PoolEvent> queued;
   int waits = 0;
 
@@ -137,6 +169,12 @@ class SchedulerTest : public ::testing::Test {
     options.stop_requested = std::move(stop);
     options.after_trial = after_trial_;
     return Scheduler(spec_, store_, pool_, cpu_slots(slots), sink_, system_, options).run();
+  }
+
+  // The fixture's sweep replaced by `doc`'s, registered anew.
+  void use(const nlohmann::json& doc) {
+    spec_ = parse_sweep_text(doc.dump(), "s.json");
+    store_.register_sweep(spec_, expand_grid(spec_), "s.json");
   }
 
   std::map<TrialState, int> states() {
@@ -318,6 +356,72 @@ TEST_F(SchedulerTest, ProgressShowsCountsEtaAndBestValidation) {
   }
   EXPECT_TRUE(saw_eta);
   EXPECT_TRUE(saw_running);
+}
+
+TEST_F(SchedulerTest, HalvingStopsTheWorseLearningRateAtItsRungNeverAcrossDepthsOrSeeds) {
+  auto doc = testing::valid_sweep_json();
+  doc["halving"] = {{"rungs", {0.5}}};
+  doc["training"]["epochs"] = 4;
+  use(doc);
+  // At the rung lr 0.01 leads on seed 1 and trails on seed 2; it is also the
+  // better learning rate at the end.
+  pool_.rung_val_of = [](const TrialSpec& t) {
+    if (t.seed == 1) return t.lr < 0.05 ? 0.9 : 0.5;
+    return t.lr < 0.05 ? 0.4 : 0.5;
+  };
+  pool_.val_of = [](const TrialSpec& t) { return t.lr < 0.05 ? 0.8 : 0.7; };
+  const RunOutcome outcome = run(1);
+  EXPECT_EQ(outcome.done, 24);
+  int stopped = 0;
+  for (const TrialRecord& t : store_.trials("unit")) {
+    const bool expected = t.spec.unfrozen > 0 && t.spec.lr > 0.05 && t.spec.seed == 1;
+    EXPECT_EQ(t.state == TrialState::kStopped, expected) << describe_trial(t.spec);
+    if (t.state != TrialState::kStopped) continue;
+    ++stopped;
+    EXPECT_EQ(t.result->stopped_epoch, 2);
+  }
+  EXPECT_EQ(stopped, 4) << "lr 0.1, seed 1, at 2 and all blocks, on both targets";
+  for (const auto& [position, keep] : pool_.decisions) {
+    EXPECT_EQ(store_.trials("unit")[static_cast<size_t>(position)].spec.unfrozen > 0, true)
+        << "head-only probes have no rungs";
+    (void)keep;
+  }
+  EXPECT_EQ(pool_.decisions.size(), 16u) << "every trial that trains blocks, once";
+  EXPECT_TRUE(sink_.printed("halving  near, 2 blocks, lr 0.1, seed 1: val 50.0% at epoch 2"));
+  const SweepSummary summary = summarize("unit", store_.trials("unit"), std::nullopt);
+  EXPECT_EQ(summary.stopped, 4);
+  for (const TargetSummary& target : summary.targets) {
+    for (const DepthRow& row : target.depths) EXPECT_DOUBLE_EQ(row.lr, 0.01) << row.unfrozen;
+  }
+}
+
+TEST_F(SchedulerTest, AdaptiveSeedsGoToTheHingeCellsUntilTheMaximum) {
+  auto doc = testing::valid_sweep_json();
+  doc["grid"]["seeds"] = {{"min", 2}, {"max", 4}};
+  use(doc);
+  // near: head-only (lr 0.01: 0.80 / 0.84 by seed parity) against all blocks
+  // (lr 0.01: 0.83): undecided at any number of seeds; 2 blocks clearly worse.
+  // far: decided.
+  pool_.val_of = [](const TrialSpec& t) {
+    const bool near = t.target.name == "near";
+    const bool small_lr = t.lr < 0.05;
+    if (t.unfrozen == 0) return near ? (small_lr ? (t.seed % 2 ? 0.84 : 0.80) : 0.70) : 0.51;
+    if (t.unfrozen == 2) return near ? 0.60 : 0.705 + 0.001 * t.seed;
+    return near ? (small_lr ? 0.83 : 0.50) : 0.905 + 0.001 * t.seed;
+  };
+  const RunOutcome outcome = run(2);
+  EXPECT_EQ(outcome.done, 24 + 2 * 2) << "two hinge cells (each at its chosen lr), seeds 2 and 3";
+  std::map<std::string, int> reasons;
+  for (const TrialRecord& t : store_.trials("unit")) {
+    if (t.reason == "grid") continue;
+    EXPECT_EQ(t.spec.target.name, "near");
+    EXPECT_TRUE(t.spec.unfrozen == 0 || t.spec.unfrozen == 5) << describe_trial(t.spec);
+    EXPECT_GE(t.spec.seed, 2);
+    EXPECT_LT(t.spec.seed, 4);
+    ++reasons[t.reason.substr(0, t.reason.find(':'))];
+  }
+  EXPECT_EQ(reasons, (std::map<std::string, int>{{"added seed 2", 2}, {"added seed 3", 2}}));
+  EXPECT_EQ(run(2).done, 0) << "a second run adds nothing: the maximum is reached";
 }
 
 TEST(ClaimIsStale, ByProcessOnThisHostByLeaseElsewhere) {

@@ -18,8 +18,9 @@ class EchoExecutor : public TrialExecutor {
   PretrainedRecord prepare_backbone(const BackboneSpec& b, TrainingObserver&) override {
     return {"k", b.arch, "src", 0.5, 1.0, "w"};
   }
-  TransferMeasure measure(const BackboneSpec& b, const TargetSpec& t, TrainingObserver&) override {
-    return {"k", "t", b.name, t.name, 1.5, 2.5, 10, 20, 0.1, {}};
+  TransferMeasure measure(const BackboneSpec& b, const TargetSpec& t, const ProbeSettings&,
+                          TrainingObserver&) override {
+    return {"k", "t", b.name, t.name, 1.5, 2.5, 10, 20, 0.1, {}, {}, ""};
   }
   TrialResult run(const TrialSpec& trial, TrainingObserver& observer) override {
     observer.progress(1.0, "epoch 2/2");

@@ -12,9 +12,11 @@
 #include "core/errors.h"
 #include "core/system.h"
 #include "experiments/train/cuda_devices.h"
+#include "experiments/train/precision.h"
 #include "runner/commands/cli.h"
 #include "runner/commands/local_executor.h"
 #include "runner/commands/sweep_loading.h"
+#include "runner/core_budget.h"
 #include "runner/devices.h"
 #include "runner/interrupt.h"
 #include "runner/process_pool.h"
@@ -36,6 +38,7 @@ struct RunOptions {
   bool retry_failed = false;
   double trial_timeout = 0.0;
   int max_device_failures = 3;
+  double tolerance = 1.0;  // points; adaptive seeds stop where verdicts are decided at it
 };
 
 std::string describe_slots(const std::vector<Slot>& slots) {
@@ -49,6 +52,15 @@ std::string describe_slots(const std::vector<Slot>& slots) {
   const int threads = slots.front().threads;
   return text + " (" + std::to_string(threads) + (threads == 1 ? " thread" : " threads") +
          (slots.size() == 1 ? ")" : " each)");
+}
+
+// Says so when the recipe's precision cannot run as asked on the CPU (no native
+// bf16, or fp16 there): trials then run in fp32 and record it.
+void print_precision_note(const SweepSpec& spec, const std::vector<Slot>& slots) {
+  if (spec.training.precision == PrecisionKind::kFp32 || slots.front().device != "cpu") return;
+  const Precision precision =
+      resolve_precision(spec.training.precision, torch::Device(torch::kCPU), cpu_has_native_bf16());
+  if (!precision.note.empty()) std::printf("%s: %s\n", spec.name.c_str(), precision.note.c_str());
 }
 
 // The trials, and their state when the database already knows them. Reads only.
@@ -89,11 +101,19 @@ int run(const RunOptions& options, System& system) {
   ResultsStore store(options.db, Access::kReadWrite);
   const Registration registration = store.register_sweep(sweep.spec, sweep.trials, sweep.path);
   const int retried = options.retry_failed ? store.reset_failed(sweep.spec.name) : 0;
+  // Trials stopped by successive halving are results only while the sweep halves.
+  if (!sweep.spec.halving) {
+    if (const int unstopped = store.reset_stopped(sweep.spec.name)) {
+      std::printf("%s: no successive halving now; %d trials it stopped run to the end\n",
+                  sweep.spec.name.c_str(), unstopped);
+    }
+  }
   std::printf("%s: %s; %d already done, %d to run%s; %s; results in %s\n", sweep.spec.name.c_str(),
               describe_grid(sweep).c_str(), registration.done,
               registration.total - registration.done,
               retried ? (" (" + std::to_string(retried) + " failed ones again)").c_str() : "",
               describe_slots(slots).c_str(), options.db.c_str());
+  print_precision_note(sweep.spec, slots);
   std::fflush(stdout);
 
   InterruptGuard interrupts;
@@ -104,6 +124,15 @@ int run(const RunOptions& options, System& system) {
   scheduling.trial_timeout = options.trial_timeout;
   scheduling.max_consecutive_failures = options.max_device_failures;
   scheduling.stop_requested = &InterruptGuard::stop_requested;
+  scheduling.tolerance = options.tolerance / 100.0;
+  // CPU workers share the machine's cores with other runners on it, unless the
+  // user fixed the threads.
+  std::optional<CoreBudget> budget;
+  if (slots.front().device == "cpu" && options.threads == 0) {
+    budget.emplace(system, default_runner_folder(system));
+    const int workers = static_cast<int>(slots.size());
+    scheduling.threads_per_job = [&budget, workers] { return budget->threads_per_worker(workers); };
+  }
   const double start = system.monotonic_seconds();
   Scheduler scheduler(sweep.spec, store, pool, slots, *progress, system, scheduling);
   const RunOutcome outcome = scheduler.run();
@@ -177,6 +206,12 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   command->add_option("--price", options->price, "price per device-hour, overrides the sweep file")
       ->check(CLI::NonNegativeNumber);
+  command
+      ->add_option("--tolerance", options->tolerance,
+                   "points of validation accuracy a shallower depth may credibly trail the best "
+                   "by and still be recommended; adaptive seeds stop once verdicts are decided")
+      ->check(CLI::Range(0.0, 100.0))
+      ->capture_default_str();
   command->callback([options, &exit_code] {
     exit_code = run_guarded([&] { return run(*options, real_system()); });
   });

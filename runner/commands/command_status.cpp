@@ -25,7 +25,10 @@ std::string status_of(ResultsStore& store, const std::string& name) {
   std::string out = name + ": " + std::to_string(s.total) + " trials: " + std::to_string(s.done) +
                     " done, " + std::to_string(s.running) + " running, " +
                     std::to_string(s.failed) + " failed, " + std::to_string(s.pending) +
-                    " pending\n";
+                    " pending" +
+                    (s.stopped ? ", " + std::to_string(s.stopped) + " stopped by successive halving"
+                               : "") +
+                    "\n";
   std::map<std::string, int> in_use;
   for (const auto& t : trials) {
     if (t.state != TrialState::kRunning) continue;
@@ -45,7 +48,7 @@ std::string status_of(ResultsStore& store, const std::string& name) {
     out += "  elapsed " + format_seconds(timing.elapsed_seconds) + " since the first trial started";
     const int left = s.pending + s.running;
     if (left > 0 && s.done > 0) {
-      const double each = s.wall_seconds / s.done;
+      const double each = s.wall_seconds / (s.done + s.stopped);
       const double parallel = std::max<size_t>(1, static_cast<size_t>(s.running));
       out += "; about " + format_seconds(each * left / parallel) + " to go (" +
              std::to_string(left) + " trials at " + format_seconds(each) + " each)";

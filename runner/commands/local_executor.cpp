@@ -28,10 +28,18 @@ std::optional<FeatureCacheOptions> feature_cache_options(int memory_mb) {
 
 LocalExecutor::LocalExecutor(const std::string& device, int threads, const std::string& cache_dir,
                              int feature_memory_mb)
-    : parallelism_(std::make_unique<tbb::global_control>(
-          tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads))),
+    : threads_(0),
       resources_(std::make_unique<TrialResources>(parse_device(device), cache_dir,
                                                   feature_cache_options(feature_memory_mb))) {
+  use_threads(threads);
+}
+
+void LocalExecutor::use_threads(int threads) {
+  if (threads == threads_) return;
+  threads_ = threads;
+  parallelism_.reset();
+  parallelism_ = std::make_unique<tbb::global_control>(
+      tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads));
   torch::set_num_threads(threads);
 }
 
@@ -43,9 +51,10 @@ PretrainedRecord LocalExecutor::prepare_backbone(const BackboneSpec& backbone,
 }
 
 TransferMeasure LocalExecutor::measure(const BackboneSpec& backbone, const TargetSpec& target,
-                                       TrainingObserver& observer) {
-  return translating_torch_errors(
-      [&] { return measure_transfer(backbone, target, *resources_, observer); });
+                                       const ProbeSettings& probes, TrainingObserver& observer) {
+  return translating_torch_errors([&] {
+    return measure_transfer(backbone, target, probes.recipe, probes.lrs, *resources_, observer);
+  });
 }
 
 TrialResult LocalExecutor::run(const TrialSpec& trial, TrainingObserver& observer) {

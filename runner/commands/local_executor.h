@@ -29,10 +29,13 @@ class LocalExecutor : public TrialExecutor {
   PretrainedRecord prepare_backbone(const BackboneSpec& backbone,
                                     TrainingObserver& observer) override;
   TransferMeasure measure(const BackboneSpec& backbone, const TargetSpec& target,
-                          TrainingObserver& observer) override;
+                          const ProbeSettings& probes, TrainingObserver& observer) override;
   TrialResult run(const TrialSpec& trial, TrainingObserver& observer) override;
+  // Sets LibTorch's intra-op threads and oneTBB's parallelism anew.
+  void use_threads(int threads) override;
 
  private:
+  int threads_;
   std::unique_ptr<tbb::global_control> parallelism_;
   std::unique_ptr<TrialResources> resources_;
 };

@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "runner/commands/command_merge.h"
+#include "runner/commands/command_predict.h"
 #include "runner/commands/command_query.h"
 #include "runner/commands/command_report.h"
 #include "runner/commands/command_run.h"
@@ -28,6 +29,7 @@ int run(int argc, char** argv) {
   sweep::add_query_command(app, exit_code);
   sweep::add_status_command(app, exit_code);
   sweep::add_validate_command(app, exit_code);
+  sweep::add_predict_command(app, exit_code);
   sweep::add_worker_command(app, exit_code);
   sweep::add_submit_command(app, exit_code);
   sweep::add_merge_command(app, exit_code);
