@@ -8,6 +8,13 @@
 namespace sweep {
 namespace {
 
+// Validation accuracy moves in steps of one image: a quarter of a point on the
+// default study's 400. Seeds whose gaps agree to the step have not shown that
+// the spread is zero, so a smaller measured spread counts as this much.
+constexpr double kMinGapSpread = 0.0025;
+
+double spread_of(const GapToBest& gap) { return std::max(gap.sd, kMinGapSpread); }
+
 GapToBest gap_to_best(const DepthRow& best, const DepthRow& row, bool is_best, double tolerance) {
   std::vector<double> gaps;
   for (const auto& [seed, best_val] : best.val_by_seed) {
@@ -24,7 +31,8 @@ GapToBest gap_to_best(const DepthRow& best, const DepthRow& row, bool is_best, d
     return gap;
   }
   if (gap.pairs < 2) return gap;  // no spread measured: unclear
-  const double half = student_t_quantile(0.95, gap.pairs - 1) * gap.sd / std::sqrt(gap.pairs);
+  const double half =
+      student_t_quantile(0.95, gap.pairs - 1) * spread_of(gap) / std::sqrt(gap.pairs);
   gap.lower = gap.mean - half;
   gap.upper = gap.mean + half;
   if (gap.upper < tolerance) gap.judgement = Judgement::kWithin;
@@ -47,7 +55,7 @@ std::optional<int> seeds_to_decide(const GapToBest& gap, double tolerance, int l
   const double margin = std::fabs(tolerance - gap.mean);
   if (gap.pairs < 2 || margin == 0.0) return std::nullopt;
   for (int n = gap.pairs; n <= limit; ++n) {
-    if (student_t_quantile(0.95, n - 1) * gap.sd / std::sqrt(n) < margin) return n;
+    if (student_t_quantile(0.95, n - 1) * spread_of(gap) / std::sqrt(n) < margin) return n;
   }
   return std::nullopt;
 }

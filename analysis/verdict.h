@@ -12,6 +12,8 @@
 //     not worse than the best by more than it; the best depth always is);
 //   - worse when the lower bound is above the tolerance (credibly worse by more);
 //   - unclear otherwise, and always with fewer than two pairs.
+// A spread s below a quarter of a point (one validation image of 400) counts as
+// a quarter of a point: gaps that agree to the image are not certain.
 // The recommendation is the shallowest depth within tolerance, when every
 // shallower depth is credibly worse. When a shallower depth is unclear, the
 // verdict is undecided between the shallowest unclear depth and that

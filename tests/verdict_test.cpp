@@ -51,24 +51,24 @@ TEST(StudentT, CdfInClosedForms) {
 }
 
 TEST(Verdict, HeadOnlyIsEnoughWhenItsGapIsCrediblyBelowTheTolerance) {
-  // Gaps to the best (3 blocks), per seed: 0.002 and 0.004. Mean 0.003, sd 0.001414;
-  // one-sided bound 0.003 + t(0.95, 1) * 0.001414 / sqrt(2) = 0.003 + 0.0063138.
-  const Verdict v =
-      decide({depth(0, {{0, 0.800}, {1, 0.820}}), depth(3, {{0, 0.802}, {1, 0.824}})}, 0.01);
+  // Gaps to the best (3 blocks), per seed: 0, 0.005 and 0.0025. Mean 0.0025, sd
+  // 0.0025; one-sided bound 0.0025 + t(0.95, 2) * 0.0025 / sqrt(3) = 0.0025 +
+  // 2.919986 * 0.0014434 = 0.0025 + 0.0042146.
+  const std::vector<DepthRow> depths = {depth(0, {{0, 0.800}, {1, 0.820}, {2, 0.810}}),
+                                        depth(3, {{0, 0.800}, {1, 0.825}, {2, 0.8125}})};
+  const Verdict v = decide(depths, 0.01);
   EXPECT_EQ(v.kind, VerdictKind::kHeadOnly);
   EXPECT_EQ(*v.best, 1u);
   EXPECT_EQ(*v.recommended, 0u);
-  EXPECT_EQ(v.gaps[0].pairs, 2);
-  EXPECT_NEAR(v.gaps[0].mean, 0.003, 1e-12);
-  EXPECT_NEAR(v.gaps[0].upper, 0.0093138, 1e-6);
-  EXPECT_NEAR(v.gaps[0].lower, -0.0033138, 1e-6);
+  EXPECT_EQ(v.gaps[0].pairs, 3);
+  EXPECT_NEAR(v.gaps[0].mean, 0.0025, 1e-12);
+  EXPECT_NEAR(v.gaps[0].upper, 0.0067146, 1e-6);
+  EXPECT_NEAR(v.gaps[0].lower, -0.0017146, 1e-6);
   EXPECT_EQ(v.gaps[0].judgement, Judgement::kWithin);
   EXPECT_TRUE(v.hinges.empty());
   EXPECT_FALSE(v.more_seeds);
-  // The same evidence does not satisfy a tolerance of 0.9 points.
-  EXPECT_EQ(
-      decide({depth(0, {{0, 0.800}, {1, 0.820}}), depth(3, {{0, 0.802}, {1, 0.824}})}, 0.009).kind,
-      VerdictKind::kUndecided);
+  // The same evidence does not satisfy a tolerance of 0.6 points.
+  EXPECT_EQ(decide(depths, 0.006).kind, VerdictKind::kUndecided);
 }
 
 TEST(Verdict, OpensTheShallowestDepthWithinToleranceWhenShallowerOnesAreCrediblyWorse) {
@@ -79,7 +79,8 @@ TEST(Verdict, OpensTheShallowestDepthWithinToleranceWhenShallowerOnesAreCredibly
   EXPECT_EQ(v.kind, VerdictKind::kOpenBlocks);
   EXPECT_EQ(*v.best, 2u);
   EXPECT_EQ(*v.recommended, 1u) << "2 blocks trail 4 by exactly 0.5 points on every seed";
-  EXPECT_NEAR(v.gaps[1].upper, 0.005, 1e-12) << "no spread: the bound is the mean";
+  // No spread measured, taken as a quarter of a point: 0.005 + 2.919986 * 0.0025 / sqrt(3).
+  EXPECT_NEAR(v.gaps[1].upper, 0.0092146, 1e-6);
   EXPECT_EQ(v.gaps[0].judgement, Judgement::kWorse);
   // Gaps 0.19, 0.185, 0.185: mean 0.18667, sd 0.0028868, lower bound
   // 0.18667 - t(0.95, 2) * 0.0028868 / sqrt(3) = 0.18667 - 2.919986 * 0.0016667.
@@ -109,6 +110,18 @@ TEST(Verdict, OneSeedCannotDecideAndCannotEstimate) {
   EXPECT_EQ(v.kind, VerdictKind::kUndecided) << "a 15-point gap on one seed has no spread";
   EXPECT_EQ(v.gaps[0].pairs, 1);
   EXPECT_FALSE(v.more_seeds);
+}
+
+TEST(Verdict, GapsThatAgreeToTheImageAreNotCertain) {
+  // Head-only trails by 1.5 points on both seeds: a measured spread of zero.
+  // Taken as a quarter of a point, the bounds are 0.015 -/+ 6.3138 * 0.0025 /
+  // sqrt(2) = 0.015 -/+ 0.01116: 0.38 to 2.62 points, unclear at 1 point.
+  const Verdict v =
+      decide({depth(0, {{0, 0.800}, {1, 0.820}}), depth(2, {{0, 0.815}, {1, 0.835}})}, 0.01);
+  EXPECT_NEAR(v.gaps[0].sd, 0.0, 1e-12) << "the spread measured is reported as it is";
+  EXPECT_NEAR(v.gaps[0].lower, 0.015 - 0.0111613, 1e-6);
+  EXPECT_NEAR(v.gaps[0].upper, 0.015 + 0.0111613, 1e-6);
+  EXPECT_EQ(v.kind, VerdictKind::kUndecided);
 }
 
 TEST(Verdict, SeedsToDecide) {
