@@ -178,7 +178,7 @@ class Scheduler::Run {
     SlotState& slot = slots_[s];
     slot.busy = true;
     slot.job = job;
-    if (s_.options_.threads_per_job) slot.job.threads = s_.options_.threads_per_job();
+    if (s_.options_.threads_per_job) slot.job.threads = s_.options_.threads_per_job(job.kind);
     slot.started = clock();
     slot.fraction = 0.0;
     slot.status = describe_job(job);

@@ -42,9 +42,11 @@ struct SchedulerOptions {
   // Asked once per round; true stops the run: running jobs are killed and their
   // trials returned to pending.
   std::function<bool()> stop_requested = [] { return false; };
-  // CPU threads each job may use, asked whenever a job starts (CoreBudget: the
-  // runner's share of the cores now). Empty: the slots' threads, fixed.
-  std::function<int()> threads_per_job;
+  // CPU threads a job of this kind may use, asked whenever a job starts
+  // (CoreBudget: the runner's share of the cores now; pretraining and measuring
+  // hold up the trials behind them, so they may take more than a trial's
+  // share). Empty: the slots' threads, fixed.
+  std::function<int(Job::Kind)> threads_per_job;
   // Called after each trial's result or failure is recorded in the store; a
   // Slurm array task publishes its shard here. May be empty.
   std::function<void()> after_trial;

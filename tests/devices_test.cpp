@@ -18,10 +18,14 @@ std::string error_of(const std::string& devices, int per_device, const DeviceInv
 
 TEST(PlanSlots, AutoUsesEveryGpuOrTheCpu) {
   const auto cpu = plan_slots("auto", 1, 0, {0, 8});
-  ASSERT_EQ(cpu.size(), 1u);
-  EXPECT_EQ(cpu[0].device, "cpu");
-  EXPECT_EQ(cpu[0].threads, 8);
-  EXPECT_DOUBLE_EQ(cpu[0].share, 1.0);
+  ASSERT_EQ(cpu.size(), 2u) << "two workers splitting the cores";
+  EXPECT_EQ(cpu[1].device, "cpu");
+  EXPECT_EQ(cpu[1].threads, 4);
+  EXPECT_DOUBLE_EQ(cpu[1].share, 0.5);
+  EXPECT_EQ(plan_slots("cpu", 1, 0, {0, 2}).size(), 2u);
+  EXPECT_EQ(plan_slots("cpu", 1, 0, {0, 1}).size(), 1u) << "one core, one worker";
+  EXPECT_EQ(plan_slots("cpu", 1, 2, {0, 2}).size(), 1u) << "--threads 2 on 2 cores: one worker";
+  EXPECT_EQ(plan_slots("auto", 1, 2, {0, 8}).size(), 2u) << "at most two by default";
 
   const auto gpus = plan_slots("auto", 2, 0, {3, 12});
   ASSERT_EQ(gpus.size(), 6u);

@@ -29,6 +29,7 @@ class FakePool : public WorkerPool {
 
   void assign(int slot, const Job& job) override {
     assigned.push_back({slot, job.kind == Job::Kind::kTrial ? job.trial.position : -1});
+    threads_by_kind[job.kind].insert(job.threads);
     std::string behaviour = "ok";
     if (job.kind == Job::Kind::kTrial && slot_behaviour.count(slot))
       behaviour = slot_behaviour[slot];
@@ -123,6 +124,7 @@ class FakePool : public WorkerPool {
   std::map<std::string, std::string> backbone_behaviour;
   std::vector<std::pair<int, int>> assigned;  // slot, trial position (-1: backbone)
   std::vector<int> killed;
+  std::map<Job::Kind, std::set<int>> threads_by_kind;  // the threads each kind of job was given
   std::function<double(const TrialSpec&)> val_of, rung_val_of;
   std::map<int, TrialSpec> awaiting;              // slot -> its trial waiting at a rung
   std::vector<std::pair<int, bool>> decisions;    // trial position, keep
@@ -339,6 +341,14 @@ TEST_F(SchedulerTest, AfterTrialSeesEachFinishedTrialRecorded) {
   ASSERT_EQ(finished_when_called.size(), 24u) << "once per trial, done or failed";
   for (size_t i = 0; i < finished_when_called.size(); ++i)
     EXPECT_EQ(finished_when_called[i], static_cast<int>(i) + 1) << "recorded before the call";
+}
+
+TEST_F(SchedulerTest, PretrainingAndMeasuringMayTakeMoreThreadsThanATrial) {
+  options_.threads_per_job = [](Job::Kind kind) { return kind == Job::Kind::kTrial ? 1 : 2; };
+  run(2);
+  EXPECT_EQ(pool_.threads_by_kind[Job::Kind::kTrial], std::set<int>{1});
+  EXPECT_EQ(pool_.threads_by_kind[Job::Kind::kBackbone], std::set<int>{2});
+  EXPECT_EQ(pool_.threads_by_kind[Job::Kind::kMeasure], std::set<int>{2});
 }
 
 TEST_F(SchedulerTest, ProgressShowsCountsEtaAndBestValidation) {

@@ -126,12 +126,15 @@ int run(const RunOptions& options, System& system) {
   scheduling.stop_requested = &InterruptGuard::stop_requested;
   scheduling.tolerance = options.tolerance / 100.0;
   // CPU workers share the machine's cores with other runners on it, unless the
-  // user fixed the threads.
+  // user fixed the threads. Pretraining and measuring get the runner's whole
+  // share: the trials that need them wait meanwhile.
   std::optional<CoreBudget> budget;
   if (slots.front().device == "cpu" && options.threads == 0) {
     budget.emplace(system, default_runner_folder(system));
     const int workers = static_cast<int>(slots.size());
-    scheduling.threads_per_job = [&budget, workers] { return budget->threads_per_worker(workers); };
+    scheduling.threads_per_job = [&budget, workers](Job::Kind kind) {
+      return budget->threads_per_worker(kind == Job::Kind::kTrial ? workers : 1);
+    };
   }
   const double start = system.monotonic_seconds();
   Scheduler scheduler(sweep.spec, store, pool, slots, *progress, system, scheduling);
