@@ -9,17 +9,20 @@ std::string trial_id(const TrialSpec& trial) {
   return sha256_hex(to_json(trial).dump()).substr(0, 16);
 }
 
-std::string cell_key(const TrialSpec& trial) {
+namespace {
+
+// The key of a trial's configuration with one field left out.
+std::string key_without(const TrialSpec& trial, const char* field) {
   nlohmann::json config = to_json(trial);
-  config.erase("seed");
+  config.erase(field);
   return sha256_hex(config.dump()).substr(0, 16);
 }
 
-std::string sibling_key(const TrialSpec& trial) {
-  nlohmann::json config = to_json(trial);
-  config.erase("lr");
-  return sha256_hex(config.dump()).substr(0, 16);
-}
+}  // namespace
+
+std::string cell_key(const TrialSpec& trial) { return key_without(trial, "seed"); }
+
+std::string sibling_key(const TrialSpec& trial) { return key_without(trial, "lr"); }
 
 std::string probe_key(const TrainingRecipe& recipe, const std::vector<double>& lrs) {
   const nlohmann::json training = to_json(recipe);

@@ -59,10 +59,7 @@ TensorSet blobs(int64_t n, int64_t dims) {
   return set;
 }
 
-TEST(Fit, LearnsAndReportsEachEpoch) {
-  torch::manual_seed(1);
-  const TensorSet train = blobs(300, 5);
-  torch::nn::Linear head(5, 3);
+FitSetup linear_setup(torch::nn::Linear& head, const TensorSet& train) {
   FitSetup setup;
   setup.logits = [&head](const torch::Tensor& x) { return head->forward(x); };
   setup.set_training = [&head](bool on) { head->train(on); };
@@ -71,6 +68,15 @@ TEST(Fit, LearnsAndReportsEachEpoch) {
   setup.val = &train;
   setup.recipe.batch_size = 32;
   setup.lr = 0.05;
+  setup.epochs = 6;
+  return setup;
+}
+
+TEST(Fit, LearnsAndReportsEachEpoch) {
+  torch::manual_seed(1);
+  const TensorSet train = blobs(300, 5);
+  torch::nn::Linear head(5, 3);
+  FitSetup setup = linear_setup(head, train);
   setup.epochs = 5;
   CountingObserver observer;
   const FitResult result = fit(setup, observer);
@@ -127,18 +133,6 @@ class RungObserver : public TrainingObserver {
   bool keep = true;
 };
 
-FitSetup linear_setup(torch::nn::Linear& head, const TensorSet& train) {
-  FitSetup setup;
-  setup.logits = [&head](const torch::Tensor& x) { return head->forward(x); };
-  setup.set_training = [&head](bool on) { head->train(on); };
-  setup.params = head->parameters();
-  setup.train = &train;
-  setup.val = &train;
-  setup.recipe.batch_size = 32;
-  setup.lr = 0.05;
-  setup.epochs = 6;
-  return setup;
-}
 
 TEST(Fit, ValidatesOnlyWhereAskedAndAtEveryRung) {
   torch::manual_seed(1);
