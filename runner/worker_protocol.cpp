@@ -23,26 +23,25 @@ json parse_line(const std::string& line, const char* what) {
 }  // namespace
 
 std::string encode_job(const Job& job) {
+  json v;
   if (job.kind == Job::Kind::kBackbone) {
-    return json{{"job", "backbone"}, {"backbone", to_json(job.backbone)}}.dump();
+    v = {{"job", "backbone"}, {"backbone", to_json(job.backbone)}};
+  } else if (job.kind == Job::Kind::kMeasure) {
+    v = {{"job", "measure"},
+         {"backbone", to_json(job.backbone)},
+         {"target", to_json(job.target)},
+         {"recipe", to_json(job.probes.recipe)},
+         {"lrs", job.probes.lrs}};
+  } else {
+    v = {{"job", "trial"},
+         {"id", job.trial.id},
+         {"position", job.trial.position},
+         {"trial", to_json(job.trial)},
+         {"validate_at", job.trial.schedule.validate_at},
+         {"rungs", job.trial.schedule.rungs}};
   }
-  if (job.kind == Job::Kind::kMeasure) {
-    return json{{"job", "measure"},
-                {"backbone", to_json(job.backbone)},
-                {"target", to_json(job.target)},
-                {"recipe", to_json(job.probes.recipe)},
-                {"lrs", job.probes.lrs},
-                {"threads", job.threads}}
-        .dump();
-  }
-  return json{{"job", "trial"},
-              {"id", job.trial.id},
-              {"position", job.trial.position},
-              {"trial", to_json(job.trial)},
-              {"validate_at", job.trial.schedule.validate_at},
-              {"rungs", job.trial.schedule.rungs},
-              {"threads", job.threads}}
-      .dump();
+  v["threads"] = job.threads;
+  return v.dump();
 }
 
 Job decode_job(const std::string& line) {
@@ -59,15 +58,14 @@ Job decode_job(const std::string& line) {
       job.target = read_target(v.at("target"), "/target", diag);
       job.probes.recipe = read_recipe(v.at("recipe"), "/recipe", diag);
       job.probes.lrs = v.at("lrs").get<std::vector<double>>();
-      job.threads = v.at("threads").get<int>();
     } else {
       job.trial = read_trial(v.at("trial"), diag);
       job.trial.id = v.at("id").get<std::string>();
       job.trial.position = v.at("position").get<int>();
       job.trial.schedule.validate_at = v.at("validate_at").get<std::vector<int>>();
       job.trial.schedule.rungs = v.at("rungs").get<std::vector<int>>();
-      job.threads = v.at("threads").get<int>();
     }
+    job.threads = v.at("threads").get<int>();
   } catch (const json::exception& e) {
     throw RuntimeError(std::string("malformed job: ") + e.what());
   }

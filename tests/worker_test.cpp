@@ -123,6 +123,15 @@ TEST(WorkerProtocol, JobsRoundTrip) {
   EXPECT_EQ(back.trial.position, 4);
   EXPECT_DOUBLE_EQ(back.trial.lr, 0.03);
   EXPECT_THROW(decode_job("{not json"), RuntimeError);
+  // Every kind carries its threads: pretraining on a worker started with one
+  // thread once ran on one although the runner gave it two.
+  for (const Job::Kind kind : {Job::Kind::kTrial, Job::Kind::kBackbone, Job::Kind::kMeasure}) {
+    Job threaded = job;
+    threaded.kind = kind;
+    threaded.backbone.name = "b";
+    threaded.threads = 2;
+    EXPECT_EQ(decode_job(encode_job(threaded)).threads, 2) << static_cast<int>(kind);
+  }
   EXPECT_THROW(decode_message("{\"kind\": \"dance\"}"), RuntimeError);
 }
 
