@@ -150,7 +150,10 @@ def parse_args():
     parser.add_argument("--sweep", default=os.path.join(ROOT, "sweeps", "cats_vs_buildings.json"))
     parser.add_argument("--runs", type=int, help="rounds of each (default 3; 1 with --quick)")
     parser.add_argument("--threads", type=int, default=os.cpu_count(),
-                        help="threads for sweep's one CPU worker and for PyTorch (default: cores)")
+                        help="threads for PyTorch (default: cores)")
+    parser.add_argument("--sweep-threads", type=int,
+                        help="--threads for sweep's CPU workers (default: sweep's own plan, "
+                             "two workers sharing the cores)")
     parser.add_argument("--pretraining", choices=("excluded", "included"), default="excluded",
                         help="included: sweep pretrains in every round (empty cache folder) and "
                         "lean.py pretrains itself (default: excluded, all start from the "
@@ -189,10 +192,12 @@ def find_binaries(build, scheduler_reps):
 
 def run_sweep(binary, sweep_file, folder, cache, threads, pretrains):
     """`sweep run`, timed; `pretrains`: its cache folder is empty, so its pretraining
-    seconds and source accuracy are this run's and are kept."""
+    seconds and source accuracy are this run's and are kept. `threads`: None
+    leaves the CPU plan to sweep."""
     db = os.path.join(folder, "sweep.db")
-    took = timed([binary, "run", sweep_file, "--db", db, "--cache", cache,
-                  "--devices", "cpu", "--threads", str(threads)],
+    threads = ["--threads", str(threads)] if threads else []
+    took = timed([binary, "run", sweep_file, "--db", db, "--cache", cache, "--devices", "cpu",
+                  *threads],
                  os.path.join(folder, "sweep.log"))
     took.update(sweep_trials(db))
     if not pretrains:
@@ -226,7 +231,7 @@ def run_round(r, args, state, binaries, export, cache):
     # included, no cached weights either.
     sweep_cache = os.path.join(folder, "cache") if included else cache
     shutil.rmtree(os.path.join(sweep_cache, "features"), ignore_errors=True)
-    took = run_sweep(binaries["sweep"], state["sweep_file"], folder, sweep_cache, args.threads,
+    took = run_sweep(binaries["sweep"], state["sweep_file"], folder, sweep_cache, args.sweep_threads,
                      included)
     state["sweep"].append(took)
     log(f"round {r}: sweep {describe(took)}, {took['measure_seconds']:.1f} s of it measuring")
@@ -289,6 +294,7 @@ def main():
     overhead = (scheduler_overhead(binaries["scheduler"], args.scheduler_reps, 300, work)
                 if binaries["scheduler"] else None)
     state = {"machine": info, "sweep_file": sweep_file, "threads": args.threads,
+             "sweep_threads": args.sweep_threads,
              "pretraining": args.pretraining, "work": work, "overhead": overhead,
              "sweep": [], "lean": [], "reference": []}
     for r in range(1, runs + 1):

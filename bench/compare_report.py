@@ -10,6 +10,11 @@ TARGET_SCHEDULER_SHARE = 0.02
 SIDES = (("sweep", "`sweep run`"), ("lean", "`lean.py`"), ("reference", "`reference.py`"))
 
 
+def threads_phrase(threads):
+    """How sweep's CPU workers were sized in a run."""
+    return f"with --threads {threads}" if threads else "with its own CPU plan"
+
+
 def depth(t):
     return "all" if t["unfrozen"] == t["blocks"] else str(t["unfrozen"])
 
@@ -80,7 +85,8 @@ def header(state):
     included = state.get("pretraining") == "included"
     return [f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, {m['os']}; "
             f"{m['date']}; commit {m['commit']}; Python torch {m['python_torch']}, LibTorch "
-            f"{m['libtorch']}; {state['threads']} thread(s) each; {state['sweep_file']}.", "",
+            f"{m['libtorch']}; PyTorch on {state['threads']} thread(s), sweep "
+            f"{threads_phrase(state.get('sweep_threads'))}; {state['sweep_file']}.", "",
             "Pretraining **included**: every `sweep run` starts with an empty cache folder and "
             "pretrains its backbone; `lean.py` pretrains its own from the same source images; "
             "`reference.py` loads the export's weights (its pretraining excluded)."

@@ -1,0 +1,82 @@
+#!/usr/bin/python3
+"""Is HFTA-style fusion of learning-rate variants faster on this CPU?
+
+Two trials that differ only in learning rate train the same blocks on the same
+batches. Fused, their blocks become one model whose convolutions are grouped
+(groups = 2, the variants' filters side by side; the first trained convolution
+would be one dense convolution with both filter sets stacked, which costs the
+same as two). This times one forward and backward pass of a resnet10 stage at
+each of the default study's shapes (width 16, 28x28 input, batch 64): two
+separate stages against one fused stage, medians over repetitions, alternated
+so both see the same load. A ratio below 1 means fusion saves time.
+
+    /usr/bin/python3 bench/fusion.py --threads 1
+    /usr/bin/python3 bench/fusion.py --threads 2
+"""
+import argparse
+import statistics
+import time
+
+import torch
+
+SHAPES = ((16, 28), (32, 14), (64, 7), (128, 4))  # channels, height = width, per stage
+
+
+def stage(channels, groups=1):
+    width = channels * groups
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(width, width, 3, padding=1, bias=False, groups=groups),
+        torch.nn.BatchNorm2d(width), torch.nn.ReLU(),
+        torch.nn.Conv2d(width, width, 3, padding=1, bias=False, groups=groups),
+        torch.nn.BatchNorm2d(width), torch.nn.ReLU())
+
+
+def median_ms(step, reps):
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
+
+
+def compare(channels, size, batch, reps):
+    x = torch.randn(batch, channels, size, size)
+    a, b = stage(channels), stage(channels)
+    fused = stage(channels, groups=2)
+    both = torch.cat([x, x], 1)
+
+    def separate():
+        (a(x).sum() + b(x).sum()).backward()
+
+    def together():
+        fused(both).sum().backward()
+
+    separate(), together()  # warm-up: oneDNN builds its kernels once
+    times = {"separate": [], "fused": []}
+    for _ in range(reps):  # alternated, so both see the same machine
+        times["separate"].append(median_ms(separate, 1))
+        times["fused"].append(median_ms(together, 1))
+    return statistics.median(times["separate"]), statistics.median(times["fused"])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--reps", type=int, default=30)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    print(f"torch {torch.__version__}, {args.threads} thread(s), batch {args.batch}, "
+          f"median of {args.reps}")
+    print("| stage | two models, ms | fused, ms | fused / separate |")
+    print("| --- | ---: | ---: | ---: |")
+    for channels, size in SHAPES:
+        separate, fused = compare(channels, size, args.batch, args.reps)
+        print(f"| {channels} ch, {size}x{size} | {separate:.2f} | {fused:.2f} | "
+              f"{fused / separate:.2f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
