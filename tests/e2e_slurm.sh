@@ -105,6 +105,12 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 scontrol update JobId="${job}_1" StartTime=now
+# squeue can briefly list no task while the requeued one is being started
+# again, so wait for its second run's first line before waiting for the job.
+for _ in $(seq 600); do
+  grep -q "already done, resumed from" "$logs/task-1.log" && break
+  sleep 0.2
+done
 wait_job "$job"
 grep -q "already done, resumed from" "$logs/task-1.log" || { cat "$logs/task-1.log"; fail "the requeued task did not resume from its shard"; }
 [ "$(grep -c '^done ' "$logs/task-1.log")" = 12 ] || { cat "$logs/task-1.log"; fail "the requeued task ran a finished trial again"; }
