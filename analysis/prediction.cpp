@@ -80,9 +80,9 @@ std::string probe_curve_table(const std::vector<BoundaryProbe>& curve,
                     percent(p.suffix_val_accuracy), printf_string("%.3f", p.logme),
                     format_seconds(p.seconds)});
   }
-  return format_table({"after block", "name", "features", "probe there", "probe from there on",
-                       "LogME", "seconds"},
-                      rows, 4);
+  return format_table(
+      {"after block", "name", "features", "probe there", "probe from there on", "LogME", "seconds"},
+      rows, 4);
 }
 
 std::string prediction_check_phrase(const Prediction& prediction, const Verdict& measured,

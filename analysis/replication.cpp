@@ -38,12 +38,11 @@ std::string reason(int seed, const TargetSummary& target) {
 }  // namespace
 
 std::vector<AddedTrial> plan_added_seeds(const SweepSpec& spec,
-                                         const std::vector<TrialRecord>& trials,
-                                         double tolerance) {
+                                         const std::vector<TrialRecord>& trials, double tolerance) {
   std::vector<AddedTrial> added;
   if (spec.grid.max_seeds <= static_cast<int>(spec.grid.seeds.size())) return added;
   std::set<TargetKey> busy;
-  std::map<std::string, std::set<int>> seeds_of_cell;    // cell_key -> seeds present
+  std::map<std::string, std::set<int>> seeds_of_cell;     // cell_key -> seeds present
   std::map<std::string, const TrialSpec*> cell_template;  // cell_key -> one of its trials
   std::map<std::string, std::string> cell_of;             // trial id -> cell_key
   for (const TrialRecord& t : trials) {

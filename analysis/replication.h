@@ -18,7 +18,6 @@
 namespace sweep {
 
 std::vector<AddedTrial> plan_added_seeds(const SweepSpec& spec,
-                                         const std::vector<TrialRecord>& trials,
-                                         double tolerance);
+                                         const std::vector<TrialRecord>& trials, double tolerance);
 
 }  // namespace sweep

@@ -237,8 +237,9 @@ Chart training_curves(const SweepSummary& s) {
         p.unfrozen == 0 ? "head only" : depth_label(p.unfrozen, p.blocks) + " blocks";
     for (const EpochMetrics& e : epochs) {
       // Of the recipe's epochs: a trial stopped at a rung ends part-way.
-      const double progress = static_cast<double>(e.epoch) /
-                              static_cast<double>(std::max(static_cast<size_t>(p.epochs), epochs.size()));
+      const double progress =
+          static_cast<double>(e.epoch) /
+          static_cast<double>(std::max(static_cast<size_t>(p.epochs), epochs.size()));
       rows.push_back({{"target", p.target},
                       {"trial", depth + ", seed " + std::to_string(p.seed)},
                       {"depth", depth},

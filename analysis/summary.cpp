@@ -150,9 +150,9 @@ std::string head_only_enough(const TargetSummary& t, double tolerance) {
   } else {
     const GapToBest& gap = t.verdict.gaps[*t.head_only];
     text += "on validation the best setting, " + blocks_phrase(best) + ", is ahead by " +
-            printf_string("%.1f", 100.0 * gap.mean) + printf_string(" (at most %.1f", 100.0 * gap.upper) +
-            " at 95% over " + seeds_phrase(gap.pairs) + "), within the " + points_phrase(tolerance) +
-            " tolerance";
+            printf_string("%.1f", 100.0 * gap.mean) +
+            printf_string(" (at most %.1f", 100.0 * gap.upper) + " at 95% over " +
+            seeds_phrase(gap.pairs) + "), within the " + points_phrase(tolerance) + " tolerance";
   }
   return text + "; on test " + blocks_phrase(deeper) + " reaches " + percent(deeper.test_mean) +
          ", " + difference_phrase(paired_difference(deeper, head)) + ", for " +
@@ -181,8 +181,8 @@ std::string undecided(const TargetSummary& t, double tolerance) {
   const DepthRow& b = t.depths[*v.recommended];
   const DepthRow& best = t.depths[*v.best];
   const GapToBest& gap = v.gaps[*v.unsure];
-  std::string text = "undecided between " + blocks_phrase(a) + " and " + blocks_phrase(b) +
-                     ": " + percent(a.test_mean) + " and " + percent(b.test_mean) + " on test, " +
+  std::string text = "undecided between " + blocks_phrase(a) + " and " + blocks_phrase(b) + ": " +
+                     percent(a.test_mean) + " and " + percent(b.test_mean) + " on test, " +
                      difference_phrase(paired_difference(b, a)) + ", for " + compute_ratio(b, a) +
                      "; on validation " + blocks_phrase(a) + " trails the best (" +
                      blocks_phrase(best) + ") by " + printf_string("%.1f points", 100.0 * gap.mean);
@@ -285,8 +285,9 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
   for (const auto& key : order) {
     TargetSummary target = targets[key];
     for (const auto& [unfrozen, by_lr] : cells[key]) {
-      const bool finished = std::any_of(by_lr.begin(), by_lr.end(),
-                                        [](const auto& lr_cell) { return !lr_cell.second.val.empty(); });
+      const bool finished = std::any_of(by_lr.begin(), by_lr.end(), [](const auto& lr_cell) {
+        return !lr_cell.second.val.empty();
+      });
       if (!finished) continue;  // every trial of the depth stopped or not done yet
       target.depths.push_back(best_lr_row(unfrozen, by_lr, price));
       for (const auto& [lr, cell] : by_lr) {
@@ -377,7 +378,8 @@ std::string verdict_rule_note(double tolerance) {
   return "The verdict is decided on validation accuracy, paired by seed, each depth at its best "
          "learning rate: the shallowest depth whose gap to the best depth is credibly below " +
          tol + " (one-sided 95% bound), provided every shallower depth is credibly more than " +
-         tol + " behind; when a shallower depth is neither, the target is undecided between the "
+         tol +
+         " behind; when a shallower depth is neither, the target is undecided between the "
          "two. Test accuracy is only quoted; compute ratios come from estimated training FLOPs.";
 }
 

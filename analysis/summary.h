@@ -30,11 +30,11 @@ struct TargetSummary {
   std::string backbone;
   std::string target;
   std::string similarity;
-  std::vector<DepthRow> depths;       // ascending depth; depths with finished trials only
-  std::optional<size_t> head_only;    // index into depths of unfrozen == 0
-  std::optional<size_t> best_deeper;  // the deeper row with the best validation mean
-  Verdict verdict;                    // which depth to open, decided on validation
-  double device_seconds = 0.0;        // of all its finished (and stopped) trials
+  std::vector<DepthRow> depths;            // ascending depth; depths with finished trials only
+  std::optional<size_t> head_only;         // index into depths of unfrozen == 0
+  std::optional<size_t> best_deeper;       // the deeper row with the best validation mean
+  Verdict verdict;                         // which depth to open, decided on validation
+  double device_seconds = 0.0;             // of all its finished (and stopped) trials
   std::optional<TransferMeasure> measure;  // set by whoever reads the store
 };
 
@@ -97,8 +97,8 @@ struct SweepSummary {
   std::vector<UnfinishedTrial> unfinished;                  // pending and running trials
   std::vector<TrialPoint> diverged_trials;
   std::vector<TrialPoint> stopped_trials;  // with their partial curves in `curves`
-  std::vector<Environment> environments;  // distinct
-  std::vector<std::string> devices;       // distinct device names trials ran on
+  std::vector<Environment> environments;   // distinct
+  std::vector<std::string> devices;        // distinct device names trials ran on
   // Finished trials by where their frozen blocks' output came from
   // (TrialResult::frozen_input); trials that froze nothing are left out.
   std::map<FrozenInput, int> frozen_inputs;

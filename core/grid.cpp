@@ -72,16 +72,16 @@ TrialSchedule trial_schedule(const SweepSpec& spec, const TrialSpec& trial) {
   if (spec.halving && trial.unfrozen > 0) {
     for (double fraction : spec.halving->rungs) {
       const int epoch = std::max(1, static_cast<int>(std::lround(fraction * epochs)));
-      if (epoch < epochs && std::find(schedule.rungs.begin(), schedule.rungs.end(), epoch) ==
-                                schedule.rungs.end())
+      if (epoch < epochs &&
+          std::find(schedule.rungs.begin(), schedule.rungs.end(), epoch) == schedule.rungs.end())
         schedule.rungs.push_back(epoch);
     }
   }
-  const int every = trial.recipe.validate_every > 0 ? trial.recipe.validate_every
-                                                    : std::max(1, (epochs + 3) / 4);
+  const int every =
+      trial.recipe.validate_every > 0 ? trial.recipe.validate_every : std::max(1, (epochs + 3) / 4);
   for (int epoch = 1; epoch <= epochs; ++epoch) {
-    const bool rung = std::find(schedule.rungs.begin(), schedule.rungs.end(), epoch) !=
-                      schedule.rungs.end();
+    const bool rung =
+        std::find(schedule.rungs.begin(), schedule.rungs.end(), epoch) != schedule.rungs.end();
     if (epoch % every == 0 || epoch == epochs || rung) schedule.validate_at.push_back(epoch);
   }
   return schedule;

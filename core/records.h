@@ -123,7 +123,7 @@ struct BoundaryProbe {
   // layers): what a head could get from here up, were the blocks in between
   // trained to carry it.
   double suffix_val_accuracy = 0.0;
-  double logme = 0.0;         // of the training split's features
+  double logme = 0.0;  // of the training split's features
   double seconds = 0.0;
 };
 

@@ -123,10 +123,10 @@ PretrainedRecord pretrained_from_json(const json& v) {
 }
 
 json to_json(const BoundaryProbe& p) {
-  return {{"boundary", p.boundary},          {"block", p.block},
-          {"feature_dim", p.feature_dim},    {"val_accuracy", number(p.val_accuracy)},
-          {"lr", number(p.lr)},              {"suffix_val_accuracy", number(p.suffix_val_accuracy)},
-          {"logme", number(p.logme)},        {"seconds", number(p.seconds)}};
+  return {{"boundary", p.boundary},       {"block", p.block},
+          {"feature_dim", p.feature_dim}, {"val_accuracy", number(p.val_accuracy)},
+          {"lr", number(p.lr)},           {"suffix_val_accuracy", number(p.suffix_val_accuracy)},
+          {"logme", number(p.logme)},     {"seconds", number(p.seconds)}};
 }
 
 BoundaryProbe probe_from_json(const json& v) {
@@ -145,12 +145,18 @@ BoundaryProbe probe_from_json(const json& v) {
 json to_json(const TransferMeasure& m) {
   json curve = json::array();
   for (const BoundaryProbe& p : m.curve) curve.push_back(to_json(p));
-  return {{"pretrain_key", m.pretrain_key},   {"target_key", m.target_key},
-          {"backbone", m.backbone},           {"target", m.target},
-          {"logme", number(m.logme)},         {"frechet", number(m.frechet)},
-          {"source_images", m.source_images}, {"target_images", m.target_images},
-          {"seconds", number(m.seconds)},     {"skipped_images", m.skipped_images},
-          {"curve", curve},                   {"probe_key", m.probe_key}};
+  return {{"pretrain_key", m.pretrain_key},
+          {"target_key", m.target_key},
+          {"backbone", m.backbone},
+          {"target", m.target},
+          {"logme", number(m.logme)},
+          {"frechet", number(m.frechet)},
+          {"source_images", m.source_images},
+          {"target_images", m.target_images},
+          {"seconds", number(m.seconds)},
+          {"skipped_images", m.skipped_images},
+          {"curve", curve},
+          {"probe_key", m.probe_key}};
 }
 
 TransferMeasure measure_from_json(const json& v) {

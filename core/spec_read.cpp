@@ -294,9 +294,10 @@ HalvingSpec read_halving(const json& value, const std::string& path, Diagnostics
   }
   halving.keep = in.number_or("keep", halving.keep, 0.0, true);
   if (halving.keep < kMinKeep || halving.keep >= 1.0) {
-    diag.error(in.path_of("keep"), "expected the fraction of learning rates that go on at a rung, "
-                                   "from " + json(kMinKeep).dump() + " up to 1, got " +
-                                   json(halving.keep).dump());
+    diag.error(in.path_of("keep"),
+               "expected the fraction of learning rates that go on at a rung, "
+               "from " +
+                   json(kMinKeep).dump() + " up to 1, got " + json(halving.keep).dump());
   }
   in.finish();
   return halving;
@@ -496,8 +497,8 @@ TrainingRecipe read_recipe(const json& value, const std::string& path, Diagnosti
       in.choice_or("augment", augment_name(recipe.augment), augment_names(), "augmentation");
   recipe.augment = *enum_from_name(
       augment, {AugmentKind::kNone, AugmentKind::kCrop, AugmentKind::kCropFlip}, augment_name);
-  const std::string precision = in.choice_or("precision", precision_name(recipe.precision),
-                                             precision_names(), "precision");
+  const std::string precision =
+      in.choice_or("precision", precision_name(recipe.precision), precision_names(), "precision");
   recipe.precision = *enum_from_name(
       precision,
       {PrecisionKind::kFp32, PrecisionKind::kBf16, PrecisionKind::kFp16, PrecisionKind::kAuto},

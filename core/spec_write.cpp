@@ -93,7 +93,8 @@ json to_json(const SweepSpec& sweep) {
   // How trials run, not what they are: in the sweep's spec, not in trial identities.
   if (sweep.training.validate_every > 0)
     out["training"]["validate_every"] = sweep.training.validate_every;
-  if (sweep.halving) out["halving"] = {{"rungs", sweep.halving->rungs}, {"keep", sweep.halving->keep}};
+  if (sweep.halving)
+    out["halving"] = {{"rungs", sweep.halving->rungs}, {"keep", sweep.halving->keep}};
   if (sweep.price_per_device_hour) out["price_per_device_hour"] = *sweep.price_per_device_hour;
   return out;
 }
