@@ -95,20 +95,4 @@ TrialSpec with_seed(const TrialSpec& trial, int seed, const SweepSpec& spec) {
   return copy;
 }
 
-std::vector<TrialSpec> expand_grid_with_reserve(const SweepSpec& spec) {
-  std::vector<TrialSpec> trials = expand_grid(spec);
-  const int extra = spec.grid.max_seeds - static_cast<int>(spec.grid.seeds.size());
-  if (extra <= 0) return trials;
-  const size_t grid_size = trials.size();
-  for (size_t i = 0; i < grid_size; ++i) {
-    if (trials[i].seed != spec.grid.seeds.front()) continue;  // one template per cell
-    for (int seed = static_cast<int>(spec.grid.seeds.size()); seed < spec.grid.max_seeds; ++seed) {
-      TrialSpec added = with_seed(trials[i], seed, spec);
-      added.position = static_cast<int>(trials.size());
-      trials.push_back(std::move(added));
-    }
-  }
-  return trials;
-}
-
 }  // namespace sweep

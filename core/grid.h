@@ -26,8 +26,4 @@ TrialSchedule trial_schedule(const SweepSpec& spec, const TrialSpec& trial);
 // (adaptive replication adds such trials to a cell).
 TrialSpec with_seed(const TrialSpec& trial, int seed, const SweepSpec& spec);
 
-// Every trial the sweep may run: the grid and, for adaptive seeds, every cell's
-// seeds up to the maximum. Trials added later are looked up here by id.
-std::vector<TrialSpec> expand_grid_with_reserve(const SweepSpec& spec);
-
 }  // namespace sweep
