@@ -35,11 +35,11 @@ std::vector<TrialSpec> expand_grid(const SweepSpec& spec) {
     const int blocks = block_count(backbone);
     for (const TargetSpec& target : spec.targets) {
       for (const Depth& depth : grid.unfrozen) {
-        for (double lr : grid.lr) {
-          for (double weight_decay : axis_or(grid.weight_decay, spec.training.weight_decay)) {
-            for (int batch_size : axis_or(grid.batch_size, spec.training.batch_size)) {
-              for (int epochs : axis_or(grid.epochs, spec.training.epochs)) {
-                for (int seed : grid.seeds) {
+        for (double weight_decay : axis_or(grid.weight_decay, spec.training.weight_decay)) {
+          for (int batch_size : axis_or(grid.batch_size, spec.training.batch_size)) {
+            for (int epochs : axis_or(grid.epochs, spec.training.epochs)) {
+              for (int seed : grid.seeds) {
+                for (double lr : grid.lr) {
                   TrialSpec trial;
                   trial.backbone = backbone;
                   trial.target = target;

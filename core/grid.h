@@ -9,8 +9,10 @@
 namespace sweep {
 
 // Every trial of the grid, nested in this order (outermost first): backbone,
-// target, unfrozen, lr, weight_decay, batch_size, epochs, seed. "all" resolves to
-// each backbone's block count. Ids and positions are filled in.
+// target, unfrozen, weight_decay, batch_size, epochs, seed, lr. "all" resolves to
+// each backbone's block count. Ids and positions are filled in. The learning rate
+// is innermost so that runners claim learning-rate siblings one after another
+// and run them side by side, where successive halving can judge them together.
 std::vector<TrialSpec> expand_grid(const SweepSpec& spec);
 
 // Blocks a backbone exposes as freeze units.

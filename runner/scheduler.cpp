@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "analysis/format.h"
 #include "analysis/prediction.h"
@@ -14,6 +15,12 @@
 namespace sweep {
 namespace {
 
+// A trial's validation accuracy at a rung, while it waits for the decision.
+struct RungReport {
+  int epoch = 0;
+  double val_accuracy = 0.0;
+};
+
 struct SlotState {
   bool busy = false;
   Job job;
@@ -22,6 +29,8 @@ struct SlotState {
   std::string status;
   int consecutive_failures = 0;
   bool retired = false;
+  std::optional<RungReport> at_rung;  // the trial waits at this rung
+  int rung_passed = 0;                // the last rung the trial was let past
 };
 
 std::string describe_job(const Job& job) {
@@ -82,8 +91,7 @@ class Scheduler::Run {
       if (std::count(unprepared_keys_.begin(), unprepared_keys_.end(), key)) continue;
       for (const TargetSpec& target : s_.spec_.targets) {
         const auto stored = s_.store_.measure(key, target_key(target));
-        if (stored && stored->probe_key == probe_key(s_.spec_.training, s_.spec_.grid.lr))
-          continue;
+        if (stored && stored->probe_key == probe_key(s_.spec_.training, s_.spec_.grid.lr)) continue;
         Job job;
         job.kind = Job::Kind::kMeasure;
         job.backbone = backbone;
@@ -143,11 +151,12 @@ class Scheduler::Run {
   bool add_seeds() {
     if (s_.spec_.grid.max_seeds == 0 || finished_here_ == finished_at_last_top_up_) return false;
     finished_at_last_top_up_ = finished_here_;
-    const std::vector<AddedTrial> planned = plan_added_seeds(
-        s_.spec_, s_.store_.trials(s_.spec_.name), s_.options_.tolerance);
+    const std::vector<AddedTrial> planned =
+        plan_added_seeds(s_.spec_, s_.store_.trials(s_.spec_.name), s_.options_.tolerance);
     const int added = s_.store_.add_trials(s_.spec_.name, planned);
     for (const AddedTrial& t : planned) {
-      // "added seed 2: clothes undecided between ..." -> "added    clothes, ...: undecided between ..."
+      // "added seed 2: clothes undecided between ..." -> "added    clothes, ...: undecided between
+      // ..."
       const std::string why = t.reason.substr(t.reason.find(": ") + 2);
       s_.progress_.print("added    " + describe_trial(t.spec) + ": " +
                          why.substr(why.find(' ') + 1));
@@ -181,6 +190,8 @@ class Scheduler::Run {
     if (s_.options_.threads_per_job) slot.job.threads = s_.options_.threads_per_job(job.kind);
     slot.started = clock();
     slot.fraction = 0.0;
+    slot.at_rung.reset();
+    slot.rung_passed = 0;
     slot.status = describe_job(job);
     s_.pool_.assign(static_cast<int>(s), slot.job);
     show();
@@ -195,6 +206,7 @@ class Scheduler::Run {
       }
       handle_message(s, event.message);
     }
+    decide_waiting_rungs();
   }
 
   void handle_message(size_t s, const WorkerMessage& m) {
@@ -215,38 +227,81 @@ class Scheduler::Run {
         break;
       case WorkerMessage::Kind::kMeasured:
         s_.store_.record_measure(m.measure);
-        s_.progress_.print("measured " + m.measure.backbone + " on " + m.measure.target +
-                           ": LogME " + printf_string("%.3f", m.measure.logme) +
-                           ", Frechet distance " + printf_string("%.2f", m.measure.frechet) +
-                           "; " +
-                           prediction_sentence(predict_verdict(m.measure.curve,
-                                                               s_.options_.tolerance),
-                                               m.measure.curve));
+        s_.progress_.print(
+            "measured " + m.measure.backbone + " on " + m.measure.target + ": LogME " +
+            printf_string("%.3f", m.measure.logme) + ", Frechet distance " +
+            printf_string("%.2f", m.measure.frechet) + "; " +
+            prediction_sentence(predict_verdict(m.measure.curve, s_.options_.tolerance),
+                                m.measure.curve));
         job_succeeded(s);
         break;
       case WorkerMessage::Kind::kError:
         job_failed(s, m.error);
         break;
       case WorkerMessage::Kind::kRung:
-        decide_rung(s, m.epoch, m.val_accuracy);
+        slot.at_rung = RungReport{m.epoch, m.val_accuracy};
         break;
     }
   }
 
-  // Successive halving: the slot's trial has validated at a rung and waits.
-  void decide_rung(size_t s, int epoch, double val_accuracy) {
-    const TrialSpec& trial = slots_[s].job.trial;
-    const double keep_fraction = s_.spec_.halving ? s_.spec_.halving->keep : 1.0;
+  // Successive halving. A trial that validated at a rung waits for its decision
+  // until each learning-rate sibling running in this runner's other slots has
+  // reached that rung too, or ended: siblings run side by side (the grid claims
+  // them one after another) are judged together, so the first to arrive is not
+  // waved through for being first. Siblings that ran earlier, or run in another
+  // runner, count with the value the store holds for them, as in ASHA.
+  void decide_waiting_rungs() {
+    for (size_t s = 0; s < slots_.size(); ++s) {
+      if (slots_[s].busy && slots_[s].at_rung && !sibling_short_of_rung(s)) decide_rung(s);
+    }
+  }
+
+  // The slots here running a learning-rate sibling of slot s's trial.
+  std::vector<size_t> sibling_slots(size_t s) const {
+    const std::string key = sibling_key(slots_[s].job.trial);
+    std::vector<size_t> found;
+    for (size_t t = 0; t < slots_.size(); ++t) {
+      const SlotState& other = slots_[t];
+      if (t != s && other.busy && other.job.kind == Job::Kind::kTrial &&
+          sibling_key(other.job.trial) == key) {
+        found.push_back(t);
+      }
+    }
+    return found;
+  }
+
+  bool sibling_short_of_rung(size_t s) const {
+    const int epoch = slots_[s].at_rung->epoch;
+    for (size_t t : sibling_slots(s)) {
+      const SlotState& other = slots_[t];
+      const bool there = other.at_rung && other.at_rung->epoch == epoch;
+      if (!there && other.rung_passed < epoch) return true;
+    }
+    return false;
+  }
+
+  void decide_rung(size_t s) {
+    SlotState& slot = slots_[s];
+    const TrialSpec& trial = slot.job.trial;
+    const RungReport at = *slot.at_rung;
+    std::map<std::string, double> values = s_.store_.rung_values(siblings_of(trial), at.epoch);
+    for (size_t t : sibling_slots(s)) {
+      const SlotState& other = slots_[t];
+      if (other.at_rung && other.at_rung->epoch == at.epoch)
+        values[other.job.trial.id] = other.at_rung->val_accuracy;
+    }
     std::vector<double> others;
-    for (const auto& [id, value] : s_.store_.rung_values(siblings_of(trial), epoch))
-      others.push_back(value);
-    const bool keep = keep_at_rung(val_accuracy, others, keep_fraction);
-    s_.store_.record_rung(trial.id, epoch, val_accuracy, keep);
+    for (const auto& [id, value] : values) others.push_back(value);
+    const double keep_fraction = s_.spec_.halving ? s_.spec_.halving->keep : 1.0;
+    const bool keep = keep_at_rung(at.val_accuracy, others, keep_fraction);
+    s_.store_.record_rung(trial.id, at.epoch, at.val_accuracy, keep);
+    slot.at_rung.reset();
+    slot.rung_passed = at.epoch;
     s_.pool_.decide(static_cast<int>(s), keep);
     if (!keep) {
-      s_.progress_.print("halving  " + describe_trial(trial) + ": val " + percent(val_accuracy) +
-                         " at epoch " + std::to_string(epoch) + " trails its learning-rate " +
-                         "siblings; stopped there");
+      s_.progress_.print("halving  " + describe_trial(trial) + ": val " + percent(at.val_accuracy) +
+                         " at epoch " + std::to_string(at.epoch) +
+                         " trails its learning-rate siblings; stopped there");
     }
   }
 

@@ -22,8 +22,10 @@ TEST(Grid, ExpandsInStableNestedOrder) {
   EXPECT_EQ(trials[0].unfrozen, 0);
   EXPECT_EQ(trials[0].lr, 0.01);
   EXPECT_EQ(trials[0].seed, 1);
-  EXPECT_EQ(trials[1].seed, 2);
-  EXPECT_EQ(trials[2].lr, 0.1);
+  EXPECT_EQ(trials[1].lr, 0.1) << "the learning rate is innermost: siblings run side by side";
+  EXPECT_EQ(trials[1].seed, 1);
+  EXPECT_EQ(trials[2].lr, 0.01);
+  EXPECT_EQ(trials[2].seed, 2);
   EXPECT_EQ(trials[4].unfrozen, 2);
   EXPECT_EQ(trials[8].unfrozen, 5) << "\"all\" resolves to the block count";
   EXPECT_EQ(trials[12].target.name, "far");
@@ -76,8 +78,8 @@ TEST(Grid, FurtherAxesOverrideTheRecipe) {
   ASSERT_EQ(trials.size(), 96u);
   EXPECT_EQ(trials[0].recipe.weight_decay, 0.0);
   EXPECT_EQ(trials[0].recipe.epochs, 1);
-  EXPECT_EQ(trials[2].recipe.epochs, 4);
-  EXPECT_EQ(trials[4].recipe.weight_decay, 0.001);
+  EXPECT_EQ(trials[4].recipe.epochs, 4);
+  EXPECT_EQ(trials[8].recipe.weight_decay, 0.001);
 }
 
 TEST(Grid, TrialConfigurationReadsBack) {

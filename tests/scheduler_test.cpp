@@ -21,8 +21,9 @@ namespace {
 // Answers jobs at once, or as told per trial position or, for trials, per slot:
 // "crash" (the worker dies), "error", "oom", "hang" (never answers). A trial's
 // validation accuracy is `val_of(trial)` when set; a trial with rungs first
-// reports `rung_val_of(trial)` at its first rung when set, and answers once
-// decide() says whether it goes on.
+// reports `rung_val_of(trial)` at its first rung when set (after
+// `rung_delay_of(trial)` rounds of wait() when set), and answers once decide()
+// says whether it goes on.
 class FakePool : public WorkerPool {
  public:
   explicit FakePool(testing::FakeSystem& system) : system_(system) {}
@@ -74,6 +75,10 @@ class FakePool : public WorkerPool {
       reply.message.epoch = job.trial.schedule.rungs.front();
       reply.message.val_accuracy = rung_val_of(job.trial);
       awaiting[slot] = job.trial;
+      if (rung_delay_of) {
+        delayed.push_back({rung_delay_of(job.trial), reply});
+        return;
+      }
     } else {
       reply.message = result_of(job.trial, std::nullopt);
     }
@@ -85,8 +90,8 @@ class FakePool : public WorkerPool {
     PoolEvent reply;
     reply.slot = slot;
     const TrialSpec& trial = awaiting.at(slot);
-    reply.message = result_of(trial, keep ? std::nullopt
-                                          : std::optional<int>(trial.schedule.rungs.front()));
+    reply.message =
+        result_of(trial, keep ? std::nullopt : std::optional<int>(trial.schedule.rungs.front()));
     queued.push_back(reply);
     awaiting.erase(slot);
   }
@@ -108,6 +113,14 @@ class FakePool : public WorkerPool {
     ++waits;
     std::vector<PoolEvent> out;
     out.swap(queued);
+    for (auto it = delayed.begin(); it != delayed.end();) {
+      if (--it->first > 0) {
+        ++it;
+        continue;
+      }
+      out.push_back(it->second);
+      it = delayed.erase(it);
+    }
     return out;
   }
 
@@ -126,9 +139,11 @@ class FakePool : public WorkerPool {
   std::vector<int> killed;
   std::map<Job::Kind, std::set<int>> threads_by_kind;  // the threads each kind of job was given
   std::function<double(const TrialSpec&)> val_of, rung_val_of;
-  std::map<int, TrialSpec> awaiting;              // slot -> its trial waiting at a rung
-  std::vector<std::pair<int, bool>> decisions;    // trial position, keep
+  std::function<int(const TrialSpec&)> rung_delay_of;
+  std::map<int, TrialSpec> awaiting;            // slot -> its trial waiting at a rung
+  std::vector<std::pair<int, bool>> decisions;  // trial position, keep
   std::vector<PoolEvent> queued;
+  std::vector<std::pair<int, PoolEvent>> delayed;  // rounds of wait() left, event
   int waits = 0;
 
  private:
@@ -403,6 +418,40 @@ TEST_F(SchedulerTest, HalvingStopsTheWorseLearningRateAtItsRungNeverAcrossDepths
   for (const TargetSummary& target : summary.targets) {
     for (const DepthRow& row : target.depths) EXPECT_DOUBLE_EQ(row.lr, 0.01) << row.unfrozen;
   }
+}
+
+// Siblings run side by side: lr 0.1 reaches the rung first and trails lr 0.01,
+// which arrives three rounds later. Judged on arrival (ASHA) lr 0.1 would go on
+// for being first; held until its sibling arrives, it stops.
+TEST_F(SchedulerTest, HalvingJudgesSiblingsRunningSideBySideTogether) {
+  auto doc = testing::valid_sweep_json();
+  doc["halving"] = {{"rungs", {0.5}}};
+  doc["training"]["epochs"] = 4;
+  doc["grid"]["unfrozen"] = {2};
+  doc["targets"] = nlohmann::json::array({doc["targets"][0]});
+  doc["grid"]["seeds"] = {1, 2};
+  use(doc);
+  pool_.rung_val_of = [](const TrialSpec& t) { return t.lr < 0.05 ? 0.9 : 0.5; };
+  pool_.rung_delay_of = [](const TrialSpec& t) { return t.lr < 0.05 ? 4 : 1; };
+  const RunOutcome outcome = run(2);
+  EXPECT_EQ(outcome.done, 4);
+  std::vector<size_t> claimed;  // trial positions in the order they were assigned
+  for (const auto& [slot, position] : pool_.assigned) {
+    if (position >= 0) claimed.push_back(static_cast<size_t>(position));
+  }
+  ASSERT_EQ(claimed.size(), 4u);
+  const std::vector<TrialRecord> trials = store_.trials("unit");
+  for (size_t i = 0; i < 4; i += 2) {
+    const TrialSpec& a = trials[claimed[i]].spec;
+    const TrialSpec& b = trials[claimed[i + 1]].spec;
+    EXPECT_EQ(sibling_key(a), sibling_key(b)) << "siblings are claimed one after another";
+    EXPECT_NE(a.lr, b.lr);
+  }
+  for (const TrialRecord& t : store_.trials("unit")) {
+    EXPECT_EQ(t.state, t.spec.lr < 0.05 ? TrialState::kDone : TrialState::kStopped)
+        << describe_trial(t.spec);
+  }
+  EXPECT_EQ(pool_.decisions.size(), 4u);
 }
 
 TEST_F(SchedulerTest, AdaptiveSeedsGoToTheHingeCellsUntilTheMaximum) {
