@@ -1,12 +1,20 @@
-// The verdict predicted before training, from the probe curve (BoundaryProbe),
-// in the manner of Head2Toe (Evci et al., ICML 2022): a probe on the pooled
-// features of every block side by side shows what a head could reach if the
-// blocks were trained to carry those features up. When it beats the probe on the
-// last block's features alone by more than the tolerance, the last blocks lose
-// or hide something the target needs, and a fine-tune must open them: as many
-// as follow the latest boundary from which the side-by-side probe still comes
-// within the tolerance of the all-blocks one. Otherwise head-only is predicted
-// to be enough. And whether the verdict measured by training agreed. Pure.
+// The verdict predicted before training, from the probe curve (BoundaryProbe).
+// Head-only sees the last block's features averaged over the whole image; two
+// probes ask whether the frozen backbone holds more than that shows:
+// - Depth, in the manner of Head2Toe (Evci et al., ICML 2022): a probe on the
+//   pooled features of every block side by side shows what a head could reach
+//   if the blocks were trained to carry those features up. When it beats the
+//   last block's probe by more than the tolerance, the last blocks lose or hide
+//   something the target needs, and a fine-tune must open them: as many as
+//   follow the latest boundary from which the side-by-side probe still comes
+//   within the tolerance of the all-blocks one.
+// - Layout: a probe on the last block's features averaged over each cell of a
+//   2x2 grid. When it beats the whole-image average by more than the tolerance,
+//   the target's classes differ in where features fire, which global pooling
+//   throws away and training the last blocks can fold into the channels: open
+//   at least one block.
+// Otherwise head-only is predicted to be enough. And whether the verdict
+// measured by training agreed. Pure.
 #pragma once
 
 #include <string>
@@ -21,10 +29,12 @@ namespace sweep {
 struct Prediction {
   VerdictKind kind = VerdictKind::kNoData;  // kHeadOnly or kOpenBlocks; kNoData without a curve
   int unfrozen = 0;                         // blocks predicted to need opening; 0 for head-only
-  size_t from = 0;       // index of the boundary whose features onwards the target needs
-  double all = 0.0;      // the probe on every block's features side by side
-  double last = 0.0;     // the probe on the last block's features: what head-only sees
-  double seconds = 0.0;  // what the curve took to measure
+  size_t from = 0;         // index of the boundary whose features onwards the target needs
+  double all = 0.0;        // the probe on every block's features side by side
+  double last = 0.0;       // the probe on the last block's features: what head-only sees
+  double grid = 0.0;       // the 2x2 grid probe there; NaN when not measured
+  bool from_grid = false;  // blocks are to be opened for the layout alone
+  double seconds = 0.0;    // what the curve took to measure
 };
 
 Prediction predict_verdict(const std::vector<BoundaryProbe>& curve, double tolerance);

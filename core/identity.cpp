@@ -29,7 +29,8 @@ std::string probe_key(const TrainingRecipe& recipe, const std::vector<double>& l
   const nlohmann::json settings = {
       {"optimizer", training["optimizer"]},       {"momentum", training["momentum"]},
       {"weight_decay", training["weight_decay"]}, {"batch_size", training["batch_size"]},
-      {"probe_epochs", training["probe_epochs"]}, {"lrs", lrs}};
+      {"probe_epochs", training["probe_epochs"]}, {"lrs", lrs},
+      {"readouts", {"pooled", "grid2x2"}}};
   return sha256_hex(settings.dump()).substr(0, 16);
 }
 

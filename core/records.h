@@ -3,6 +3,7 @@
 // beyond the names their closed sets have in SQL and JSON (records.cpp).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -123,6 +124,10 @@ struct BoundaryProbe {
   // layers): what a head could get from here up, were the blocks in between
   // trained to carry it.
   double suffix_val_accuracy = 0.0;
+  // Of a probe on this boundary's features averaged over each quarter of the
+  // image (a 2x2 grid) instead of the whole: the layout that global pooling
+  // discards. NaN where it was not measured (curves stored before it was).
+  double grid_val_accuracy = std::nan("");
   double logme = 0.0;  // of the training split's features
   double seconds = 0.0;
 };

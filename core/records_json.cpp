@@ -123,10 +123,15 @@ PretrainedRecord pretrained_from_json(const json& v) {
 }
 
 json to_json(const BoundaryProbe& p) {
-  return {{"boundary", p.boundary},       {"block", p.block},
-          {"feature_dim", p.feature_dim}, {"val_accuracy", number(p.val_accuracy)},
-          {"lr", number(p.lr)},           {"suffix_val_accuracy", number(p.suffix_val_accuracy)},
-          {"logme", number(p.logme)},     {"seconds", number(p.seconds)}};
+  return {{"boundary", p.boundary},
+          {"block", p.block},
+          {"feature_dim", p.feature_dim},
+          {"val_accuracy", number(p.val_accuracy)},
+          {"lr", number(p.lr)},
+          {"suffix_val_accuracy", number(p.suffix_val_accuracy)},
+          {"grid_val_accuracy", number(p.grid_val_accuracy)},
+          {"logme", number(p.logme)},
+          {"seconds", number(p.seconds)}};
 }
 
 BoundaryProbe probe_from_json(const json& v) {
@@ -137,6 +142,7 @@ BoundaryProbe probe_from_json(const json& v) {
   p.val_accuracy = number_at(v, "val_accuracy");
   p.lr = number_at(v, "lr");
   p.suffix_val_accuracy = number_at(v, "suffix_val_accuracy");
+  p.grid_val_accuracy = number_at(v, "grid_val_accuracy");
   p.logme = number_at(v, "logme");
   p.seconds = number_at(v, "seconds");
   return p;

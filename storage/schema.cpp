@@ -7,12 +7,13 @@
 namespace sweep {
 namespace {
 
-// Version 2. Trials are keyed by the hash of their configuration and shared by
+// Version 3. Trials are keyed by the hash of their configuration and shared by
 // every sweep whose grid holds them; sweep_trials says which sweep holds which
 // trial, in grid order, and why it runs (the grid, or a seed added where a
 // verdict hinged). Version 2 added the stopped state and the columns and tables
 // of adaptive replication, successive halving, precision and the probe curve;
-// upgrade_from_1 brings a version 1 database there.
+// version 3 the probe curve's grid probe. upgrade_from_1 and upgrade_from_2
+// bring older databases here, one version at a time.
 const char* kSchemaAroundTrials = R"sql(
 CREATE TABLE sweeps (
   sweep_id INTEGER PRIMARY KEY,
@@ -182,6 +183,18 @@ CREATE TABLE rungs (
 );
 )sql";
 
+// What version 3 changed in version 2's tables.
+const char* kChangesOfVersion3 = R"sql(
+ALTER TABLE probe_curve ADD COLUMN grid_val_accuracy REAL;
+)sql";
+
+const char* kDropViews = R"sql(
+DROP VIEW IF EXISTS results;
+DROP VIEW IF EXISTS curves;
+DROP VIEW IF EXISTS trial_environment;
+DROP VIEW IF EXISTS probe_curves;
+)sql";
+
 const char* kViews = R"sql(
 CREATE VIEW results AS
 SELECT s.name AS sweep, t.trial_id, t.backbone, t.target, t.similarity, t.unfrozen, t.blocks,
@@ -209,14 +222,16 @@ FROM trials t JOIN environments env USING (env_id);
 
 CREATE VIEW probe_curves AS
 SELECT m.backbone, m.target, p.boundary, p.block, p.feature_dim, p.val_accuracy, p.lr,
-       p.suffix_val_accuracy, p.logme, p.seconds, m.pretrain_key, m.target_key
+       p.suffix_val_accuracy, p.grid_val_accuracy, p.logme, p.seconds, m.pretrain_key,
+       m.target_key
 FROM probe_curve p JOIN transfer_measures m USING (pretrain_key, target_key);
 )sql";
 
 std::string full_schema() {
   std::string schema = kSchemaAroundTrials;
   const size_t at = schema.find("@TRIALS@");
-  return schema.replace(at, 8, trials_table("trials")) + kTablesOfVersion2 + kViews;
+  return schema.replace(at, 8, trials_table("trials")) + kTablesOfVersion2 + kChangesOfVersion3 +
+         kViews;
 }
 
 bool file_exists(const std::string& path) {
@@ -230,8 +245,8 @@ int pragma_int(Database& db, const char* pragma) {
 }
 
 // Version 1 -> 2, in one transaction: the trials table is rebuilt, since a
-// column's CHECK cannot be altered in place (the stopped state), and the views
-// are made anew over it. The caller has foreign keys off.
+// column's CHECK cannot be altered in place (the stopped state); the views are
+// dropped, for upgrade_from_2 to make anew. The caller has foreign keys off.
 void upgrade_from_1(Database& db) {
   const char* v1_columns =
       "trial_id, config_json, backbone, pretrain_key, target, similarity, unfrozen, blocks, lr, "
@@ -241,7 +256,7 @@ void upgrade_from_1(Database& db) {
       "heartbeat_at, started_at, finished_at";
   Transaction transaction(db);
   if (pragma_int(db, "user_version") != 1) return;  // another runner upgraded it meanwhile
-  db.exec("DROP VIEW results; DROP VIEW curves; DROP VIEW trial_environment;");
+  db.exec(kDropViews);
   db.exec(trials_table("trials_v2"));
   db.exec(std::string("INSERT INTO trials_v2 (") + v1_columns + ") SELECT " + v1_columns +
           " FROM trials");
@@ -249,8 +264,18 @@ void upgrade_from_1(Database& db) {
   db.exec("ALTER TABLE sweep_trials ADD COLUMN reason TEXT NOT NULL DEFAULT 'grid'");
   db.exec("ALTER TABLE transfer_measures ADD COLUMN probe_key TEXT NOT NULL DEFAULT ''");
   db.exec(kTablesOfVersion2);
-  db.exec(kViews);
   db.exec("PRAGMA user_version = 2");
+  transaction.commit();
+}
+
+// Version 2 -> 3, in one transaction; the views are made anew over the tables.
+void upgrade_from_2(Database& db) {
+  Transaction transaction(db);
+  if (pragma_int(db, "user_version") != 2) return;  // another runner upgraded it meanwhile
+  db.exec(kDropViews);
+  db.exec(kChangesOfVersion3);
+  db.exec(kViews);
+  db.exec("PRAGMA user_version = 3");
   transaction.commit();
 }
 
@@ -354,6 +379,7 @@ Database open_results_database(const std::string& path, Access access) {
       if (version == 0) create_schema(db);
       // Foreign keys stay off until the upgrade has rebuilt the trials table.
       if (version != 0 && pragma_int(db, "user_version") == 1) upgrade_from_1(db);
+      if (version != 0 && pragma_int(db, "user_version") == 2) upgrade_from_2(db);
       db.exec("PRAGMA journal_mode = WAL");
       db.exec("PRAGMA synchronous = NORMAL");
       db.exec("PRAGMA foreign_keys = ON");
@@ -375,7 +401,7 @@ const std::vector<ViewDoc>& documented_views() {
       {"trial_environment", "where each trial ran: device, versions, host"},
       {"probe_curves",
        "per backbone, target and block boundary, before training: a linear probe's validation "
-       "accuracy and LogME"},
+       "accuracy on the pooled features, from there on, and per quarter of the image; LogME"},
   };
   return views;
 }

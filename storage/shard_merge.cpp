@@ -132,15 +132,17 @@ class Merger {
 
   // Pretraining records the main database lacks (the report shows them).
   // What a task learnt besides trial results: pretrained backbones, transfer
-  // measures and probe curves, skipped images (rung decisions follow the trials). Rows are keyed by content, so the first copy wins.
+  // measures and probe curves, skipped images (rung decisions follow the trials). Rows are keyed by
+  // content, so the first copy wins.
   void copy_side_tables() {
     copy_rows("pretrained", {"pretrain_key", "arch", "source", "source_accuracy", "train_seconds",
                              "weights_path", "created_at"});
     copy_rows("transfer_measures",
               {"pretrain_key", "target_key", "backbone", "target", "logme", "frechet_distance",
                "source_images", "target_images", "seconds", "created_at", "probe_key"});
-    copy_rows("probe_curve", {"pretrain_key", "target_key", "boundary", "block", "feature_dim",
-                              "val_accuracy", "lr", "suffix_val_accuracy", "logme", "seconds"});
+    copy_rows("probe_curve",
+              {"pretrain_key", "target_key", "boundary", "block", "feature_dim", "val_accuracy",
+               "lr", "suffix_val_accuracy", "logme", "seconds", "grid_val_accuracy"});
     copy_rows("skipped_images", {"target_key", "target", "entry"});
   }
 

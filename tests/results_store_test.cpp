@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -245,13 +247,16 @@ TEST_F(ResultsStoreTest, UpgradesAVersion1DatabaseInPlaceKeepingEveryResult) {
   const std::string path = dir_.file("v1.db");
   std::filesystem::copy_file(SWEEP_TEST_DATA_DIR "/results-v1.db", path);
   EXPECT_EQ(open_error(path, Access::kReadOnly),
-            path + ": results database schema version 1 is older than this sweep reads (2); "
-                   "`sweep run FILE --db " + path + "` upgrades it in place (and runs nothing "
-                   "that is done)");
+            path +
+                ": results database schema version 1 is older than this sweep reads (3); "
+                "`sweep run FILE --db " +
+                path +
+                "` upgrades it in place (and runs nothing "
+                "that is done)");
   ResultsStore store(path, Access::kReadWrite);
   Statement version = store.database().prepare("PRAGMA user_version");
   version.step();
-  EXPECT_EQ(version.int64(0), 2);
+  EXPECT_EQ(version.int64(0), 3);
   const auto trials = store.trials("cats_vs_buildings");
   ASSERT_EQ(trials.size(), 48u);
   int done = 0;
@@ -274,6 +279,68 @@ TEST_F(ResultsStoreTest, UpgradesAVersion1DatabaseInPlaceKeepingEveryResult) {
   EXPECT_EQ(again.trials("cats_vs_buildings").size(), 48u);
 }
 
+TEST_F(ResultsStoreTest, AProbeCurveReadsBackAsRecordedGridProbeIncluded) {
+  ResultsStore store(path_, Access::kReadWrite);
+  TransferMeasure m;
+  m.pretrain_key = "p";
+  m.target_key = "t";
+  m.backbone = "b";
+  m.target = "t";
+  for (int b = 1; b <= 2; ++b) {
+    BoundaryProbe probe;
+    probe.boundary = b;
+    probe.block = "block" + std::to_string(b);
+    probe.feature_dim = 8 * b;
+    probe.val_accuracy = 0.5 + 0.1 * b;
+    probe.suffix_val_accuracy = 0.75;
+    probe.grid_val_accuracy = b == 1 ? std::nan("") : 0.9;
+    m.curve.push_back(probe);
+  }
+  store.record_measure(m);
+  const auto back = store.measure("p", "t");
+  ASSERT_TRUE(back);
+  ASSERT_EQ(back->curve.size(), 2u);
+  EXPECT_TRUE(std::isnan(back->curve[0].grid_val_accuracy));
+  EXPECT_DOUBLE_EQ(back->curve[1].grid_val_accuracy, 0.9);
+  EXPECT_DOUBLE_EQ(back->curve[1].val_accuracy, 0.7);
+  EXPECT_EQ(back->curve[1].feature_dim, 16);
+}
+
+// A version 2 database (16 trials done and a probe curve without the grid
+// probe, written by the release before): the grid column is added, empty.
+TEST_F(ResultsStoreTest, UpgradesAVersion2DatabaseInPlaceKeepingItsCurve) {
+  const std::string path = dir_.file("v2.db");
+  std::filesystem::copy_file(SWEEP_TEST_DATA_DIR "/results-v2.db", path);
+  EXPECT_EQ(open_error(path, Access::kReadOnly),
+            path +
+                ": results database schema version 2 is older than this sweep reads (3); "
+                "`sweep run FILE --db " +
+                path +
+                "` upgrades it in place (and runs nothing "
+                "that is done)");
+  ResultsStore store(path, Access::kReadWrite);
+  Statement version = store.database().prepare("PRAGMA user_version");
+  version.step();
+  EXPECT_EQ(version.int64(0), 3);
+  const auto trials = store.trials("same_classes");
+  ASSERT_EQ(trials.size(), 16u);
+  for (const TrialRecord& t : trials) EXPECT_EQ(t.state, TrialState::kDone);
+  Statement curve = store.database().prepare(
+      "SELECT count(*), count(grid_val_accuracy), min(val_accuracy) FROM probe_curves");
+  ASSERT_TRUE(curve.step());
+  EXPECT_EQ(curve.int64(0), 5);
+  EXPECT_EQ(curve.int64(1), 0) << "measured before the grid probe existed";
+  EXPECT_GT(curve.real(2), 0.5);
+  Statement keys = store.database().prepare("SELECT pretrain_key, target_key FROM probe_curve");
+  ASSERT_TRUE(keys.step());
+  const auto measure = store.measure(keys.text(0), keys.text(1));
+  ASSERT_TRUE(measure);
+  ASSERT_EQ(measure->curve.size(), 5u);
+  EXPECT_TRUE(std::isnan(measure->curve.back().grid_val_accuracy));
+  ResultsStore again(path, Access::kReadOnly);
+  EXPECT_EQ(again.trials("same_classes").size(), 16u);
+}
+
 TEST_F(ResultsStoreTest, AddedSeedsStayWithTheSweepWhileTheirCellDoes) {
   auto doc = testing::valid_sweep_json();
   doc["grid"]["seeds"] = {{"min", 2}, {"max", 4}};
@@ -289,8 +356,7 @@ TEST_F(ResultsStoreTest, AddedSeedsStayWithTheSweepWhileTheirCellDoes) {
   EXPECT_EQ(trials.back().spec.id, added.id);
   EXPECT_EQ(trials.back().reason, "added seed 2: because");
   EXPECT_EQ(trials[1].reason, "grid");
-  EXPECT_EQ(store.register_sweep(adaptive, grid, "s.json").total,
-            static_cast<int>(grid.size()) + 1)
+  EXPECT_EQ(store.register_sweep(adaptive, grid, "s.json").total, static_cast<int>(grid.size()) + 1)
       << "registering the file again keeps the added seed";
   doc["grid"]["lr"] = {0.1};  // grid[0]'s cell (lr 0.01) leaves the grid
   const SweepSpec narrower = parse_sweep_text(doc.dump(), "s.json");
@@ -364,7 +430,7 @@ TEST_F(ResultsStoreTest, RefusesFilesThatAreNotResultsDatabasesAndLeavesThemAlon
   const std::string newer = read_bytes(path_);
   EXPECT_EQ(open_error(path_, Access::kReadWrite),
             path_ +
-                ": results database schema version 7 is newer than this sweep reads (2); use "
+                ": results database schema version 7 is newer than this sweep reads (3); use "
                 "a newer sweep");
   EXPECT_EQ(read_bytes(path_), newer);
 
