@@ -102,6 +102,7 @@ class InlinePool : public WorkerPool {
 
   void kill(int) override {}
   void decide(int, bool) override {}  // its trials have no rungs
+  void withdraw(int) override {}
 
  private:
   NoTrainingExecutor executor_;

@@ -15,6 +15,10 @@ class TrainingObserver {
   // Successive halving: the trial has validated at a rung; false stops it there
   // (its result is then what it has so far). Called only at a trial's rungs.
   virtual bool continue_at_rung(int epoch, double val_accuracy);
+  // Successive halving: a trial let go on at a rung is asked after each later
+  // epoch whether that was withdrawn (siblings that reached the rung after it
+  // pushed it out); true stops it there.
+  virtual bool withdrawn_after_rung();
 };
 
 // Passes progress on to another observer as the part [begin, begin + span) of a
@@ -26,6 +30,7 @@ class ProgressSpan : public TrainingObserver {
   void progress(double fraction, const std::string& status) override;
   bool stop_requested() override;
   bool continue_at_rung(int epoch, double val_accuracy) override;
+  bool withdrawn_after_rung() override;
 
  private:
   TrainingObserver& outer_;

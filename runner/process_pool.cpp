@@ -245,6 +245,8 @@ void ProcessPool::decide(int slot, bool keep) {
     write_all(worker->in, encode_decision(keep) + "\n");
 }
 
+void ProcessPool::withdraw(int slot) { decide(slot, /*keep=*/false); }
+
 void ProcessPool::kill(int slot) {
   auto& worker = workers_[static_cast<size_t>(slot)];
   if (!worker) return;

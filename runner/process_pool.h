@@ -29,6 +29,7 @@ class ProcessPool : public WorkerPool {
   std::vector<PoolEvent> wait(double timeout_seconds) override;
   void kill(int slot) override;
   void decide(int slot, bool keep) override;
+  void withdraw(int slot) override;
 
  private:
   struct Worker;

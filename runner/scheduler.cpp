@@ -30,7 +30,8 @@ struct SlotState {
   int consecutive_failures = 0;
   bool retired = false;
   std::optional<RungReport> at_rung;  // the trial waits at this rung
-  int rung_passed = 0;                // the last rung the trial was let past
+  std::optional<RungReport> passed;   // the last rung the trial was let past
+  bool withdrawn = false;             // ... and that was withdrawn since
 };
 
 std::string describe_job(const Job& job) {
@@ -191,7 +192,8 @@ class Scheduler::Run {
     slot.started = clock();
     slot.fraction = 0.0;
     slot.at_rung.reset();
-    slot.rung_passed = 0;
+    slot.passed.reset();
+    slot.withdrawn = false;
     slot.status = describe_job(job);
     s_.pool_.assign(static_cast<int>(s), slot.job);
     show();
@@ -275,7 +277,8 @@ class Scheduler::Run {
     for (size_t t : sibling_slots(s)) {
       const SlotState& other = slots_[t];
       const bool there = other.at_rung && other.at_rung->epoch == epoch;
-      if (!there && other.rung_passed < epoch) return true;
+      const bool past = other.passed && other.passed->epoch >= epoch;
+      if (!there && !past) return true;
     }
     return false;
   }
@@ -292,16 +295,40 @@ class Scheduler::Run {
     }
     std::vector<double> others;
     for (const auto& [id, value] : values) others.push_back(value);
-    const double keep_fraction = s_.spec_.halving ? s_.spec_.halving->keep : 1.0;
-    const bool keep = keep_at_rung(at.val_accuracy, others, keep_fraction);
+    const bool keep = keep_at_rung(at.val_accuracy, others, keep_fraction());
     s_.store_.record_rung(trial.id, at.epoch, at.val_accuracy, keep);
     slot.at_rung.reset();
-    slot.rung_passed = at.epoch;
+    if (keep) slot.passed = at;
     s_.pool_.decide(static_cast<int>(s), keep);
     if (!keep) {
       s_.progress_.print("halving  " + describe_trial(trial) + ": val " + percent(at.val_accuracy) +
                          " at epoch " + std::to_string(at.epoch) +
                          " trails its learning-rate siblings; stopped there");
+    }
+    withdraw_overtaken(s, at.epoch);
+  }
+
+  double keep_fraction() const { return s_.spec_.halving ? s_.spec_.halving->keep : 1.0; }
+
+  // A sibling here that went on at this rung before slot s's trial arrived
+  // there (it ran ahead alone) and no longer ranks within the kept share is
+  // stopped after its current epoch, as if they had been judged together.
+  void withdraw_overtaken(size_t s, int epoch) {
+    for (size_t t : sibling_slots(s)) {
+      SlotState& other = slots_[t];
+      if (!other.passed || other.passed->epoch != epoch || other.withdrawn) continue;
+      const TrialSpec& trial = other.job.trial;
+      std::vector<double> others;
+      for (const auto& [id, value] : s_.store_.rung_values(siblings_of(trial), epoch))
+        others.push_back(value);
+      if (keep_at_rung(other.passed->val_accuracy, others, keep_fraction())) continue;
+      other.withdrawn = true;
+      s_.store_.record_rung(trial.id, epoch, other.passed->val_accuracy, false);
+      s_.pool_.withdraw(static_cast<int>(t));
+      s_.progress_.print("halving  " + describe_trial(trial) + ": val " +
+                         percent(other.passed->val_accuracy) + " at epoch " +
+                         std::to_string(epoch) + " trails the siblings that reached it later; " +
+                         "stopped after its current epoch");
     }
   }
 
@@ -328,6 +355,11 @@ class Scheduler::Run {
 
   void trial_done(size_t s, TrialResult result) {
     const TrialSpec& trial = slots_[s].job.trial;
+    if (slots_[s].withdrawn && !result.stopped_epoch) {
+      // It ended before the withdrawal reached it: it went on after all.
+      const RungReport& passed = *slots_[s].passed;
+      s_.store_.record_rung(trial.id, passed.epoch, passed.val_accuracy, true);
+    }
     const Slot& where = s_.slots_[s];
     // The slot held its share of the device for the trial's wall time.
     result.device_seconds = result.train_seconds * where.share;

@@ -21,8 +21,10 @@ void send(std::FILE* out, const WorkerMessage& message) {
   std::fflush(out);
 }
 
-// Forwards progress to the runner, at most five times a second, and asks it at
-// successive halving's rungs whether the trial goes on.
+// Forwards progress to the runner, at most five times a second, asks it at
+// successive halving's rungs whether the trial goes on, and after a rung reads
+// a withdrawal when one is waiting (the input must report what is waiting:
+// std::cin only with sync_with_stdio(false)).
 class ProgressReporter : public TrainingObserver {
  public:
   ProgressReporter(std::istream& in, std::FILE* out)
@@ -37,6 +39,13 @@ class ProgressReporter : public TrainingObserver {
     std::string line;
     if (!std::getline(in_, line)) throw Interrupted();  // the runner is gone
     return decode_decision(line);
+  }
+
+  bool withdrawn_after_rung() override {
+    if (in_.rdbuf()->in_avail() <= 0) return false;
+    std::string line;
+    if (!std::getline(in_, line)) throw Interrupted();
+    return !decode_decision(line);
   }
 
   void progress(double fraction, const std::string& status) override {
@@ -113,6 +122,7 @@ void serve_jobs(std::istream& in, std::FILE* out, TrialExecutor& executor,
   ProgressReporter reporter(in, out);
   std::string line;
   while (std::getline(in, line)) {
+    if (is_decision(line)) continue;  // a withdrawal that came after its trial ended
     WorkerMessage reply;
     try {
       reply = run_job(decode_job(line), executor, faults, reporter);

@@ -28,6 +28,9 @@ class WorkerPool {
   virtual void kill(int slot) = 0;
   // Answers the slot's trial waiting at a rung (WorkerMessage::kRung).
   virtual void decide(int slot, bool keep) = 0;
+  // Withdraws a rung's "go on" from the slot's trial, which then stops after
+  // its current epoch (its result says where); nothing if it has ended.
+  virtual void withdraw(int slot) = 0;
 };
 
 }  // namespace sweep

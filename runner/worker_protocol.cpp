@@ -129,6 +129,11 @@ std::string encode_decision(bool keep) {
   return json{{"decision", keep ? "continue" : "stop"}}.dump();
 }
 
+bool is_decision(const std::string& line) {
+  const json v = json::parse(line, nullptr, /*allow_exceptions=*/false);
+  return v.is_object() && v.contains("decision");
+}
+
 bool decode_decision(const std::string& line) {
   const json v = parse_line(line, "decision");
   try {

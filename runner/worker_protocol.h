@@ -27,10 +27,19 @@ struct Job {
 };
 
 // A trial at a rung of successive halving says kRung and waits for the
-// runner's decision (encode_decision) on its stdin before it goes on.
+// runner's decision (encode_decision) on its stdin before it goes on. Once gone
+// on, it may be sent a later "stop" unasked (a withdrawal: siblings arriving at
+// the rung after it pushed it out), which it reads after an epoch when one is
+// waiting; one that arrives after the trial ended is skipped.
 struct WorkerMessage {
-  enum class Kind { kProgress, kResult, kPretrained, kMeasured, kError, kRung } kind =
-      Kind::kProgress;
+  enum class Kind {
+    kProgress,
+    kResult,
+    kPretrained,
+    kMeasured,
+    kError,
+    kRung
+  } kind = Kind::kProgress;
   double fraction = 0.0;        // kProgress
   std::string status;           // kProgress
   int epoch = 0;                // kRung: the epoch just validated
@@ -48,5 +57,6 @@ WorkerMessage decode_message(const std::string& line);  // throws RuntimeError
 // The runner's answer to kRung: whether the trial goes on.
 std::string encode_decision(bool keep);
 bool decode_decision(const std::string& line);  // throws RuntimeError
+bool is_decision(const std::string& line);      // rather than a job
 
 }  // namespace sweep

@@ -23,7 +23,8 @@ namespace {
 // validation accuracy is `val_of(trial)` when set; a trial with rungs first
 // reports `rung_val_of(trial)` at its first rung when set (after
 // `rung_delay_of(trial)` rounds of wait() when set), and answers once decide()
-// says whether it goes on.
+// says whether it goes on, `result_delay_of(trial)` rounds later when set; a
+// withdrawal before then makes it stop one epoch after the rung.
 class FakePool : public WorkerPool {
  public:
   explicit FakePool(testing::FakeSystem& system) : system_(system) {}
@@ -81,6 +82,10 @@ class FakePool : public WorkerPool {
       }
     } else {
       reply.message = result_of(job.trial, std::nullopt);
+      if (job.kind == Job::Kind::kTrial && result_delay_of) {
+        delayed.push_back({result_delay_of(job.trial), reply});
+        return;
+      }
     }
     queued.push_back(reply);
   }
@@ -92,8 +97,21 @@ class FakePool : public WorkerPool {
     const TrialSpec& trial = awaiting.at(slot);
     reply.message =
         result_of(trial, keep ? std::nullopt : std::optional<int>(trial.schedule.rungs.front()));
-    queued.push_back(reply);
+    if (keep && result_delay_of) {
+      delayed.push_back({result_delay_of(trial), reply});
+      past_rung[slot] = trial;
+    } else {
+      queued.push_back(reply);
+    }
     awaiting.erase(slot);
+  }
+
+  void withdraw(int slot) override {
+    const TrialSpec& trial = past_rung.at(slot);
+    withdrawals.push_back(trial.position);
+    for (auto& [rounds, event] : delayed) {
+      if (event.slot == slot) event.message = result_of(trial, trial.schedule.rungs.front() + 1);
+    }
   }
 
   WorkerMessage result_of(const TrialSpec& trial, std::optional<int> stopped_epoch) {
@@ -139,7 +157,9 @@ class FakePool : public WorkerPool {
   std::vector<int> killed;
   std::map<Job::Kind, std::set<int>> threads_by_kind;  // the threads each kind of job was given
   std::function<double(const TrialSpec&)> val_of, rung_val_of;
-  std::function<int(const TrialSpec&)> rung_delay_of;
+  std::function<int(const TrialSpec&)> rung_delay_of, result_delay_of;
+  std::map<int, TrialSpec> past_rung;           // slot -> its trial gone on past a rung
+  std::vector<int> withdrawals;                 // trial positions
   std::map<int, TrialSpec> awaiting;            // slot -> its trial waiting at a rung
   std::vector<std::pair<int, bool>> decisions;  // trial position, keep
   std::vector<PoolEvent> queued;
@@ -452,6 +472,46 @@ TEST_F(SchedulerTest, HalvingJudgesSiblingsRunningSideBySideTogether) {
         << describe_trial(t.spec);
   }
   EXPECT_EQ(pool_.decisions.size(), 4u);
+}
+
+// lr 0.01 reaches its rung while its sibling waits behind a slow head-only
+// trial, so it goes on alone; when lr 0.1 arrives and leads, the "go on" is
+// withdrawn and lr 0.01 stops after its current epoch.
+TEST_F(SchedulerTest, HalvingWithdrawsAGoOnWhenALaterSiblingOvertakes) {
+  auto doc = testing::valid_sweep_json();
+  doc["halving"] = {{"rungs", {0.5}}};
+  doc["training"]["epochs"] = 4;
+  doc["grid"]["unfrozen"] = {0, 2};
+  doc["targets"] = nlohmann::json::array({doc["targets"][0]});
+  doc["grid"]["seeds"] = {1};
+  use(doc);
+  pool_.rung_val_of = [](const TrialSpec& t) { return t.lr < 0.05 ? 0.5 : 0.9; };
+  pool_.rung_delay_of = [](const TrialSpec&) { return 1; };
+  pool_.result_delay_of = [](const TrialSpec& t) {
+    if (t.unfrozen == 0) return t.lr < 0.05 ? 1 : 6;
+    return t.lr < 0.05 ? 20 : 1;
+  };
+  const RunOutcome outcome = run(2);
+  EXPECT_EQ(outcome.done, 4);
+  for (const TrialRecord& t : store_.trials("unit")) {
+    if (t.spec.unfrozen == 0) continue;
+    if (t.spec.lr < 0.05) {
+      EXPECT_EQ(t.state, TrialState::kStopped);
+      EXPECT_EQ(t.result->stopped_epoch, 3) << "one epoch after its rung";
+    } else {
+      EXPECT_EQ(t.state, TrialState::kDone);
+    }
+  }
+  ASSERT_EQ(pool_.withdrawals.size(), 1u);
+  const std::vector<TrialRecord> trials = store_.trials("unit");
+  EXPECT_EQ(trials[static_cast<size_t>(pool_.withdrawals[0])].spec.lr, 0.01);
+  EXPECT_TRUE(
+      sink_.printed("halving  near, 2 blocks, lr 0.01, seed 1: val 50.0% at epoch 2 "
+                    "trails the siblings that reached it later"));
+  Statement rung = store_.database().prepare(
+      "SELECT r.decision FROM rungs r JOIN trials t USING (trial_id) WHERE t.lr < 0.05");
+  ASSERT_TRUE(rung.step());
+  EXPECT_EQ(rung.text(0), "stop");
 }
 
 TEST_F(SchedulerTest, AdaptiveSeedsGoToTheHingeCellsUntilTheMaximum) {

@@ -129,10 +129,12 @@ class RungObserver : public TrainingObserver {
     asked.push_back({epoch, val_accuracy});
     return keep;
   }
+  // Withdrawn from the `withdraw_at`-th question after the rung on (0: never).
+  bool withdrawn_after_rung() override { return ++withdrawal_questions == withdraw_at; }
   std::vector<std::pair<int, double>> asked;
   bool keep = true;
+  int withdrawal_questions = 0, withdraw_at = 0;
 };
-
 
 TEST(Fit, ValidatesOnlyWhereAskedAndAtEveryRung) {
   torch::manual_seed(1);
@@ -167,6 +169,25 @@ TEST(Fit, StopsAtARungWhenTheRunnerSaysSo) {
   EXPECT_EQ(result.stopped_epoch, 3);
   EXPECT_EQ(result.epochs.size(), 3u) << "the curve so far is kept";
   EXPECT_FALSE(std::isnan(result.epochs.back().val_accuracy));
+}
+
+TEST(Fit, AWithdrawnRungStopsTheTrialAfterTheEpochItArrives) {
+  torch::manual_seed(1);
+  const TensorSet train = blobs(120, 5);
+  torch::nn::Linear head(5, 3);
+  FitSetup setup = linear_setup(head, train);
+  setup.epochs = 8;
+  setup.rungs = {3};
+  RungObserver observer;
+  observer.withdraw_at = 2;  // asked after epochs 4 and 5: withdrawn at 5
+  const FitResult result = fit(setup, observer);
+  EXPECT_EQ(result.stopped_epoch, 5);
+  EXPECT_EQ(result.epochs.size(), 5u);
+  EXPECT_EQ(observer.withdrawal_questions, 2) << "never asked before the rung was passed";
+  RungObserver never;
+  const FitResult full = fit(setup, never);
+  EXPECT_FALSE(full.stopped_epoch);
+  EXPECT_EQ(never.withdrawal_questions, 4) << "after epochs 4 to 7; not after the last";
 }
 
 // The probe must reach the optimum of its objective (cross-entropy plus the L2

@@ -26,6 +26,12 @@ class EchoExecutor : public TrialExecutor {
     observer.progress(1.0, "epoch 2/2");
     if (trial.position == 9) throw RuntimeError("bad trial");
     TrialResult r;
+    if (trial.position == 7 && observer.continue_at_rung(5, 0.8)) {
+      // Past its rung at epoch 5 of 10: asks after each later epoch but the last.
+      for (int epoch = 6; epoch < 10 && !r.stopped_epoch; ++epoch) {
+        if (observer.withdrawn_after_rung()) r.stopped_epoch = epoch;
+      }
+    }
     r.val_accuracy = trial.lr;
     r.diverged = trial.position == 8;
     r.val_loss = r.diverged ? std::nan("") : 0.5;
@@ -34,9 +40,7 @@ class EchoExecutor : public TrialExecutor {
   }
 };
 
-std::vector<WorkerMessage> serve(const std::vector<Job>& jobs, const FaultPlan& faults = {}) {
-  std::string input;
-  for (const auto& job : jobs) input += encode_job(job) + "\n";
+std::vector<WorkerMessage> serve_input(const std::string& input, const FaultPlan& faults = {}) {
   std::istringstream in(input);
   testing::ScopedTempDir dir;
   std::FILE* out = std::fopen(dir.file("out").c_str(), "w+");
@@ -52,6 +56,12 @@ std::vector<WorkerMessage> serve(const std::vector<Job>& jobs, const FaultPlan& 
   }
   std::fclose(out);
   return messages;
+}
+
+std::vector<WorkerMessage> serve(const std::vector<Job>& jobs, const FaultPlan& faults = {}) {
+  std::string input;
+  for (const auto& job : jobs) input += encode_job(job) + "\n";
+  return serve_input(input, faults);
 }
 
 Job trial_job(int position, double lr) {
@@ -82,6 +92,23 @@ TEST(Worker, AnswersEachJobAfterItsProgress) {
   EXPECT_EQ(messages[4].error, "bad trial");
   EXPECT_TRUE(messages[6].result.diverged);
   EXPECT_TRUE(std::isnan(messages[6].result.val_loss)) << "NaN travels as null and back";
+}
+
+// The runner let trial 7 go on at its rung, withdrew that, and sent a second
+// withdrawal the trial never read (it had ended): the next job still runs.
+TEST(Worker, ReadsAWithdrawalAfterARungAndSkipsOneThatCameLate) {
+  const auto messages = serve_input(encode_job(trial_job(7, 0.3)) + "\n" + encode_decision(true) +
+                                    "\n" + encode_decision(false) + "\n" + encode_decision(false) +
+                                    "\n" + encode_job(trial_job(0, 0.25)) + "\n");
+  ASSERT_EQ(messages.size(), 5u);
+  EXPECT_EQ(messages[1].kind, WorkerMessage::Kind::kRung);
+  EXPECT_EQ(messages[1].epoch, 5);
+  EXPECT_EQ(messages[2].kind, WorkerMessage::Kind::kResult);
+  EXPECT_EQ(messages[2].result.stopped_epoch, 6);
+  EXPECT_EQ(messages[4].kind, WorkerMessage::Kind::kResult);
+  EXPECT_DOUBLE_EQ(messages[4].result.val_accuracy, 0.25);
+  EXPECT_TRUE(is_decision(encode_decision(false)));
+  EXPECT_FALSE(is_decision(encode_job(trial_job(0, 0.25))));
 }
 
 TEST(Worker, MeasuresBackboneOnTarget) {

@@ -1,7 +1,7 @@
 #include "experiments/train/fit.h"
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "core/errors.h"
@@ -54,6 +54,7 @@ FitResult fit(const FitSetup& setup, TrainingObserver& observer) {
   const torch::Device device = train.images.device();
   FitResult result;
   int64_t step = 0;
+  bool past_rung = false;
   for (int epoch = 1; epoch <= setup.epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     setup.set_training(true);
@@ -94,8 +95,7 @@ FitResult fit(const FitSetup& setup, TrainingObserver& observer) {
       result.diverged = true;
     }
     const bool rung = contains(setup.rungs, epoch);
-    const bool validate =
-        setup.validate_at.empty() || contains(setup.validate_at, epoch) || rung;
+    const bool validate = setup.validate_at.empty() || contains(setup.validate_at, epoch) || rung;
     metrics.val_loss = metrics.val_accuracy = std::nan("");
     if (setup.val && validate && !result.diverged) {
       setup.set_training(false);
@@ -106,8 +106,14 @@ FitResult fit(const FitSetup& setup, TrainingObserver& observer) {
     metrics.seconds = seconds_since(start);
     result.epochs.push_back(metrics);
     if (result.diverged) break;
-    if (rung && setup.val && epoch < setup.epochs &&
-        !observer.continue_at_rung(epoch, metrics.val_accuracy)) {
+    if (epoch == setup.epochs) break;
+    if (rung && setup.val) {
+      if (!observer.continue_at_rung(epoch, metrics.val_accuracy)) {
+        result.stopped_epoch = epoch;
+        break;
+      }
+      past_rung = true;
+    } else if (past_rung && observer.withdrawn_after_rung()) {
       result.stopped_epoch = epoch;
       break;
     }

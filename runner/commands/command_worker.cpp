@@ -22,6 +22,9 @@ struct WorkerOptions {
 };
 
 int work(const WorkerOptions& options) {
+  // std::cin then buffers on its own and can tell whether a line is waiting
+  // (successive halving's withdrawals arrive unasked).
+  std::ios::sync_with_stdio(false);
   const FaultPlan plan = parse_fault_plan(real_system().env("SWEEP_TEST_FAULT").value_or(""));
   // stdout carries the protocol alone: anything a library prints goes to stderr.
   std::FILE* protocol = fdopen(dup(STDOUT_FILENO), "w");
