@@ -100,9 +100,9 @@ def sweep_trials(db):
     keys = ("target", "unfrozen", "blocks", "lr", "seed", "state", "val_accuracy",
             "test_accuracy", "seconds")
     trials = [dict(zip(keys, r)) for r in rows]
-    bad = [t for t in trials if t["state"] != "done"]
+    bad = [t for t in trials if t["state"] not in ("done", "stopped")]
     if bad:
-        sys.exit(f"compare: {db}: {len(bad)} trials not done")
+        sys.exit(f"compare: {db}: {len(bad)} trials neither done nor stopped")
     return {"trials": trials, "measure_seconds": measures, "pretrain_seconds": pretrained[0],
             "source_accuracy": pretrained[1]}
 
@@ -247,7 +247,10 @@ def run_round(r, args, state, binaries, export, cache):
 def describe(took):
     pretraining = (f", {took['pretrain_seconds']:.1f} s pretraining (source accuracy "
                    f"{100 * took['source_accuracy']:.1f}%)" if "pretrain_seconds" in took else "")
-    return (f"{took['wall']:.1f} s wall, {took['cpu']:.1f} s CPU, {len(took['trials'])} trials "
+    stopped = sum(t.get("state") == "stopped" for t in took["trials"])
+    halving = f" ({stopped} stopped at a rung)" if stopped else ""
+    return (f"{took['wall']:.1f} s wall, {took['cpu']:.1f} s CPU, {len(took['trials'])} trials"
+            f"{halving} "
             f"({sum(t['seconds'] for t in took['trials']):.1f} s in trials){pretraining}; other "
             f"processes took {took['others']:.1f} CPU s meanwhile")
 

@@ -33,9 +33,11 @@ def median(runs, key):
 
 def config_means(trials):
     """(target, depth, lr) -> (mean validation, mean test accuracy) in points, over
-    seeds and rounds."""
+    seeds and rounds; trials successive halving stopped (no test accuracy) left out."""
     groups = {}
     for t in trials:
+        if t.get("state") == "stopped":
+            continue
         groups.setdefault((t["target"], depth(t), t["lr"]), []).append(
             (100 * t["val_accuracy"], 100 * t["test_accuracy"]))
     return {k: tuple(statistics.mean(x) for x in zip(*v)) for k, v in groups.items()}
