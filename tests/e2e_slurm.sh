@@ -99,16 +99,17 @@ wait_done "$logs/task-0.log"
 scancel "${job}_0"
 wait_done "$logs/task-1.log"
 scontrol requeue "${job}_1"
-# A requeued task is held back for a while (BeginTime) once it is pending again.
-for _ in $(seq 100); do
-  [ "$(squeue -h -j "${job}_1" -o %T)" = PENDING ] && break
-  sleep 0.2
-done
-scontrol update JobId="${job}_1" StartTime=now
-# squeue can briefly list no task while the requeued one is being started
-# again, so wait for its second run's first line before waiting for the job.
+# A requeued task is held back for a while (BeginTime) once it is pending
+# again; moving its start to now only takes while it is pending, and under load
+# its first run can take longer to end than any fixed wait, so ask again while
+# it is pending until its second run starts. squeue can briefly list no task
+# while the requeued one is being started again, so wait for the second run's
+# first line rather than for the job.
 for _ in $(seq 600); do
   grep -q "already done, resumed from" "$logs/task-1.log" && break
+  if [ "$(squeue -h -j "${job}_1" -o %T 2>/dev/null)" = PENDING ]; then
+    scontrol update JobId="${job}_1" StartTime=now 2>/dev/null || true
+  fi
   sleep 0.2
 done
 wait_job "$job"
