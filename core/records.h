@@ -126,7 +126,8 @@ struct BoundaryProbe {
   double suffix_val_accuracy = 0.0;
   // Of a probe on this boundary's features averaged over each quarter of the
   // image (a 2x2 grid) instead of the whole: the layout that global pooling
-  // discards. NaN where it was not measured (curves stored before it was).
+  // discards. Measured at the last boundary only; NaN elsewhere (and in curves
+  // stored before it was measured at all).
   double grid_val_accuracy = std::nan("");
   double logme = 0.0;  // of the training split's features
   double seconds = 0.0;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "core/catalog.h"
 #include "experiments/models/resnet.h"
 #include "experiments/train/probe.h"
@@ -89,8 +91,11 @@ TEST(ProbeCurve, EveryBoundaryMatchesAProbeTrainedIndependently) {
     const auto [best, best_lr] = best_probe_here(f_train, f_val, recipe, lrs);
     EXPECT_NEAR(p.val_accuracy, best, 1e-9) << "boundary " << b;
     EXPECT_DOUBLE_EQ(p.lr, best_lr) << "boundary " << b;
-    EXPECT_NEAR(p.grid_val_accuracy, best_probe_here(g_train, g_val, recipe, lrs).first, 1e-9)
-        << "boundary " << b;
+    if (b == 5) {
+      EXPECT_NEAR(p.grid_val_accuracy, best_probe_here(g_train, g_val, recipe, lrs).first, 1e-9);
+    } else {
+      EXPECT_TRUE(std::isnan(p.grid_val_accuracy)) << "boundary " << b << ": not asked there";
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 // The depth predicted before training: for a frozen backbone and a target, a
 // converged linear probe and LogME on the pooled features after every block
-// boundary (see BoundaryProbe), and a probe on the same features pooled over
-// each quarter of the image. When an earlier boundary's probe beats the last
+// boundary (see BoundaryProbe), and at the last boundary a probe on the same
+// features pooled over each quarter of the image. When an earlier boundary's probe beats the last
 // one's, the later blocks learnt something specific to the source; when the
 // quarters beat the whole, the pooled features lose a layout the target needs.
 // Either way a fine-tune must open blocks (analysis/prediction.h turns the
