@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <sstream>
 
@@ -113,6 +114,34 @@ std::optional<std::string> read_string(const json& v, const std::string& path, D
     return std::nullopt;
   }
   return v.get<std::string>();
+}
+
+std::optional<std::string> read_name(const json& v, const std::string& path, Diagnostics& diag) {
+  std::optional<std::string> name = read_string(v, path, diag);
+  if (!name) return std::nullopt;
+  if (name->find_first_not_of(" \t\n\r\f\v") == std::string::npos) {
+    diag.error(path, "empty name: a name needs at least one visible character");
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < name->size(); ++i) {
+    const auto byte = static_cast<unsigned char>((*name)[i]);
+    const auto next = i + 1 < name->size() ? static_cast<unsigned char>((*name)[i + 1]) : 0;
+    // C1 codes (U+0080 to U+009F) are 0xC2 0x80 to 0xC2 0x9F in UTF-8.
+    const bool c1 = byte == 0xC2 && next >= 0x80 && next <= 0x9F;
+    if (byte < 0x20 || byte == 0x7F || c1) {
+      char code[8];
+      std::snprintf(code, sizeof code, "U+%04X", c1 ? next : byte);
+      diag.error(path, std::string("the name holds the control character ") + code + " at byte " +
+                           std::to_string(i) + "; names are printable text");
+      return std::nullopt;
+    }
+  }
+  if (name->size() > kMaxNameBytes) {
+    diag.error(path, "the name is " + std::to_string(name->size()) + " bytes long; at most " +
+                         std::to_string(kMaxNameBytes));
+    return std::nullopt;
+  }
+  return name;
 }
 
 std::optional<long long> read_integer(const json& v, const std::string& path, Diagnostics& diag,

@@ -47,6 +47,13 @@ std::optional<std::string> closest_match(const std::string& word,
 // value has the wrong type or lies outside the range.
 std::optional<std::string> read_string(const nlohmann::json& v, const std::string& path,
                                        Diagnostics& diag);
+// A free-text name (of a sweep, backbone or target, or a similarity label):
+// a string with a visible character, no control character (NUL, escape and
+// the other C0 and C1 codes: they would cut names short or drive terminals)
+// and at most kMaxNameBytes bytes. The message says which rule it broke.
+constexpr size_t kMaxNameBytes = 100;
+std::optional<std::string> read_name(const nlohmann::json& v, const std::string& path,
+                                     Diagnostics& diag);
 std::optional<long long> read_integer(const nlohmann::json& v, const std::string& path,
                                       Diagnostics& diag, long long min, long long max);
 // `exclusive_min`: the value must be strictly greater than `min`.

@@ -406,7 +406,7 @@ BackboneSpec read_backbone(const json& value, const std::string& path, Diagnosti
   ObjectReader in(value, path, diag);
   BackboneSpec backbone;
   if (const json* name = in.require("name", "how reports refer to this backbone")) {
-    backbone.name = read_string(*name, in.path_of("name"), diag).value_or("");
+    backbone.name = read_name(*name, in.path_of("name"), diag).value_or("");
   }
   if (const json* file = in.find("torchscript")) {
     backbone.torchscript = read_string(*file, in.path_of("torchscript"), diag).value_or("");
@@ -445,9 +445,12 @@ TargetSpec read_target(const json& value, const std::string& path, Diagnostics& 
   ObjectReader in(value, path, diag);
   TargetSpec target;
   if (const json* name = in.require("name", "how reports refer to this target")) {
-    target.name = read_string(*name, in.path_of("name"), diag).value_or("");
+    target.name = read_name(*name, in.path_of("name"), diag).value_or("");
   }
-  target.similarity = in.string_or("similarity", "");
+  // An empty label is no label (the canonical form writes it so).
+  if (const json* similarity = in.find("similarity"); similarity && *similarity != "") {
+    target.similarity = read_name(*similarity, in.path_of("similarity"), diag).value_or("");
+  }
   target.data = read_data(in);
   if (const json* train = in.find("train_per_class")) {
     if (auto n = read_integer(*train, in.path_of("train_per_class"), diag, 1, kMaxInt)) {
@@ -513,8 +516,7 @@ SweepSpec read_sweep(const json& value, Diagnostics& diag, bool canonical) {
   ObjectReader in(value, "", diag);
   SweepSpec spec;
   if (const json* name = in.require("name", "the sweep's name, e.g. \"cats_vs_buildings\"")) {
-    spec.name = read_string(*name, in.path_of("name"), diag).value_or("");
-    if (name->is_string() && spec.name.empty()) diag.error(in.path_of("name"), "empty name");
+    spec.name = read_name(*name, in.path_of("name"), diag).value_or("");
   }
   spec.description = in.string_or("description", "");
   for_each_element(in.require("backbones", "a list of backbones to compare"),

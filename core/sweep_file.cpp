@@ -44,6 +44,16 @@ SweepSpec parse_sweep_text(const std::string& text, const std::string& source) {
     const size_t offset = error.byte > 0 ? error.byte - 1 : 0;
     throw InputError(source + ":" + place(text, offset) +
                      ": invalid JSON: " + syntax_message(error));
+  } catch (const nlohmann::json::out_of_range& error) {
+    // 406, "number overflow parsing '1e999'": a number no double holds. The
+    // message gives the number but not where it is.
+    const std::string what = error.what();
+    const size_t open = what.find('\''), close = what.rfind('\'');
+    const std::string number = open < close ? what.substr(open + 1, close - open - 1) : "";
+    const size_t at = number.empty() ? std::string::npos : text.find(number);
+    throw InputError(source + (at == std::string::npos ? "" : ":" + place(text, at)) +
+                     ": invalid JSON: the number " + number +
+                     " is out of range (numbers must fit a double: at most about 1.8e308)");
   }
   Diagnostics diag(source);
   SweepSpec spec = read_sweep(document, diag);

@@ -9,6 +9,7 @@
 #include "cluster/shard_manifest.h"
 #include "cluster/submission_layout.h"
 #include "core/errors.h"
+#include "core/path_kind.h"
 #include "runner/shard_folders.h"
 #include "storage/shard_merge.h"
 #include "storage/submissions.h"
@@ -58,7 +59,7 @@ SubmissionPlan plan_for(const LoadedSweep& sweep, const SubmissionOptions& o,
                         const std::string& root, Slurm& slurm) {
   std::map<std::string, TrialProgress> known = shards_progress(root);
   std::set<std::string> in_flight;
-  if (fs::exists(o.db)) {
+  if (path_kind(o.db) != PathKind::kMissing) {
     ResultsStore store(o.db, Access::kReadOnly);
     fold_progress(known, stored_progress(store));
     in_flight = trials_in_flight(store, sweep.spec.name, root, slurm);

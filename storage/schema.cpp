@@ -2,7 +2,7 @@
 
 #include <sqlite3.h>
 
-#include <filesystem>
+#include "core/path_kind.h"
 
 namespace sweep {
 namespace {
@@ -234,11 +234,6 @@ std::string full_schema() {
          kViews;
 }
 
-bool file_exists(const std::string& path) {
-  std::error_code error;
-  return std::filesystem::exists(path, error);
-}
-
 int pragma_int(Database& db, const char* pragma) {
   Statement stmt = db.prepare(std::string("PRAGMA ") + pragma);
   return stmt.step() ? static_cast<int>(stmt.int64(0)) : 0;
@@ -286,6 +281,25 @@ bool has_tables(Database& db) {
 
 // The schema version of an existing results database, 0 for a fresh, empty
 // one; throws for one that is not ours or that this sweep cannot read.
+std::string damaged(const std::string& path, const std::string& sqlite_says) {
+  return path + ": the results database is damaged (" + sqlite_says +
+         "); restore it from a copy, salvage what SQLite can still read with `sqlite3 " + path +
+         " .recover | sqlite3 recovered.db`, or start a new database with --db";
+}
+
+// Damage in pages the header checks never read shows here, before anything is
+// read or written. Reads the whole file once (quick_check skips the indexes'
+// contents): milliseconds for a study's database.
+void check_integrity(Database& db, const std::string& path) {
+  try {
+    Statement check = db.prepare("PRAGMA quick_check(1)");
+    if (check.step() && check.text(0) != "ok") throw InputError(damaged(path, check.text(0)));
+  } catch (const SqliteError& e) {
+    if (e.code() != SQLITE_CORRUPT) throw;
+    throw InputError(damaged(path, sqlite3_errstr(e.code())));
+  }
+}
+
 int check_existing(Database& db, const std::string& path) {
   int application_id = 0;
   int version = 0;
@@ -310,6 +324,7 @@ int check_existing(Database& db, const std::string& path) {
                        ": not a SQLite database; pass --db with a sweep results database "
                        "or a new file name");
     }
+    if (e.code() == SQLITE_CORRUPT) throw InputError(damaged(path, sqlite3_errstr(e.code())));
     throw;
   }
   if (application_id == 0 && !tables) return 0;
@@ -328,6 +343,7 @@ int check_existing(Database& db, const std::string& path) {
                      " is older than this sweep reads (" + std::to_string(kSchemaVersion) +
                      ") and cannot be upgraded; start a new database with --db");
   }
+  check_integrity(db, path);
   return version;
 }
 
@@ -345,10 +361,11 @@ void create_schema(Database& db) {
 }  // namespace
 
 Database open_results_database(const std::string& path, Access access) {
-  if (std::filesystem::is_directory(path)) {
+  const PathKind kind = path_kind(path);
+  if (kind == PathKind::kFolder) {
     throw InputError(path + ": is a folder; pass --db with a database file name");
   }
-  if (access != Access::kReadWrite && !file_exists(path)) {
+  if (access != Access::kReadWrite && kind == PathKind::kMissing) {
     throw InputError(path + ": no results database; run `sweep run FILE` first, or pass --db");
   }
   std::optional<Database> opened;

@@ -285,5 +285,41 @@ TEST(CheckSweepData, NamesMissingDatasetsAndBadFolders) {
             }));
 }
 
+// Files that are there but are not what they claim: bad input at validation,
+// not a failure of every trial.
+TEST(CheckSweepData, ReadsBuiltInDatasetsAndNamesFilesThatAreNotWhatTheyClaim) {
+  ScopedTempDir dir;
+  std::filesystem::create_directories(dir.file("fashion"));
+  for (const char* name : {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                           "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
+    std::ofstream(dir.file("fashion/") + name) << "not gzip, not IDX: a shopping list";
+  }
+  std::ofstream(dir.file("digits.png")) << "GIF89a, or anything but a PNG";
+  std::filesystem::create_directories(dir.file("digits-folder"));
+  SweepSpec spec;
+  BackboneSpec backbone;
+  backbone.pretrain.data.path = dir.file("fashion");
+  spec.backbones.push_back(backbone);
+  for (const std::string& path : {dir.file("digits.png"), dir.file("digits-folder")}) {
+    TargetSpec digits;
+    digits.data.kind = DatasetKind::kOpencvDigits;
+    digits.data.path = path;
+    spec.targets.push_back(digits);
+  }
+  Diagnostics diag("s.json");
+  check_sweep_data(spec, diag);
+  const std::vector<std::string> prefixes = {
+      "s.json: /backbones/0/pretrain/dataset: fashion-mnist unreadable: " +
+          dir.file("fashion/train-images-idx3-ubyte.gz") + ": ",
+      "s.json: /targets/0/dataset: opencv-digits unreadable: " + dir.file("digits.png") + ": ",
+      "s.json: /targets/1/dataset: opencv-digits unreadable: " + dir.file("digits-folder") + ": "};
+  ASSERT_EQ(diag.messages().size(), prefixes.size());
+  for (size_t i = 0; i < prefixes.size(); ++i) {
+    EXPECT_EQ(diag.messages()[i].rfind(prefixes[i], 0), 0u) << diag.messages()[i];
+    EXPECT_NE(diag.messages()[i].find("; install the Debian package"), std::string::npos)
+        << diag.messages()[i];
+  }
+}
+
 }  // namespace
 }  // namespace sweep

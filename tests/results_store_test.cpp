@@ -403,6 +403,33 @@ TEST_F(ResultsStoreTest, ReadOnlyOpenSeesWhatWasWritten) {
   EXPECT_THROW(reader.claim_next("unit", w1, "cpu", 100.0), SqliteError);
 }
 
+// Truncated copies and a page overwritten in the middle: bad input that says
+// the file is damaged and how to go on, and the file is left as it was.
+TEST_F(ResultsStoreTest, RefusesADamagedDatabaseWithAdviceAndLeavesItAlone) {
+  const std::string whole = read_bytes(SWEEP_TEST_DATA_DIR "/results-v2.db");
+  ASSERT_GT(whole.size(), 100000u);
+  std::string scribbled = whole;
+  for (size_t i = 90000; i < 98000; ++i) scribbled[i] = static_cast<char>(i * 7919 % 251);
+  const std::vector<std::pair<std::string, std::string>> copies = {
+      {"half.db", whole.substr(0, whole.size() / 2)},
+      {"header.db", whole.substr(0, 120)},
+      {"scribbled.db", scribbled}};
+  for (const auto& [name, bytes] : copies) {
+    const std::string path = dir_.file(name);
+    std::ofstream(path, std::ios::binary) << bytes;
+    for (Access access : {Access::kReadOnly, Access::kReadWrite}) {
+      const std::string error = open_error(path, access);
+      EXPECT_EQ(error.rfind(path + ": the results database is damaged (", 0), 0u) << error;
+      EXPECT_NE(error.find("`sqlite3 " + path +
+                           " .recover | sqlite3 recovered.db`, or start a "
+                           "new database with --db"),
+                std::string::npos)
+          << error;
+      EXPECT_EQ(read_bytes(path), bytes) << name;
+    }
+  }
+}
+
 TEST_F(ResultsStoreTest, RefusesFilesThatAreNotResultsDatabasesAndLeavesThemAlone) {
   std::ofstream(dir_.file("notes.txt"))
       << "shopping list, not SQLite, but long enough for a header" << std::string(200, '.');

@@ -7,6 +7,7 @@
 
 #include <deque>
 #include <filesystem>
+#include <set>
 
 #include "cluster/shard_manifest.h"
 #include "cluster/submission_layout.h"
@@ -103,6 +104,29 @@ TEST_F(SubmissionTest, PlansWritesSubmitsAndRecords) {
   EXPECT_EQ(recorded[0].tasks, 2);
   EXPECT_EQ(recorded[0].trials, 24);
   EXPECT_EQ(store.trials("unit").size(), 24u) << "the sweep is registered";
+}
+
+// A sweep named to climb out of the shards folder gets a submission folder
+// inside it all the same: its name is reduced to a slug.
+TEST_F(SubmissionTest, ANameCannotLeadTheSubmissionOutOfItsFolder) {
+  for (const std::string name : {"../../x", "..", "/etc/passwd", "a/../../b"}) {
+    nlohmann::json doc = testing::valid_sweep_json();
+    doc["name"] = name;
+    sweep_.spec = parse_sweep_text(doc.dump(), "s.json");
+    sweep_.trials = expand_grid(sweep_.spec);
+    runner_.answers["sbatch"] = {kAccepted};
+    const SubmissionDraft d = draft();
+    const fs::path folder = fs::weakly_canonical(d.folder);
+    EXPECT_EQ(folder.parent_path(), fs::weakly_canonical(shards_root(options_.db))) << name;
+    EXPECT_EQ(folder.filename().string().find('/'), std::string::npos);
+    submit_draft(d, sweep_, options_, slurm_);
+    EXPECT_TRUE(fs::is_directory(folder)) << name;
+    std::set<std::string> outside;
+    for (const auto& entry : fs::directory_iterator(dir_.path())) {
+      outside.insert(entry.path().filename().string());
+    }
+    EXPECT_EQ(outside, (std::set<std::string>{"sweep.db", "sweep.db.shards"})) << name;
+  }
 }
 
 TEST_F(SubmissionTest, AFailedSubmissionLeavesNoFolderAndNoDatabase) {

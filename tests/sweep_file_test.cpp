@@ -4,6 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <random>
+#include <typeinfo>
 
 #include "core/errors.h"
 #include "core/grid.h"
@@ -88,6 +91,47 @@ TEST(SweepFile, InvalidJsonNamesLineAndColumn) {
             (std::vector<std::string>{
                 "s.json:3:10: invalid JSON: syntax error while parsing object separator - "
                 "unexpected '{'; expected ':'"}));
+}
+
+TEST(SweepFile, ANumberNoDoubleHoldsIsBadInputWithItsPlace) {
+  EXPECT_EQ(errors_of_text("{\"name\": \"x\",\n \"lr\": 1e999}"),
+            (std::vector<std::string>{"s.json:2:8: invalid JSON: the number 1e999 is out of range "
+                                      "(numbers must fit a double: at most about 1.8e308)"}));
+}
+
+// One rule for every free-text name: visible, printable, at most 100 bytes.
+TEST(SweepFile, NamesMustBeVisiblePrintableAndShort) {
+  const auto with_target_name = [](const std::string& name) {
+    json doc = testing::valid_sweep_json();
+    doc["targets"][0]["name"] = name;
+    return errors_of(doc);
+  };
+  const std::string path = "s.json: /targets/0/name: ";
+  EXPECT_EQ(with_target_name(""),
+            (std::vector<std::string>{path + "empty name: a name needs at least one visible "
+                                             "character"}));
+  EXPECT_EQ(with_target_name(" \t "), with_target_name(""));
+  EXPECT_EQ(with_target_name(std::string("cut\0here", 8)),
+            (std::vector<std::string>{
+                path + "the name holds the control character U+0000 at byte 3; names are "
+                       "printable text"}));
+  EXPECT_EQ(with_target_name("\x1b[31mred"),
+            (std::vector<std::string>{
+                path + "the name holds the control character U+001B at byte 0; names are "
+                       "printable text"}));
+  EXPECT_EQ(with_target_name("csi\xc2\x9b"),
+            (std::vector<std::string>{
+                path + "the name holds the control character U+009B at byte 3; names are "
+                       "printable text"}));
+  EXPECT_EQ(with_target_name(std::string(101, 'x')),
+            (std::vector<std::string>{path + "the name is 101 bytes long; at most 100"}));
+  EXPECT_TRUE(with_target_name(std::string(100, 'x')).empty());
+  EXPECT_TRUE(with_target_name("Kleider & Mäntel (near)").empty()) << "printable UTF-8 is fine";
+  json doc = testing::valid_sweep_json();
+  doc["name"] = "\n";
+  doc["backbones"][0]["name"] = "\x7f";
+  doc["targets"][1]["similarity"] = "far\r";
+  EXPECT_EQ(errors_of(doc).size(), 3u) << "the sweep's, a backbone's and a similarity label";
 }
 
 TEST(SweepFile, UnreadableFile) {
@@ -222,4 +266,77 @@ TEST(SweepFile, ReportsEveryProblemAtOnce) {
 }
 
 }  // namespace
+// Mutations of a valid sweep file (seeded, bounded): bytes flipped, spans cut
+// or repeated, leaves replaced by hostile values. Whatever comes of it, the
+// reader either accepts the file (and the grid expands) or reports bad input,
+// every line naming the file, never a library's own exception text.
+TEST(SweepFile, MutatedFilesAreAcceptedOrRefusedAsBadInputNeverRaw) {
+  const std::string valid = testing::valid_sweep_json().dump(1);
+  const std::string bytes = std::string("\"{}[],:0-e\\ x\n\x1b\xff") + '\0';
+  const std::vector<json> hostile = {1e308,
+                                     -1,
+                                     0,
+                                     2.5,
+                                     "",
+                                     std::string("a\0b", 3),
+                                     json::array(),
+                                     json::object(),
+                                     nullptr,
+                                     true,
+                                     std::numeric_limits<int64_t>::max(),
+                                     std::numeric_limits<int64_t>::min(),
+                                     std::numeric_limits<uint64_t>::max(),
+                                     "../../x",
+                                     std::string(5000, 'n'),
+                                     -1e-300,
+                                     json::array({"all", "all"}),
+                                     json::array({json::array()})};
+  std::mt19937 random(20261202);
+  const auto pick = [&random](size_t n) {
+    return static_cast<size_t>(std::uniform_int_distribution<size_t>(0, n - 1)(random));
+  };
+  int accepted = 0, refused = 0;
+  for (int round = 0; round < 600; ++round) {
+    std::string text;
+    if (round % 2 == 0) {
+      text = valid;
+      const size_t at = pick(text.size());
+      const size_t span = 1 + pick(12);
+      switch (round / 2 % 3) {
+        case 0:
+          text[at] = bytes[pick(bytes.size())];
+          break;
+        case 1:
+          text.erase(at, span);
+          break;
+        default:
+          text.insert(at, text.substr(at, span));
+      }
+    } else {
+      json doc = testing::valid_sweep_json();
+      const json flat = doc.flatten();
+      std::vector<json::json_pointer> leaves;
+      for (const auto& item : flat.items()) leaves.emplace_back(item.key());
+      doc[leaves[pick(leaves.size())]] = hostile[pick(hostile.size())];
+      text = doc.dump(1);
+    }
+    try {
+      const SweepSpec spec = parse_sweep_text(text, "s.json");
+      expand_grid(spec);
+      ++accepted;
+    } catch (const InputError& e) {
+      ++refused;
+      ASSERT_FALSE(e.lines().empty()) << text;
+      for (const std::string& line : e.lines()) {
+        EXPECT_EQ(line.rfind("s.json", 0), 0u) << line << "\n" << text;
+        EXPECT_EQ(line.find("json.exception"), std::string::npos) << line << "\n" << text;
+      }
+    } catch (const std::exception& e) {
+      FAIL() << "raw " << typeid(e).name() << ": " << e.what() << "\n" << text;
+    }
+  }
+  EXPECT_GT(accepted, 20) << "the mutations are not all fatal";
+  EXPECT_GT(refused, 300);
+}
+
 }  // namespace sweep

@@ -156,6 +156,7 @@ TEST(WorkerProtocol, JobsRoundTrip) {
     Job threaded = job;
     threaded.kind = kind;
     threaded.backbone.name = "b";
+    threaded.target.name = "t";
     threaded.threads = 2;
     EXPECT_EQ(decode_job(encode_job(threaded)).threads, 2) << static_cast<int>(kind);
   }

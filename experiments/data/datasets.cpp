@@ -5,6 +5,7 @@
 
 #include "core/catalog.h"
 #include "core/errors.h"
+#include "core/path_kind.h"
 #include "experiments/data/digits_reader.h"
 #include "experiments/data/idx_reader.h"
 #include "experiments/data/image_cache.h"
@@ -27,11 +28,11 @@ std::optional<std::string> missing_file(const DataSpec& data) {
   const std::string root = dataset_path(data);
   if (data.kind == DatasetKind::kFashionMnist) {
     for (int i = 0; i < 4; ++i) {
-      if (!fs::exists(fashion_file(root, i))) return fashion_file(root, i);
+      if (path_kind(fashion_file(root, i)) == PathKind::kMissing) return fashion_file(root, i);
     }
     return std::nullopt;
   }
-  if (!fs::exists(root)) return root;
+  if (path_kind(root) == PathKind::kMissing) return root;
   return std::nullopt;
 }
 
@@ -128,6 +129,16 @@ void check_dataset(const DataSpec& data, int need_per_class, const std::string& 
     diag.error(json_pointer_child(path, "dataset"),
                std::string(dataset_name(data.kind)) + " not found: " + *missing +
                    " does not exist; " + install_hint(data.kind));
+    return;
+  }
+  // Read here (a few tenths of a second), so that a file that is there but is
+  // not what it claims is bad input now rather than the failure of every trial.
+  try {
+    load_pools(data, 0, 0, "");
+  } catch (const InputError& e) {
+    diag.error(json_pointer_child(path, "dataset"), std::string(dataset_name(data.kind)) +
+                                                        " unreadable: " + e.lines().at(0) + "; " +
+                                                        install_hint(data.kind));
   }
 }
 

@@ -27,8 +27,9 @@ struct DatasetPools {
 // `cache_dir` (none when empty). Throws InputError for missing files.
 DatasetPools load_pools(const DataSpec& data, int channels, int size, const std::string& cache_dir);
 
-// Checks without decoding that the dataset is on disk and, for image folders, that
-// the classes exist and hold at least `need_per_class` images each (0 = no
+// Checks that the dataset is on disk: a built-in one by reading it whole (its
+// files must be what they claim), an image folder without decoding, that its
+// classes exist and hold at least `need_per_class` images each (0 = no
 // minimum). `path` is the JSON path of the object holding the data spec.
 void check_dataset(const DataSpec& data, int need_per_class, const std::string& path,
                    Diagnostics& diag);

@@ -1,19 +1,17 @@
 #include "runner/commands/command_merge.h"
 
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 
 #include "cluster/submission_layout.h"
 #include "core/errors.h"
+#include "core/path_kind.h"
 #include "runner/commands/cli.h"
 #include "runner/shard_folders.h"
 #include "storage/shard_merge.h"
 
 namespace sweep {
 namespace {
-
-namespace fs = std::filesystem;
 
 struct MergeOptions {
   std::string db = "sweep.db";
@@ -26,7 +24,7 @@ std::string describe(const MergeCount& c) {
 }
 
 int merge(const MergeOptions& o) {
-  if (!fs::exists(o.db)) {
+  if (path_kind(o.db) == PathKind::kMissing) {
     throw InputError(o.db + ": no results database; `sweep submit --slurm FILE --db " + o.db +
                      "` creates it, or pass --db");
   }
