@@ -40,10 +40,10 @@ Prediction predict_verdict(const std::vector<BoundaryProbe>& curve, double toler
   while (from > 0 && prediction.all - curve[from].suffix_val_accuracy > within) --from;
   prediction.from = from;
   prediction.unfrozen = curve.back().boundary - curve[from].boundary;
-  prediction.grid = curve.back().grid_val_accuracy;
-  if (prediction.unfrozen == 0 && prediction.grid - prediction.last > within) {  // false for NaN
+  prediction.fit = curve.back().train_accuracy;
+  if (prediction.unfrozen == 0 && 1.0 - prediction.fit > within) {  // false for NaN
     prediction.unfrozen = 1;
-    prediction.from_grid = true;
+    prediction.from_fit = true;
   }
   prediction.kind = prediction.unfrozen > 0 ? VerdictKind::kOpenBlocks : VerdictKind::kHeadOnly;
   return prediction;
@@ -64,20 +64,19 @@ std::string prediction_sentence(const Prediction& prediction,
   const std::string text =
       "predicted before training (" + format_seconds(prediction.seconds) + "): ";
   const std::string last = percent(prediction.last) + " on the last block's features alone";
-  const bool grid_measured = !std::isnan(prediction.grid);
   if (prediction.kind == VerdictKind::kHeadOnly) {
+    const std::string fit =
+        std::isnan(prediction.fit)
+            ? std::string()
+            : "; and that probe fits " + percent(prediction.fit) + " of the training images";
     return text + "head-only is enough: a probe on every block's features side by side reaches " +
-           percent(prediction.all) +
-           (grid_measured ? " and one on them per quarter of the image " + percent(prediction.grid)
-                          : std::string()) +
-           ", within the tolerance of " + last;
+           percent(prediction.all) + ", within the tolerance of " + last + fit;
   }
-  if (prediction.from_grid) {
-    return text + "open at least 1 block: a probe on the last block's features averaged over " +
-           "each quarter of the image reaches " + percent(prediction.grid) + ", against " +
-           percent(prediction.last) + " averaged over the whole (" +
-           printf_string("%+.1f points", 100.0 * (prediction.grid - prediction.last)) +
-           "), so pooling loses where features fire, which trained blocks can fold into them";
+  if (prediction.from_fit) {
+    return text + "open at least 1 block: a probe on the last block's features fits only " +
+           percent(prediction.fit) +
+           " of the target's own training images, so the frozen features do not separate its "
+           "classes, and no head can change that";
   }
   const BoundaryProbe& from = curve[prediction.from];
   return text + blocks_to_open(prediction.unfrozen) + ": a probe on the features from " +
@@ -96,11 +95,11 @@ std::string probe_curve_table(const std::vector<BoundaryProbe>& curve,
     rows.push_back({std::to_string(p.boundary) + (marked ? " *" : ""), p.block,
                     std::to_string(p.feature_dim), percent(p.val_accuracy),
                     percent(p.suffix_val_accuracy),
-                    std::isnan(p.grid_val_accuracy) ? "-" : percent(p.grid_val_accuracy),
+                    std::isnan(p.train_accuracy) ? "-" : percent(p.train_accuracy),
                     printf_string("%.3f", p.logme), format_seconds(p.seconds)});
   }
   return format_table({"after block", "name", "features", "probe there", "probe from there on",
-                       "per quarter", "LogME", "seconds"},
+                       "fits train", "LogME", "seconds"},
                       rows, 4);
 }
 

@@ -8,11 +8,9 @@
 //   something the target needs, and a fine-tune must open them: as many as
 //   follow the latest boundary from which the side-by-side probe still comes
 //   within the tolerance of the all-blocks one.
-// - Layout: a probe on the last block's features averaged over each cell of a
-//   2x2 grid. When it beats the whole-image average by more than the tolerance,
-//   the target's classes differ in where features fire, which global pooling
-//   throws away and training the last blocks can fold into the channels: open
-//   at least one block.
+// - Fit: when the last block's probe cannot fit the target's own training
+//   images to within the tolerance, the frozen features do not separate the
+//   target's classes, and no head can change that: open at least one block.
 // Otherwise head-only is predicted to be enough. And whether the verdict
 // measured by training agreed. Pure.
 #pragma once
@@ -29,12 +27,12 @@ namespace sweep {
 struct Prediction {
   VerdictKind kind = VerdictKind::kNoData;  // kHeadOnly or kOpenBlocks; kNoData without a curve
   int unfrozen = 0;                         // blocks predicted to need opening; 0 for head-only
-  size_t from = 0;         // index of the boundary whose features onwards the target needs
-  double all = 0.0;        // the probe on every block's features side by side
-  double last = 0.0;       // the probe on the last block's features: what head-only sees
-  double grid = 0.0;       // the 2x2 grid probe there; NaN when not measured
-  bool from_grid = false;  // blocks are to be opened for the layout alone
-  double seconds = 0.0;    // what the curve took to measure
+  size_t from = 0;        // index of the boundary whose features onwards the target needs
+  double all = 0.0;       // the probe on every block's features side by side
+  double last = 0.0;      // the probe on the last block's features: what head-only sees
+  double fit = 0.0;       // that probe's accuracy on the training split; NaN when not measured
+  bool from_fit = false;  // blocks are to be opened for the fit alone
+  double seconds = 0.0;   // what the curve took to measure
 };
 
 Prediction predict_verdict(const std::vector<BoundaryProbe>& curve, double tolerance);

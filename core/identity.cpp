@@ -26,11 +26,13 @@ std::string sibling_key(const TrialSpec& trial) { return key_without(trial, "lr"
 
 std::string probe_key(const TrainingRecipe& recipe, const std::vector<double>& lrs) {
   const nlohmann::json training = to_json(recipe);
-  const nlohmann::json settings = {
-      {"optimizer", training["optimizer"]},       {"momentum", training["momentum"]},
-      {"weight_decay", training["weight_decay"]}, {"batch_size", training["batch_size"]},
-      {"probe_epochs", training["probe_epochs"]}, {"lrs", lrs},
-      {"readouts", {"pooled", "grid2x2"}}};
+  const nlohmann::json settings = {{"optimizer", training["optimizer"]},
+                                   {"momentum", training["momentum"]},
+                                   {"weight_decay", training["weight_decay"]},
+                                   {"batch_size", training["batch_size"]},
+                                   {"probe_epochs", training["probe_epochs"]},
+                                   {"lrs", lrs},
+                                   {"measures", {"val", "train"}}};
   return sha256_hex(settings.dump()).substr(0, 16);
 }
 

@@ -24,8 +24,8 @@ std::string sibling_key(const TrialSpec& trial);
 
 // Identifies the settings of the probe curve's probes: the recipe's optimizer,
 // momentum, weight decay, batch size and probe epochs, the learning rates, and
-// the readouts probed (pooled, and since schema 3 the 2x2 grid), so a curve
-// stored without the grid probe is measured anew.
+// what is measured of them (since schema 3 also their training-split fit), so
+// a curve stored without it is measured anew.
 std::string probe_key(const TrainingRecipe& recipe, const std::vector<double>& lrs);
 
 // Identifies the pretrained weights of a built-in backbone: its architecture and

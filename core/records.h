@@ -124,11 +124,10 @@ struct BoundaryProbe {
   // layers): what a head could get from here up, were the blocks in between
   // trained to carry it.
   double suffix_val_accuracy = 0.0;
-  // Of a probe on this boundary's features averaged over each quarter of the
-  // image (a 2x2 grid) instead of the whole: the layout that global pooling
-  // discards. Measured at the last boundary only; NaN elsewhere (and in curves
-  // stored before it was measured at all).
-  double grid_val_accuracy = std::nan("");
+  // Of the same probe on the training split it was trained on (in its last
+  // epoch): how far a linear read-out of these features can separate the
+  // target's classes at all. NaN in curves stored before it was measured.
+  double train_accuracy = std::nan("");
   double logme = 0.0;  // of the training split's features
   double seconds = 0.0;
 };

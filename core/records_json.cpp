@@ -129,7 +129,7 @@ json to_json(const BoundaryProbe& p) {
           {"val_accuracy", number(p.val_accuracy)},
           {"lr", number(p.lr)},
           {"suffix_val_accuracy", number(p.suffix_val_accuracy)},
-          {"grid_val_accuracy", number(p.grid_val_accuracy)},
+          {"train_accuracy", number(p.train_accuracy)},
           {"logme", number(p.logme)},
           {"seconds", number(p.seconds)}};
 }
@@ -142,7 +142,7 @@ BoundaryProbe probe_from_json(const json& v) {
   p.val_accuracy = number_at(v, "val_accuracy");
   p.lr = number_at(v, "lr");
   p.suffix_val_accuracy = number_at(v, "suffix_val_accuracy");
-  p.grid_val_accuracy = number_at(v, "grid_val_accuracy");
+  p.train_accuracy = number_at(v, "train_accuracy");
   p.logme = number_at(v, "logme");
   p.seconds = number_at(v, "seconds");
   return p;

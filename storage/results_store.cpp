@@ -526,7 +526,7 @@ void ResultsStore::record_measure(const TransferMeasure& m) {
       .run();
   Statement probe = db_.prepare(
       "INSERT INTO probe_curve (pretrain_key, target_key, boundary, block, feature_dim, "
-      "val_accuracy, lr, suffix_val_accuracy, logme, seconds, grid_val_accuracy) "
+      "val_accuracy, lr, suffix_val_accuracy, logme, seconds, train_accuracy) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   for (const BoundaryProbe& p : m.curve) {
     probe.bind(1, m.pretrain_key)
@@ -539,7 +539,7 @@ void ResultsStore::record_measure(const TransferMeasure& m) {
         .bind(8, p.suffix_val_accuracy)
         .bind(9, p.logme)
         .bind(10, p.seconds)
-        .bind(11, p.grid_val_accuracy)
+        .bind(11, p.train_accuracy)
         .run();
     probe.reset();
   }
@@ -566,7 +566,7 @@ std::optional<TransferMeasure> ResultsStore::measure(const std::string& pretrain
   std::vector<BoundaryProbe> curve;
   Statement probes = db_.prepare(
       "SELECT boundary, block, feature_dim, val_accuracy, lr, suffix_val_accuracy, logme, "
-      "seconds, grid_val_accuracy FROM probe_curve WHERE pretrain_key = ?1 AND target_key = ?2 "
+      "seconds, train_accuracy FROM probe_curve WHERE pretrain_key = ?1 AND target_key = ?2 "
       "ORDER BY boundary");
   probes.bind(1, pretrain_key).bind(2, target_key);
   while (probes.step()) {
@@ -579,7 +579,7 @@ std::optional<TransferMeasure> ResultsStore::measure(const std::string& pretrain
     p.suffix_val_accuracy = probes.real(5);
     p.logme = probes.optional_real(6).value_or(std::nan(""));
     p.seconds = probes.real(7);
-    p.grid_val_accuracy = probes.optional_real(8).value_or(std::nan(""));
+    p.train_accuracy = probes.optional_real(8).value_or(std::nan(""));
     curve.push_back(p);
   }
   return TransferMeasure{pretrain_key,

@@ -12,7 +12,7 @@ namespace {
 // trial, in grid order, and why it runs (the grid, or a seed added where a
 // verdict hinged). Version 2 added the stopped state and the columns and tables
 // of adaptive replication, successive halving, precision and the probe curve;
-// version 3 the probe curve's grid probe. upgrade_from_1 and upgrade_from_2
+// version 3 the probe curve's training-split fit. upgrade_from_1 and upgrade_from_2
 // bring older databases here, one version at a time.
 const char* kSchemaAroundTrials = R"sql(
 CREATE TABLE sweeps (
@@ -185,7 +185,7 @@ CREATE TABLE rungs (
 
 // What version 3 changed in version 2's tables.
 const char* kChangesOfVersion3 = R"sql(
-ALTER TABLE probe_curve ADD COLUMN grid_val_accuracy REAL;
+ALTER TABLE probe_curve ADD COLUMN train_accuracy REAL;
 )sql";
 
 const char* kDropViews = R"sql(
@@ -222,7 +222,7 @@ FROM trials t JOIN environments env USING (env_id);
 
 CREATE VIEW probe_curves AS
 SELECT m.backbone, m.target, p.boundary, p.block, p.feature_dim, p.val_accuracy, p.lr,
-       p.suffix_val_accuracy, p.grid_val_accuracy, p.logme, p.seconds, m.pretrain_key,
+       p.suffix_val_accuracy, p.train_accuracy, p.logme, p.seconds, m.pretrain_key,
        m.target_key
 FROM probe_curve p JOIN transfer_measures m USING (pretrain_key, target_key);
 )sql";
@@ -418,7 +418,7 @@ const std::vector<ViewDoc>& documented_views() {
       {"trial_environment", "where each trial ran: device, versions, host"},
       {"probe_curves",
        "per backbone, target and block boundary, before training: a linear probe's validation "
-       "accuracy on the pooled features, from there on, and per quarter of the image; LogME"},
+       "accuracy on the pooled features and from there on, its training-split accuracy, LogME"},
   };
   return views;
 }

@@ -142,7 +142,7 @@ class Merger {
                "source_images", "target_images", "seconds", "created_at", "probe_key"});
     copy_rows("probe_curve",
               {"pretrain_key", "target_key", "boundary", "block", "feature_dim", "val_accuracy",
-               "lr", "suffix_val_accuracy", "logme", "seconds", "grid_val_accuracy"});
+               "lr", "suffix_val_accuracy", "logme", "seconds", "train_accuracy"});
     copy_rows("skipped_images", {"target_key", "target", "entry"});
   }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The default study, whole (label "slow", about 7 minutes on 2 cores): it must
+# The default study, whole (label "slow", about 6 minutes on 2 cores): it must
 # finish within 10 minutes with a decided verdict on both targets (adaptive
-# seeds), full fine-tuning must not be worse than head-only on either target,
-# and head-only must fall further behind on the far target.
+# seeds) that the probe curve predicted before training, full fine-tuning must
+# not be worse than head-only on either target, and head-only must fall further
+# behind on the far target.
 # Usage: e2e_default_study.sh SWEEP_BINARY SWEEPS_FOLDER
 set -euo pipefail
 sweep=$1
@@ -21,6 +22,8 @@ for target in "clothes (near)" "digits (far)"; do
     *": undecided"*) echo "FAIL: $target is undecided after the adaptive seeds" >&2; exit 1 ;;
   esac
 done
+[ "$(grep -c "^  predicted before training (.*; right: training opened" report.txt)" = 2 ] || {
+  echo "FAIL: the prediction is not right on both targets" >&2; exit 1; }
 
 # Per target: mean test accuracy of head-only and of full fine-tuning, each at
 # the learning rate with the best mean validation accuracy.

@@ -37,7 +37,7 @@ TEST(Records, TrialStateNamesRoundTrip) {
   EXPECT_EQ(parse_trial_state("finished"), std::nullopt);
 }
 
-// The worker sends the probe curve as JSON; a grid probe not measured (NaN)
+// The worker sends the probe curve as JSON; a fit not measured (NaN)
 // travels as null and comes back NaN.
 TEST(Records, TheProbeCurveRoundTripsThroughJson) {
   TransferMeasure m;
@@ -49,18 +49,18 @@ TEST(Records, TheProbeCurveRoundTripsThroughJson) {
   measured.feature_dim = 128;
   measured.val_accuracy = 0.84;
   measured.suffix_val_accuracy = 0.84;
-  measured.grid_val_accuracy = 0.865;
+  measured.train_accuracy = 0.923;
   measured.lr = 0.01;
   BoundaryProbe unmeasured = measured;
   unmeasured.boundary = 4;
-  unmeasured.grid_val_accuracy = std::nan("");
+  unmeasured.train_accuracy = std::nan("");
   m.curve = {unmeasured, measured};
   const nlohmann::json json = to_json(m);
-  EXPECT_TRUE(json["curve"][0]["grid_val_accuracy"].is_null());
+  EXPECT_TRUE(json["curve"][0]["train_accuracy"].is_null());
   const TransferMeasure back = measure_from_json(nlohmann::json::parse(json.dump()));
   ASSERT_EQ(back.curve.size(), 2u);
-  EXPECT_TRUE(std::isnan(back.curve[0].grid_val_accuracy));
-  EXPECT_DOUBLE_EQ(back.curve[1].grid_val_accuracy, 0.865);
+  EXPECT_TRUE(std::isnan(back.curve[0].train_accuracy));
+  EXPECT_DOUBLE_EQ(back.curve[1].train_accuracy, 0.923);
   EXPECT_EQ(back.curve[1].block, "stage4");
 }
 

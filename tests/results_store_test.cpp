@@ -279,7 +279,7 @@ TEST_F(ResultsStoreTest, UpgradesAVersion1DatabaseInPlaceKeepingEveryResult) {
   EXPECT_EQ(again.trials("cats_vs_buildings").size(), 48u);
 }
 
-TEST_F(ResultsStoreTest, AProbeCurveReadsBackAsRecordedGridProbeIncluded) {
+TEST_F(ResultsStoreTest, AProbeCurveReadsBackAsRecordedItsFitIncluded) {
   ResultsStore store(path_, Access::kReadWrite);
   TransferMeasure m;
   m.pretrain_key = "p";
@@ -293,21 +293,21 @@ TEST_F(ResultsStoreTest, AProbeCurveReadsBackAsRecordedGridProbeIncluded) {
     probe.feature_dim = 8 * b;
     probe.val_accuracy = 0.5 + 0.1 * b;
     probe.suffix_val_accuracy = 0.75;
-    probe.grid_val_accuracy = b == 1 ? std::nan("") : 0.9;
+    probe.train_accuracy = b == 1 ? std::nan("") : 0.9;
     m.curve.push_back(probe);
   }
   store.record_measure(m);
   const auto back = store.measure("p", "t");
   ASSERT_TRUE(back);
   ASSERT_EQ(back->curve.size(), 2u);
-  EXPECT_TRUE(std::isnan(back->curve[0].grid_val_accuracy));
-  EXPECT_DOUBLE_EQ(back->curve[1].grid_val_accuracy, 0.9);
+  EXPECT_TRUE(std::isnan(back->curve[0].train_accuracy));
+  EXPECT_DOUBLE_EQ(back->curve[1].train_accuracy, 0.9);
   EXPECT_DOUBLE_EQ(back->curve[1].val_accuracy, 0.7);
   EXPECT_EQ(back->curve[1].feature_dim, 16);
 }
 
-// A version 2 database (16 trials done and a probe curve without the grid
-// probe, written by the release before): the grid column is added, empty.
+// A version 2 database (16 trials done and a probe curve without the probes'
+// fit, written by the release before): the fit's column is added, empty.
 TEST_F(ResultsStoreTest, UpgradesAVersion2DatabaseInPlaceKeepingItsCurve) {
   const std::string path = dir_.file("v2.db");
   std::filesystem::copy_file(SWEEP_TEST_DATA_DIR "/results-v2.db", path);
@@ -326,17 +326,17 @@ TEST_F(ResultsStoreTest, UpgradesAVersion2DatabaseInPlaceKeepingItsCurve) {
   ASSERT_EQ(trials.size(), 16u);
   for (const TrialRecord& t : trials) EXPECT_EQ(t.state, TrialState::kDone);
   Statement curve = store.database().prepare(
-      "SELECT count(*), count(grid_val_accuracy), min(val_accuracy) FROM probe_curves");
+      "SELECT count(*), count(train_accuracy), min(val_accuracy) FROM probe_curves");
   ASSERT_TRUE(curve.step());
   EXPECT_EQ(curve.int64(0), 5);
-  EXPECT_EQ(curve.int64(1), 0) << "measured before the grid probe existed";
+  EXPECT_EQ(curve.int64(1), 0) << "measured before the fit was";
   EXPECT_GT(curve.real(2), 0.5);
   Statement keys = store.database().prepare("SELECT pretrain_key, target_key FROM probe_curve");
   ASSERT_TRUE(keys.step());
   const auto measure = store.measure(keys.text(0), keys.text(1));
   ASSERT_TRUE(measure);
   ASSERT_EQ(measure->curve.size(), 5u);
-  EXPECT_TRUE(std::isnan(measure->curve.back().grid_val_accuracy));
+  EXPECT_TRUE(std::isnan(measure->curve.back().train_accuracy));
   ResultsStore again(path, Access::kReadOnly);
   EXPECT_EQ(again.trials("same_classes").size(), 16u);
 }

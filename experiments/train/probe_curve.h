@@ -1,11 +1,11 @@
 // The depth predicted before training: for a frozen backbone and a target, a
 // converged linear probe and LogME on the pooled features after every block
-// boundary (see BoundaryProbe), and at the last boundary a probe on the same
-// features pooled over each quarter of the image. When an earlier boundary's probe beats the last
-// one's, the later blocks learnt something specific to the source; when the
-// quarters beat the whole, the pooled features lose a layout the target needs.
-// Either way a fine-tune must open blocks (analysis/prediction.h turns the
-// curve into a verdict).
+// boundary (see BoundaryProbe), with how well each probe fits the training
+// split. When an earlier boundary's probe beats the last one's, the later
+// blocks learnt something specific to the source; when the last one's cannot
+// fit the target's own training images, the features do not separate its
+// classes. Either way a fine-tune must open blocks (analysis/prediction.h turns
+// the curve into a verdict).
 //
 // The images run through the backbone once, in batches, in evaluation mode;
 // only the pooled features of each boundary are kept, so memory stays small
@@ -28,16 +28,7 @@ std::vector<BoundaryProbe> probe_curve(Backbone& backbone, const TensorSet& trai
                                        const TensorSet& val, const TrainingRecipe& recipe,
                                        const std::vector<double>& lrs, TrainingObserver& observer);
 
-// The features after one boundary, average-pooled over the whole image (what a
-// head sees) and over each cell of a 2x2 grid (channels of the four cells side
-// by side: 4x as wide).
-struct BoundaryFeatures {
-  TensorSet pooled;
-  TensorSet grid;
-};
-
-// result[b - 1] for boundary b.
-std::vector<BoundaryFeatures> features_at_every_boundary(Backbone& backbone,
-                                                         const TensorSet& images);
+// The pooled features after each boundary: result[b - 1] for boundary b.
+std::vector<TensorSet> pooled_at_every_boundary(Backbone& backbone, const TensorSet& images);
 
 }  // namespace sweep
