@@ -1,5 +1,6 @@
 #include "analysis/stats.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -83,7 +84,8 @@ double t_critical_95(int dof) {
 double ci95_half_width(const std::vector<double>& values) {
   if (values.size() < 2) return 0.0;
   const int n = static_cast<int>(values.size());
-  return t_critical_95(n - 1) * sample_std(values) / std::sqrt(static_cast<double>(n));
+  return t_critical_95(n - 1) * std::max(sample_std(values), kMinAccuracySpread) /
+         std::sqrt(static_cast<double>(n));
 }
 
 }  // namespace sweep

@@ -8,12 +8,7 @@
 namespace sweep {
 namespace {
 
-// Validation accuracy moves in steps of one image: a quarter of a point on the
-// default study's 400. Seeds whose gaps agree to the step have not shown that
-// the spread is zero, so a smaller measured spread counts as this much.
-constexpr double kMinGapSpread = 0.0025;
-
-double spread_of(const GapToBest& gap) { return std::max(gap.sd, kMinGapSpread); }
+double spread_of(const GapToBest& gap) { return std::max(gap.sd, kMinAccuracySpread); }
 
 GapToBest gap_to_best(const DepthRow& best, const DepthRow& row, bool is_best, double tolerance) {
   std::vector<double> gaps;

@@ -21,6 +21,9 @@ TEST(Stats, MeanStdAndInterval) {
   // t(0.975, 2) = 4.3026527; 4.3026527 * 0.02 / sqrt(3)
   EXPECT_NEAR(ci95_half_width(v), 0.0496828, 1e-6);
   EXPECT_EQ(ci95_half_width({0.5}), 0.0);
+  // Two seeds that agree exactly have not shown a zero spread: at least a
+  // quarter of a point counts, t(0.975, 1) * 0.0025 / sqrt(2).
+  EXPECT_NEAR(ci95_half_width({0.137, 0.137}), 12.7062047 * 0.0025 / std::sqrt(2.0), 1e-9);
   EXPECT_EQ(sample_std({}), 0.0);
   EXPECT_NEAR(t_critical_95(1), 12.706, 1e-3);
   EXPECT_NEAR(t_critical_95(1000), 1.962, 1e-3);
@@ -111,7 +114,7 @@ TEST(Summary, VerdictSentences) {
   const SweepSummary s = summarize("x", sample_sweep(), std::nullopt, 0.01);
   EXPECT_EQ(verdict_sentence(s.targets[0], 0.01),
             "cats (near): undecided between head-only and 2 unfrozen blocks: 89.0% and 92.0% on "
-            "test, +3.0 points (95% CI 3.0 to 3.0), for 3.0x the compute; on validation "
+            "test, +3.0 points (95% CI 0.8 to 5.2), for 3.0x the compute; on validation "
             "head-only trails the best (2 unfrozen blocks) by 3.0 points (95% bounds -3.3 to 9.3 "
             "over 2 seeds), which does not settle a 1.0 point tolerance; about 2 more seeds per "
             "cell would decide it.");
@@ -125,14 +128,14 @@ TEST(Summary, VerdictSentences) {
   EXPECT_EQ(verdict_sentence(loose.targets[0], 0.10),
             "cats (near): head-only is enough at 89.0%: on validation the best setting, 2 "
             "unfrozen blocks, is ahead by 3.0 (at most 9.3 at 95% over 2 seeds), within the 10.0 "
-            "points tolerance; on test 2 unfrozen blocks reaches 92.0%, +3.0 points (95% CI 3.0 "
-            "to 3.0), for 3.0x the compute.");
+            "points tolerance; on test 2 unfrozen blocks reaches 92.0%, +3.0 points (95% CI 0.8 "
+            "to 5.2), for 3.0x the compute.");
   auto decided = sample_sweep();
   decided.push_back(done("houses", 0, 0.1, 1, 0.52, 0.53, 2.0));
   decided.push_back(done("houses", 5, 0.1, 1, 0.91, 0.92, 8.0));
   EXPECT_EQ(verdict_sentence(summarize("x", decided, std::nullopt).targets[1], 0.01),
             "houses (far): open 5 (all) unfrozen blocks: 91.5% against 52.5% head-only, +39.0 "
-            "points (95% CI 39.0 to 39.0), for 4.0x the compute; on validation every shallower "
+            "points (95% CI 36.8 to 41.2), for 4.0x the compute; on validation every shallower "
             "depth is credibly more than 1.0 point behind the best.");
   auto worse = decided;
   for (auto& t : worse) {
@@ -140,8 +143,8 @@ TEST(Summary, VerdictSentences) {
   }
   EXPECT_EQ(verdict_sentence(summarize("x", worse, std::nullopt).targets[1], 0.01),
             "houses (far): head-only is enough at 52.5%: no deeper setting does better on "
-            "validation; on test 5 (all) unfrozen blocks reaches 91.5%, +39.0 points (95% CI 39.0 "
-            "to 39.0), for 4.0x the compute.");
+            "validation; on test 5 (all) unfrozen blocks reaches 91.5%, +39.0 points (95% CI 36.8 "
+            "to 41.2), for 4.0x the compute.");
   TargetSummary nothing;
   nothing.target = "t";
   EXPECT_EQ(verdict_sentence(nothing, 0.01), "t: no finished trials yet.");
@@ -316,7 +319,8 @@ TEST(Charts, ParetoFrontPerTarget) {
 TEST(Charts, EveryChartIsAVegaLiteSpecWithData) {
   SweepSummary s = summarize("x", sample_sweep(), std::nullopt);
   EXPECT_EQ(report_charts(s).size(), 5u) << "no measures, no curves";
-  s.targets[0].measure = TransferMeasure{"k", "t", "bb", "cats", -0.4, 2.0, 10, 10, 0.1, {}, {}, ""};
+  s.targets[0].measure =
+      TransferMeasure{"k", "t", "bb", "cats", -0.4, 2.0, 10, 10, 0.1, {}, {}, ""};
   s.curves["x"] = {{1, 0.1, 1.0, 0.5, 1.0, 0.5, 1.0}};
   s.points[0].trial_id = "x";
   const auto charts = report_charts(s);
