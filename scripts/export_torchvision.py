@@ -19,6 +19,13 @@ Examples (on Debian 12: apt-get install python3-torchvision):
 This writes models/resnet18.pt and models/resnet18.json. Then name it in a
 sweep file: {"name": "resnet18", "torchscript": "models/resnet18.pt"}.
 
+--weights takes a state dict of the model with any classifier (a fine-tuned or
+in-house checkpoint with 5 classes loads as well as ImageNet's 1000: the
+classifier is dropped), also wrapped as {"state_dict": ...} or {"model": ...}
+and with DataParallel's "module." prefixes. The input is normalised with
+ImageNet's mean and standard deviation unless --mean and --std say otherwise:
+give the ones the weights were trained with.
+
 The module is scripted with torch.jit.script, not traced: a traced module fixes
 BatchNorm in the mode it was traced in, so its statistics never update when the
 blocks are fine-tuned.
@@ -64,6 +71,53 @@ FAMILIES = {
     "mobilenet_v3": mobilenet_v3_blocks,
 }
 
+# The classifier each family's export drops, as state-dict key prefixes.
+CLASSIFIERS = {
+    "resnet": "fc.",
+    "mobilenet_v3": "classifier.",
+}
+
+
+def some(keys, n=3):
+    keys = sorted(keys)
+    return ", ".join(keys[:n]) + (", ..." if len(keys) > n else "")
+
+
+def load_weights(path, model, family, name, torch):
+    """The checkpoint's weights into `model`, the classifier left out. Exits
+    with one line naming the file and what is wrong with it."""
+    if not path.is_file():
+        sys.exit("%s: no such file" % path)
+    try:
+        state = torch.load(str(path), map_location="cpu")
+    except Exception as error:  # pickle, zip and torch errors alike: not a checkpoint
+        sys.exit("%s: not a PyTorch checkpoint (torch.load: %s)" % (
+            path, str(error).splitlines()[0] if str(error) else type(error).__name__))
+    for wrapper in ("state_dict", "model"):
+        if isinstance(state, dict) and isinstance(state.get(wrapper), dict):
+            state = state[wrapper]
+    if not isinstance(state, dict) or not all(
+            isinstance(k, str) and torch.is_tensor(v) for k, v in state.items()):
+        sys.exit("%s: a PyTorch file, but not a state dict of tensors; save the model's "
+                 "state_dict()" % path)
+    state = {k[len("module."):] if k.startswith("module.") else k: v for k, v in state.items()}
+    head = CLASSIFIERS[family]
+    state = {k: v for k, v in state.items() if not k.startswith(head)}
+    expected = {k: v for k, v in model.state_dict().items() if not k.startswith(head)}
+    missing = [k for k in expected if k not in state]
+    unexpected = [k for k in state if k not in expected]
+    reshaped = [k for k in state if k in expected and state[k].shape != expected[k].shape]
+    if missing or unexpected or reshaped:
+        problems = []
+        if missing:
+            problems.append("%d weights missing (%s)" % (len(missing), some(missing)))
+        if unexpected:
+            problems.append("%d not in %s (%s)" % (len(unexpected), name, some(unexpected)))
+        if reshaped:
+            problems.append("%d of another shape (%s)" % (len(reshaped), some(reshaped)))
+        sys.exit("%s: not %s weights: %s" % (path, name, "; ".join(problems)))
+    model.load_state_dict(state, strict=False)
+
 
 def family_of(name):
     for family in FAMILIES:
@@ -86,6 +140,12 @@ def main(argv):
                         help="the TorchScript file to write; the metadata goes beside it as .json")
     parser.add_argument("--image-size", type=int, default=224,
                         help="input height and width sweep resizes images to (default: 224)")
+    parser.add_argument("--mean", type=float, nargs=3, default=IMAGENET_MEAN, metavar="M",
+                        help="per-channel input mean the weights were trained with "
+                        "(default: ImageNet's, %s)" % " ".join(map(str, IMAGENET_MEAN)))
+    parser.add_argument("--std", type=float, nargs=3, default=IMAGENET_STD, metavar="S",
+                        help="per-channel input standard deviation (default: ImageNet's, %s)"
+                        % " ".join(map(str, IMAGENET_STD)))
     args = parser.parse_args(argv)
 
     import torch
@@ -96,13 +156,11 @@ def main(argv):
     if family is None or builder is None:
         parser.error("unsupported model %r; supported: resnet18/34/50/101/152, "
                      "mobilenet_v3_small, mobilenet_v3_large" % args.model)
+    if any(s <= 0 for s in args.std):
+        parser.error("--std: each standard deviation must be positive")
     model = builder(weights=None)
     if args.weights:
-        try:
-            state = torch.load(args.weights, map_location="cpu")
-            model.load_state_dict(state)
-        except (OSError, RuntimeError) as error:
-            sys.exit("%s: cannot load these weights into %s: %s" % (args.weights, args.model, error))
+        load_weights(args.weights, model, family, args.model, torch)
     model.eval()
 
     blocks = FAMILIES[family](model, torch)
@@ -120,15 +178,17 @@ def main(argv):
         "weights": str(args.weights) if args.weights else "random",
         "image_size": args.image_size,
         "channels": 3,
-        "mean": IMAGENET_MEAN,
-        "std": IMAGENET_STD,
+        "mean": list(args.mean),
+        "std": list(args.std),
         "blocks": list(blocks.keys()),
         "feature_dim": int(features.shape[1]),
     }
     meta_path = args.out.with_suffix(".json")
     meta_path.write_text(json.dumps(metadata, indent=2) + "\n")
-    print("%s: %d blocks (%s), %d features; metadata in %s" % (
-        args.out, len(blocks), ", ".join(blocks.keys()), features.shape[1], meta_path))
+    print("%s: %d blocks (%s), %d features; metadata in %s; inputs normalised with %s" % (
+        args.out, len(blocks), ", ".join(blocks.keys()), features.shape[1], meta_path,
+        "ImageNet's mean and std" if (list(args.mean), list(args.std)) ==
+        (IMAGENET_MEAN, IMAGENET_STD) else "mean %s, std %s" % (args.mean, args.std)))
 
 
 if __name__ == "__main__":
