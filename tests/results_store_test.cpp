@@ -60,6 +60,23 @@ class ResultsStoreTest : public ::testing::Test {
         trials_(expand_grid(spec_)),
         path_(dir_.file("results.db")) {}
 
+  // A copy of a database of an older schema from tests/data: read-only
+  // commands refuse it with advice and leave it alone; opening it to write
+  // upgrades it in place. Its path.
+  std::string upgraded_copy(const std::string& fixture, int version) {
+    const std::string path = dir_.file(fixture);
+    std::filesystem::copy_file(std::string(SWEEP_TEST_DATA_DIR) + "/" + fixture, path);
+    EXPECT_EQ(open_error(path, Access::kReadOnly),
+              path + ": results database schema version " + std::to_string(version) +
+                  " is older than this sweep reads (3); `sweep run FILE --db " + path +
+                  "` upgrades it in place (and runs nothing that is done)");
+    ResultsStore store(path, Access::kReadWrite);
+    Statement user_version = store.database().prepare("PRAGMA user_version");
+    user_version.step();
+    EXPECT_EQ(user_version.int64(0), 3);
+    return path;
+  }
+
   ScopedTempDir dir_;
   SweepSpec spec_;
   std::vector<TrialSpec> trials_;
@@ -244,19 +261,8 @@ TEST_F(ResultsStoreTest, RunnersCreatingTheDatabaseTogetherBothSucceed) {
 }
 
 TEST_F(ResultsStoreTest, UpgradesAVersion1DatabaseInPlaceKeepingEveryResult) {
-  const std::string path = dir_.file("v1.db");
-  std::filesystem::copy_file(SWEEP_TEST_DATA_DIR "/results-v1.db", path);
-  EXPECT_EQ(open_error(path, Access::kReadOnly),
-            path +
-                ": results database schema version 1 is older than this sweep reads (3); "
-                "`sweep run FILE --db " +
-                path +
-                "` upgrades it in place (and runs nothing "
-                "that is done)");
+  const std::string path = upgraded_copy("results-v1.db", 1);
   ResultsStore store(path, Access::kReadWrite);
-  Statement version = store.database().prepare("PRAGMA user_version");
-  version.step();
-  EXPECT_EQ(version.int64(0), 3);
   const auto trials = store.trials("cats_vs_buildings");
   ASSERT_EQ(trials.size(), 48u);
   int done = 0;
@@ -309,19 +315,8 @@ TEST_F(ResultsStoreTest, AProbeCurveReadsBackAsRecordedItsFitIncluded) {
 // A version 2 database (16 trials done and a probe curve without the probes'
 // fit, written by the release before): the fit's column is added, empty.
 TEST_F(ResultsStoreTest, UpgradesAVersion2DatabaseInPlaceKeepingItsCurve) {
-  const std::string path = dir_.file("v2.db");
-  std::filesystem::copy_file(SWEEP_TEST_DATA_DIR "/results-v2.db", path);
-  EXPECT_EQ(open_error(path, Access::kReadOnly),
-            path +
-                ": results database schema version 2 is older than this sweep reads (3); "
-                "`sweep run FILE --db " +
-                path +
-                "` upgrades it in place (and runs nothing "
-                "that is done)");
+  const std::string path = upgraded_copy("results-v2.db", 2);
   ResultsStore store(path, Access::kReadWrite);
-  Statement version = store.database().prepare("PRAGMA user_version");
-  version.step();
-  EXPECT_EQ(version.int64(0), 3);
   const auto trials = store.trials("same_classes");
   ASSERT_EQ(trials.size(), 16u);
   for (const TrialRecord& t : trials) EXPECT_EQ(t.state, TrialState::kDone);
