@@ -321,5 +321,32 @@ TEST(CheckSweepData, ReadsBuiltInDatasetsAndNamesFilesThatAreNotWhatTheyClaim) {
   }
 }
 
+// Files named like images that are not, in an image folder: they do not count
+// towards the split check, and a class of nothing but such files is named.
+TEST(CheckSweepData, FilesThatAreNotImagesDoNotCountTowardsTheSplits) {
+  ScopedTempDir dir;
+  testing::write_image_folder(dir.file("p"), {"bad", "good"}, 3, 8);
+  for (const char* name : {"bad/0.png", "bad/1.png", "bad/2.png", "good/broken.jpg"}) {
+    std::ofstream(dir.file("p/") + name) << "not an image";
+  }
+  SweepSpec spec;
+  TargetSpec target;
+  target.data.kind = DatasetKind::kImageFolder;
+  target.data.path = dir.file("p");
+  target.train_per_class = 2;
+  target.val_per_class = 1;
+  target.test_per_class = 1;  // 4 images per class needed
+  spec.targets.push_back(target);
+  Diagnostics diag("s.json");
+  check_sweep_data(spec, diag);
+  EXPECT_EQ(diag.messages(),
+            (std::vector<std::string>{
+                "s.json: /targets/0/path: class folder \"bad\" in " + dir.file("p") +
+                    " holds 3 .png/.jpg/.jpeg files, none a PNG or JPEG inside",
+                "s.json: /targets/0/path: class \"good\" has 3 images (and 1 file that is not a "
+                "PNG or JPEG inside), but the splits need 4 per class; lower the per-class counts "
+                "or add images"}));
+}
+
 }  // namespace
 }  // namespace sweep

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <opencv2/imgcodecs.hpp>
+
 #include "core/catalog.h"
 #include "core/errors.h"
 #include "core/path_kind.h"
@@ -44,6 +46,16 @@ std::string install_hint(DatasetKind kind) {
   return "install the Debian package " + builtin_dataset(kind)->package + ", or set \"path\"";
 }
 
+// Whether the file starts as a PNG or JPEG does (its header only: a file that
+// is truncated further in still passes, and is skipped when decoded).
+bool looks_like_image(const std::string& file) {
+  try {
+    return cv::haveImageReader(file);
+  } catch (const cv::Exception&) {
+    return false;
+  }
+}
+
 void check_folder(const DataSpec& data, int need_per_class, const std::string& path,
                   Diagnostics& diag) {
   FolderIndex index;
@@ -74,14 +86,26 @@ void check_folder(const DataSpec& data, int need_per_class, const std::string& p
                           std::find(data.class_names.begin(), data.class_names.end(), cls.name) !=
                               data.class_names.end();
     if (!selected) continue;
+    const auto images =
+        static_cast<int>(std::count_if(cls.files.begin(), cls.files.end(), looks_like_image));
+    const int others = static_cast<int>(cls.files.size()) - images;
+    const std::string not_images = others == 0
+                                       ? ""
+                                       : " (and " + std::to_string(others) +
+                                             (others == 1 ? " file that is" : " files that are") +
+                                             " not a PNG or JPEG inside)";
     if (cls.files.empty()) {
       diag.error(json_pointer_child(path, "path"), "class folder " + quote(cls.name) + " in " +
                                                        data.path +
                                                        " holds no images (.png, .jpg, .jpeg)");
-    } else if (static_cast<int>(cls.files.size()) < need_per_class) {
+    } else if (images == 0) {
       diag.error(json_pointer_child(path, "path"),
-                 "class " + quote(cls.name) + " has " + std::to_string(cls.files.size()) +
-                     " images, but the splits need " + std::to_string(need_per_class) +
+                 "class folder " + quote(cls.name) + " in " + data.path + " holds " +
+                     std::to_string(others) + " .png/.jpg/.jpeg files, none a PNG or JPEG inside");
+    } else if (images < need_per_class) {
+      diag.error(json_pointer_child(path, "path"),
+                 "class " + quote(cls.name) + " has " + std::to_string(images) + " images" +
+                     not_images + ", but the splits need " + std::to_string(need_per_class) +
                      " per class; lower the per-class counts or add images");
     }
   }
