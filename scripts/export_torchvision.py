@@ -78,6 +78,12 @@ CLASSIFIERS = {
 }
 
 
+def fail(message):
+    """One line naming the file and what is wrong; exit code 2, as sweep's bad input."""
+    print(message, file=sys.stderr)
+    sys.exit(2)
+
+
 def some(keys, n=3):
     keys = sorted(keys)
     return ", ".join(keys[:n]) + (", ..." if len(keys) > n else "")
@@ -87,18 +93,18 @@ def load_weights(path, model, family, name, torch):
     """The checkpoint's weights into `model`, the classifier left out. Exits
     with one line naming the file and what is wrong with it."""
     if not path.is_file():
-        sys.exit("%s: no such file" % path)
+        fail("%s: no such file" % path)
     try:
         state = torch.load(str(path), map_location="cpu")
     except Exception as error:  # pickle, zip and torch errors alike: not a checkpoint
-        sys.exit("%s: not a PyTorch checkpoint (torch.load: %s)" % (
+        fail("%s: not a PyTorch checkpoint (torch.load: %s)" % (
             path, str(error).splitlines()[0] if str(error) else type(error).__name__))
     for wrapper in ("state_dict", "model"):
         if isinstance(state, dict) and isinstance(state.get(wrapper), dict):
             state = state[wrapper]
     if not isinstance(state, dict) or not all(
             isinstance(k, str) and torch.is_tensor(v) for k, v in state.items()):
-        sys.exit("%s: a PyTorch file, but not a state dict of tensors; save the model's "
+        fail("%s: a PyTorch file, but not a state dict of tensors; save the model's "
                  "state_dict()" % path)
     state = {k[len("module."):] if k.startswith("module.") else k: v for k, v in state.items()}
     head = CLASSIFIERS[family]
@@ -115,7 +121,7 @@ def load_weights(path, model, family, name, torch):
             problems.append("%d not in %s (%s)" % (len(unexpected), name, some(unexpected)))
         if reshaped:
             problems.append("%d of another shape (%s)" % (len(reshaped), some(reshaped)))
-        sys.exit("%s: not %s weights: %s" % (path, name, "; ".join(problems)))
+        fail("%s: not %s weights: %s" % (path, name, "; ".join(problems)))
     model.load_state_dict(state, strict=False)
 
 
@@ -139,7 +145,9 @@ def main(argv):
     parser.add_argument("--out", type=pathlib.Path, required=True,
                         help="the TorchScript file to write; the metadata goes beside it as .json")
     parser.add_argument("--image-size", type=int, default=224,
-                        help="input height and width sweep resizes images to (default: 224)")
+                        help="input height and width sweep resizes images to (default: 224); "
+                        "choose the size the weights were trained at, or smaller for small "
+                        "photos: a larger size upscales them and makes CPU runs slower")
     parser.add_argument("--mean", type=float, nargs=3, default=IMAGENET_MEAN, metavar="M",
                         help="per-channel input mean the weights were trained with "
                         "(default: ImageNet's, %s)" % " ".join(map(str, IMAGENET_MEAN)))

@@ -42,7 +42,7 @@ done
 expect_output "inputs normalised with ImageNet's mean and std"
 
 check_refusal() {  # FILE, then the line expected
-  expect_exit 1 export_model resnet18 --weights "$1" --out refused.pt
+  expect_exit 2 export_model resnet18 --weights "$1" --out refused.pt
   expect_output "$2"
   grep -q Traceback "$work/out" && fail "a traceback for $1: $(cat "$work/out")"
   [ "$(wc -l < "$work/out")" -le 2 ] || fail "more than a line for $1: $(cat "$work/out")"
