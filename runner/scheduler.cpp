@@ -62,7 +62,7 @@ class Scheduler::Run {
                            [this](int64_t pid) { return s_.system_.process_alive(pid); })
             .size());
     count_stored_trials();
-    if (run_jobs(backbone_jobs()) && run_jobs(measure_jobs())) run_trials();
+    if (!nothing_to_do() && run_jobs(backbone_jobs()) && run_jobs(measure_jobs())) run_trials();
     s_.progress_.close();
     return outcome_;
   }
@@ -70,6 +70,15 @@ class Scheduler::Run {
  private:
   double clock() const { return s_.system_.monotonic_seconds(); }
   double now() const { return s_.system_.unix_seconds(); }
+
+  // Every trial finished (done, stopped or failed), every measure stored and
+  // no seed to add: then no worker starts and no backbone is loaded.
+  bool nothing_to_do() const {
+    if (done_ + failed_ < total_ || !measure_jobs().empty()) return false;
+    return s_.spec_.grid.max_seeds == 0 ||
+           plan_added_seeds(s_.spec_, s_.store_.trials(s_.spec_.name), s_.options_.tolerance)
+               .empty();
+  }
 
   // Phase 1: every backbone's pretrained weights, spread over the slots.
   std::vector<Job> backbone_jobs() const {

@@ -258,7 +258,12 @@ TEST_F(SchedulerTest, RunsEveryTrialExactlyOnceAcrossSlots) {
 
   pool_.assigned.clear();
   EXPECT_EQ(run(2).done, 0) << "a second run finds nothing to do";
-  EXPECT_EQ(pool_.assigned.size(), 1u) << "only the backbone check; measures are stored";
+  EXPECT_TRUE(pool_.assigned.empty()) << "no worker starts, no backbone loads: all is stored";
+  store_.database().exec(
+      "UPDATE trials SET state = 'pending' WHERE trial_id = (SELECT trial_id "
+      "FROM trials ORDER BY trial_id LIMIT 1)");
+  EXPECT_EQ(run(2).done, 1) << "a pending trial: the backbone check, then the trial";
+  EXPECT_EQ(pool_.assigned.size(), 2u);
 }
 
 TEST_F(SchedulerTest, CrashesAndErrorsFailTheirTrialAloneWithTheCause) {
