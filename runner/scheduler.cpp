@@ -165,8 +165,7 @@ class Scheduler::Run {
         plan_added_seeds(s_.spec_, s_.store_.trials(s_.spec_.name), s_.options_.tolerance);
     const int added = s_.store_.add_trials(s_.spec_.name, planned);
     for (const AddedTrial& t : planned) {
-      // "added seed 2: clothes undecided between ..." -> "added    clothes, ...: undecided between
-      // ..."
+      // "added seed 2: clothes undecided ..." -> "added    clothes, ...: undecided ..."
       const std::string why = t.reason.substr(t.reason.find(": ") + 2);
       s_.progress_.print("added    " + describe_trial(t.spec) + ": " +
                          why.substr(why.find(' ') + 1));
@@ -296,15 +295,7 @@ class Scheduler::Run {
     SlotState& slot = slots_[s];
     const TrialSpec& trial = slot.job.trial;
     const RungReport at = *slot.at_rung;
-    std::map<std::string, double> values = s_.store_.rung_values(siblings_of(trial), at.epoch);
-    for (size_t t : sibling_slots(s)) {
-      const SlotState& other = slots_[t];
-      if (other.at_rung && other.at_rung->epoch == at.epoch)
-        values[other.job.trial.id] = other.at_rung->val_accuracy;
-    }
-    std::vector<double> others;
-    for (const auto& [id, value] : values) others.push_back(value);
-    const bool keep = keep_at_rung(at.val_accuracy, others, keep_fraction());
+    const bool keep = keep_at_rung(at.val_accuracy, sibling_values(s, at.epoch), keep_fraction());
     s_.store_.record_rung(trial.id, at.epoch, at.val_accuracy, keep);
     slot.at_rung.reset();
     if (keep) slot.passed = at;
@@ -319,6 +310,21 @@ class Scheduler::Run {
 
   double keep_fraction() const { return s_.spec_.halving ? s_.spec_.halving->keep : 1.0; }
 
+  // The validation accuracies at this rung of slot s's trial's siblings: as
+  // stored, and those waiting at it in this runner's other slots.
+  std::vector<double> sibling_values(size_t s, int epoch) {
+    std::map<std::string, double> values =
+        s_.store_.rung_values(siblings_of(slots_[s].job.trial), epoch);
+    for (size_t t : sibling_slots(s)) {
+      const SlotState& other = slots_[t];
+      if (other.at_rung && other.at_rung->epoch == epoch)
+        values[other.job.trial.id] = other.at_rung->val_accuracy;
+    }
+    std::vector<double> found;
+    for (const auto& [id, value] : values) found.push_back(value);
+    return found;
+  }
+
   // A sibling here that went on at this rung before slot s's trial arrived
   // there (it ran ahead alone) and no longer ranks within the kept share is
   // stopped after its current epoch, as if they had been judged together.
@@ -327,10 +333,8 @@ class Scheduler::Run {
       SlotState& other = slots_[t];
       if (!other.passed || other.passed->epoch != epoch || other.withdrawn) continue;
       const TrialSpec& trial = other.job.trial;
-      std::vector<double> others;
-      for (const auto& [id, value] : s_.store_.rung_values(siblings_of(trial), epoch))
-        others.push_back(value);
-      if (keep_at_rung(other.passed->val_accuracy, others, keep_fraction())) continue;
+      if (keep_at_rung(other.passed->val_accuracy, sibling_values(t, epoch), keep_fraction()))
+        continue;
       other.withdrawn = true;
       s_.store_.record_rung(trial.id, epoch, other.passed->val_accuracy, false);
       s_.pool_.withdraw(static_cast<int>(t));

@@ -144,7 +144,7 @@ DatasetPools load_pools(const DataSpec& data, int channels, int size,
 }
 
 void check_dataset(const DataSpec& data, int need_per_class, const std::string& path,
-                   Diagnostics& diag) {
+                   Diagnostics& diag, std::set<std::string>& read) {
   if (data.kind == DatasetKind::kImageFolder) {
     check_folder(data, need_per_class, path, diag);
     return;
@@ -157,6 +157,7 @@ void check_dataset(const DataSpec& data, int need_per_class, const std::string& 
   }
   // Read here (a few tenths of a second), so that a file that is there but is
   // not what it claims is bad input now rather than the failure of every trial.
+  if (!read.insert(dataset_path(data)).second) return;
   try {
     load_pools(data, 0, 0, "");
   } catch (const InputError& e) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,8 +32,10 @@ DatasetPools load_pools(const DataSpec& data, int channels, int size, const std:
 // files must be what they claim), an image folder without decoding, that its
 // classes exist and hold at least `need_per_class` images each (0 = no
 // minimum). `path` is the JSON path of the object holding the data spec.
+// `read` holds the built-in datasets' folders read so far: each is read once,
+// however many sources and targets name it.
 void check_dataset(const DataSpec& data, int need_per_class, const std::string& path,
-                   Diagnostics& diag);
+                   Diagnostics& diag, std::set<std::string>& read);
 
 // The images of the selected classes (ids into the dataset's classes), relabelled
 // 0..k-1 in the order given. Empty `ids` keeps every class.

@@ -1,5 +1,7 @@
 #include "experiments/data/target_data.h"
 
+#include <set>
+
 #include <algorithm>
 
 #include "core/catalog.h"
@@ -72,15 +74,17 @@ TargetData load_source(const PretrainSpec& source, int channels, int size,
 }
 
 void check_sweep_data(const SweepSpec& spec, Diagnostics& diag) {
+  std::set<std::string> read;
   for (size_t i = 0; i < spec.backbones.size(); ++i) {
     if (spec.backbones[i].is_torchscript()) continue;  // pretrained elsewhere
     const std::string path = json_pointer_child(json_pointer_child("/backbones", i), "pretrain");
     const PretrainSpec& source = spec.backbones[i].pretrain;
-    check_dataset(source.data, source.per_class + 1, path, diag);
+    check_dataset(source.data, source.per_class + 1, path, diag, read);
   }
   for (size_t i = 0; i < spec.targets.size(); ++i) {
     const TargetSpec& target = spec.targets[i];
-    check_dataset(target.data, images_needed(target), json_pointer_child("/targets", i), diag);
+    check_dataset(target.data, images_needed(target), json_pointer_child("/targets", i), diag,
+                  read);
   }
 }
 
