@@ -45,7 +45,12 @@ std::string got(const json& v) {
 }  // namespace
 
 void Diagnostics::error(const std::string& path, const std::string& message) {
-  messages_.push_back(source_ + ": " + (path.empty() ? "/" : path) + ": " + message);
+  std::string line = source_ + ": " + (path.empty() ? "/" : path) + ": " + message;
+  // One entry of a sweep file can stand for several values (a target's levels):
+  // what is wrong with it is said once.
+  if (std::find(messages_.begin(), messages_.end(), line) == messages_.end()) {
+    messages_.push_back(std::move(line));
+  }
 }
 
 void Diagnostics::throw_if_any() const {

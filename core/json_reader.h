@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
 #include <optional>
 #include <set>
 #include <string>
@@ -13,7 +14,7 @@
 
 namespace sweep {
 
-// The messages about one document, each "SOURCE: PATH: message".
+// The messages about one document, each "SOURCE: PATH: message", each once.
 class Diagnostics {
  public:
   explicit Diagnostics(std::string source) : source_(std::move(source)) {}
@@ -64,6 +65,39 @@ std::optional<bool> read_bool(const nlohmann::json& v, const std::string& path, 
 std::optional<std::string> read_choice(const nlohmann::json& v, const std::string& path,
                                        Diagnostics& diag, const std::vector<std::string>& choices,
                                        const std::string& what);
+
+// The largest value of a field held in an int.
+constexpr long long kMaxJsonInt = std::numeric_limits<int>::max();
+
+// Calls `each(item, path)` for every element of a required, non-empty array.
+template <typename Fn>
+void for_each_element(const nlohmann::json* value, const std::string& path, Diagnostics& diag,
+                      const std::string& what, Fn each) {
+  if (!value) return;
+  if (!value->is_array()) {
+    diag.error(path, "expected an array of " + what + ", got " + describe_json_type(*value));
+    return;
+  }
+  if (value->empty()) {
+    diag.error(path, "empty list; give at least one of " + what);
+    return;
+  }
+  for (size_t i = 0; i < value->size(); ++i) each((*value)[i], json_pointer_child(path, i));
+}
+
+// Reports the second and later occurrence of a value already seen in a list.
+template <typename T>
+void check_unique(const std::vector<T>& values, const std::vector<std::string>& paths,
+                  Diagnostics& diag) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (values[i] == values[j]) {
+        diag.error(paths[i], "duplicate of " + paths[j]);
+        break;
+      }
+    }
+  }
+}
 
 // Reads the members of one JSON object. Every key asked for becomes a known key;
 // finish() reports each key present that nobody asked for, with the closest known

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 #include "core/json_reader.h"
 #include "core/sweep_spec.h"
@@ -19,7 +20,18 @@ SweepSpec read_sweep(const nlohmann::json& value, Diagnostics& diag, bool canoni
 // block count), as in the canonical form of a trial; a sweep file may not set it.
 BackboneSpec read_backbone(const nlohmann::json& value, const std::string& path, Diagnostics& diag,
                            bool canonical = false);
-TargetSpec read_target(const nlohmann::json& value, const std::string& path, Diagnostics& diag);
+// `levels`: where a sweep file's "levels" go (see read_targets); nullptr, as
+// in a trial's canonical form, where a target has none.
+TargetSpec read_target(const nlohmann::json& value, const std::string& path, Diagnostics& diag,
+                       std::vector<double>* levels = nullptr);
+// A sweep file's target, appended to `targets` with `path` appended to `paths`:
+// one target, or with "levels" one per level, each named NAME@LEVEL, its shift
+// chain's amounts scaled by the level.
+void read_targets(const nlohmann::json& value, const std::string& path, Diagnostics& diag,
+                  std::vector<TargetSpec>& targets, std::vector<std::string>& paths);
+// The keys of a dataset ("dataset", "path", "classes", "strict") among the
+// members of an object being read.
+DataSpec read_data(ObjectReader& in);
 TrainingRecipe read_recipe(const nlohmann::json& value, const std::string& path, Diagnostics& diag);
 TrialSpec read_trial(const nlohmann::json& value, Diagnostics& diag);
 

@@ -11,17 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr long long kMaxInt = std::numeric_limits<int>::max();
-
-template <typename Enum>
-std::optional<Enum> enum_from_name(const std::string& name, std::initializer_list<Enum> values,
-                                   const char* (*to_name)(Enum)) {
-  for (Enum value : values) {
-    if (name == to_name(value)) return value;
-  }
-  return std::nullopt;
-}
-
 std::vector<std::string> optimizer_names() {
   return {optimizer_name(OptimizerKind::kSgd), optimizer_name(OptimizerKind::kAdam),
           optimizer_name(OptimizerKind::kAdamW)};
@@ -42,133 +31,17 @@ std::vector<std::string> precision_names() {
           precision_name(PrecisionKind::kFp16), precision_name(PrecisionKind::kAuto)};
 }
 
-// Calls `each(item, path)` for every element of a required, non-empty array.
-template <typename Fn>
-void for_each_element(const json* value, const std::string& path, Diagnostics& diag,
-                      const std::string& what, Fn each) {
-  if (!value) return;
-  if (!value->is_array()) {
-    diag.error(path, "expected an array of " + what + ", got " + describe_json_type(*value));
-    return;
-  }
-  if (value->empty()) {
-    diag.error(path, "empty list; give at least one of " + what);
-    return;
-  }
-  for (size_t i = 0; i < value->size(); ++i) each((*value)[i], json_pointer_child(path, i));
-}
-
-// Reports the second and later occurrence of a value already seen in a list.
-template <typename T>
-void check_unique(const std::vector<T>& values, const std::vector<std::string>& paths,
-                  Diagnostics& diag) {
-  for (size_t i = 0; i < values.size(); ++i) {
-    for (size_t j = 0; j < i; ++j) {
-      if (values[i] == values[j]) {
-        diag.error(paths[i], "duplicate of " + paths[j]);
-        break;
-      }
-    }
-  }
-}
-
-// Reads "classes" of a data spec: ids or names for built-in datasets, folder names
-// for image-folder.
-void read_classes(ObjectReader& in, DataSpec& data) {
-  const json* classes = in.find("classes");
-  if (!classes) return;
-  const DatasetInfo* info = builtin_dataset(data.kind);
-  std::vector<std::string> paths;
-  for_each_element(classes, in.path_of("classes"), in.diagnostics(), "classes",
-                   [&](const json& item, const std::string& path) {
-                     if (!info) {
-                       if (auto name = read_string(item, path, in.diagnostics())) {
-                         data.class_names.push_back(*name);
-                         paths.push_back(path);
-                       }
-                       return;
-                     }
-                     const int n = static_cast<int>(info->class_names.size());
-                     if (item.is_string()) {
-                       const auto& names = info->class_names;
-                       auto it = std::find(names.begin(), names.end(), item.get<std::string>());
-                       if (it == names.end()) {
-                         std::string message = "unknown class " + item.dump() + " of " +
-                                               dataset_name(data.kind) + "; use an id from 0 to " +
-                                               std::to_string(n - 1) + " or a class name";
-                         if (auto near = closest_match(item.get<std::string>(), names)) {
-                           message += "; did you mean " + quote(*near) + "?";
-                         }
-                         in.diagnostics().error(path, message);
-                         return;
-                       }
-                       data.class_ids.push_back(static_cast<int>(it - names.begin()));
-                       paths.push_back(path);
-                       return;
-                     }
-                     if (!item.is_number_integer() && !item.is_number_unsigned()) {
-                       in.diagnostics().error(
-                           path, "expected a class id or name, got " + describe_json_type(item));
-                       return;
-                     }
-                     const long long id = item.get<long long>();
-                     if (id < 0 || id >= n) {
-                       in.diagnostics().error(
-                           path, "class id " + std::to_string(id) + " is out of range; " +
-                                     dataset_name(data.kind) + " has classes 0 to " +
-                                     std::to_string(n - 1));
-                       return;
-                     }
-                     data.class_ids.push_back(static_cast<int>(id));
-                     paths.push_back(path);
-                   });
-  if (info) {
-    check_unique(data.class_ids, paths, in.diagnostics());
-  } else {
-    check_unique(data.class_names, paths, in.diagnostics());
-  }
-  if (classes->is_array() && classes->size() == 1) {
-    in.diagnostics().error(in.path_of("classes"), "a single class; give at least two");
-  }
-}
-
-DataSpec read_data(ObjectReader& in) {
-  DataSpec data;
-  const json* dataset =
-      in.require("dataset", "one of \"fashion-mnist\", \"opencv-digits\", \"image-folder\"");
-  if (dataset) {
-    auto name =
-        read_choice(*dataset, in.path_of("dataset"), in.diagnostics(), dataset_names(), "dataset");
-    if (name) {
-      data.kind = *enum_from_name(
-          *name,
-          {DatasetKind::kFashionMnist, DatasetKind::kOpencvDigits, DatasetKind::kImageFolder},
-          dataset_name);
-    }
-  }
-  if (data.kind == DatasetKind::kImageFolder) {
-    if (const json* path = in.require("path", "the folder that holds one sub-folder per class")) {
-      data.path = read_string(*path, in.path_of("path"), in.diagnostics()).value_or("");
-    }
-    data.strict = in.bool_or("strict", false);
-  } else {
-    data.path = in.string_or("path", "");
-  }
-  read_classes(in, data);
-  return data;
-}
-
 PretrainSpec read_pretrain(const json& value, const std::string& path, Diagnostics& diag) {
   ObjectReader in(value, path, diag);
   PretrainSpec pretrain;
   pretrain.data = read_data(in);
-  pretrain.per_class = static_cast<int>(in.integer_or("per_class", pretrain.per_class, 1, kMaxInt));
+  pretrain.per_class = static_cast<int>(in.integer_or("per_class", pretrain.per_class, 1, kMaxJsonInt));
   pretrain.epochs = static_cast<int>(in.integer_or("epochs", pretrain.epochs, 1, 1000));
   pretrain.batch_size =
       static_cast<int>(in.integer_or("batch_size", pretrain.batch_size, 1, 65536));
   pretrain.lr = in.number_or("lr", pretrain.lr, 0.0, true);
   pretrain.weight_decay = in.number_or("weight_decay", pretrain.weight_decay, 0.0, false);
-  pretrain.seed = static_cast<int>(in.integer_or("seed", pretrain.seed, 0, kMaxInt));
+  pretrain.seed = static_cast<int>(in.integer_or("seed", pretrain.seed, 0, kMaxJsonInt));
   in.finish();
   if (const DatasetInfo* info = builtin_dataset(pretrain.data.kind)) {
     if (pretrain.per_class > info->pool_per_class) {
@@ -180,46 +53,6 @@ PretrainSpec read_pretrain(const json& value, const std::string& path, Diagnosti
     }
   }
   return pretrain;
-}
-
-// Train, validation and test must fit in what a built-in dataset has per class.
-void check_budget(const TargetSpec& target, const std::string& path, Diagnostics& diag) {
-  const DatasetInfo* info = builtin_dataset(target.data.kind);
-  if (!info) return;  // image-folder: checked when the folder is read
-  const std::string name = dataset_name(target.data.kind);
-  const int train = target.train_per_class.value_or(0);
-  if (info->test_pool_per_class > 0) {
-    if (target.test_per_class > info->test_pool_per_class) {
-      diag.error(json_pointer_child(path, "test_per_class"),
-                 std::to_string(target.test_per_class) + " test images per class, but " + name +
-                     " has " + std::to_string(info->test_pool_per_class) +
-                     " per class in its test set; use at most " +
-                     std::to_string(info->test_pool_per_class));
-    }
-    if (train + target.val_per_class > info->pool_per_class) {
-      const std::string key = target.train_per_class ? "train_per_class" : "val_per_class";
-      diag.error(json_pointer_child(path, key),
-                 std::to_string(train) + " training + " + std::to_string(target.val_per_class) +
-                     " validation images per class need " +
-                     std::to_string(train + target.val_per_class) + ", but " + name + " has " +
-                     std::to_string(info->pool_per_class) + " per class; use at most " +
-                     std::to_string(std::max(0, info->pool_per_class - target.val_per_class)) +
-                     " training images");
-    }
-    return;
-  }
-  const int need = train + target.val_per_class + target.test_per_class;
-  if (need > info->pool_per_class || (!target.train_per_class && need >= info->pool_per_class)) {
-    const std::string key = target.train_per_class ? "train_per_class" : "val_per_class";
-    diag.error(json_pointer_child(path, key),
-               std::to_string(train) + " training + " + std::to_string(target.val_per_class) +
-                   " validation + " + std::to_string(target.test_per_class) +
-                   " test images per class need " + std::to_string(need) + ", but " + name +
-                   " has " + std::to_string(info->pool_per_class) + " per class; use at most " +
-                   std::to_string(std::max(
-                       0, info->pool_per_class - target.val_per_class - target.test_per_class)) +
-                   " training images");
-  }
 }
 
 std::optional<Depth> read_depth(const json& item, const std::string& path, Diagnostics& diag) {
@@ -333,7 +166,7 @@ GridSpec read_grid(const json& value, const std::string& path, Diagnostics& diag
   } else if (seeds && seeds->is_object()) {
     read_adaptive_seeds(*seeds, in.path_of("seeds"), diag, grid);
   } else if (seeds) {
-    grid.seeds = read_list<int>(seeds, in.path_of("seeds"), diag, "seeds", integers(0, kMaxInt));
+    grid.seeds = read_list<int>(seeds, in.path_of("seeds"), diag, "seeds", integers(0, kMaxJsonInt));
   } else if (repeats) {
     auto n = read_integer(*repeats, in.path_of("repeats"), diag, 1, 1000);
     for (int i = 0; i < n.value_or(0); ++i) grid.seeds.push_back(i);
@@ -356,15 +189,17 @@ GridSpec read_grid(const json& value, const std::string& path, Diagnostics& diag
 }
 
 // Names must be unique within their list; every trial and report row carries them.
+// `paths`: the JSON path of each item's entry.
 template <typename T>
-void check_names(const std::vector<T>& items, const std::string& path, Diagnostics& diag) {
+void check_names(const std::vector<T>& items, const std::vector<std::string>& paths,
+                 Diagnostics& diag) {
   std::vector<std::string> names;
-  std::vector<std::string> paths;
+  std::vector<std::string> name_paths;
   for (size_t i = 0; i < items.size(); ++i) {
     names.push_back(items[i].name);
-    paths.push_back(json_pointer_child(json_pointer_child(path, i), "name"));
+    name_paths.push_back(json_pointer_child(paths[i], "name"));
   }
-  check_unique(names, paths, diag);
+  check_unique(names, name_paths, diag);
 }
 
 }  // namespace
@@ -441,33 +276,6 @@ BackboneSpec read_backbone(const json& value, const std::string& path, Diagnosti
   return backbone;
 }
 
-TargetSpec read_target(const json& value, const std::string& path, Diagnostics& diag) {
-  ObjectReader in(value, path, diag);
-  TargetSpec target;
-  if (const json* name = in.require("name", "how reports refer to this target")) {
-    target.name = read_name(*name, in.path_of("name"), diag).value_or("");
-  }
-  // An empty label is no label (the canonical form writes it so).
-  if (const json* similarity = in.find("similarity"); similarity && *similarity != "") {
-    target.similarity = read_name(*similarity, in.path_of("similarity"), diag).value_or("");
-  }
-  target.data = read_data(in);
-  if (const json* train = in.find("train_per_class")) {
-    if (auto n = read_integer(*train, in.path_of("train_per_class"), diag, 1, kMaxInt)) {
-      target.train_per_class = static_cast<int>(*n);
-    }
-  }
-  target.val_per_class =
-      static_cast<int>(in.integer_or("val_per_class", target.val_per_class, 1, kMaxInt));
-  target.test_per_class =
-      static_cast<int>(in.integer_or("test_per_class", target.test_per_class, 1, kMaxInt));
-  target.sample_seed =
-      static_cast<int>(in.integer_or("sample_seed", target.sample_seed, 0, kMaxInt));
-  in.finish();
-  check_budget(target, path, diag);
-  return target;
-}
-
 TrainingRecipe read_recipe(const json& value, const std::string& path, Diagnostics& diag) {
   ObjectReader in(value, path, diag);
   TrainingRecipe recipe;
@@ -526,7 +334,7 @@ SweepSpec read_sweep(const json& value, Diagnostics& diag, bool canonical) {
                    });
   for_each_element(in.require("targets", "a list of target datasets"), in.path_of("targets"), diag,
                    "targets", [&](const json& item, const std::string& p) {
-                     spec.targets.push_back(read_target(item, p, diag));
+                     read_targets(item, p, diag, spec.targets, spec.target_paths);
                    });
   if (const json* grid = in.require("grid", "the axes: unfrozen, lr, seeds")) {
     spec.grid = read_grid(*grid, in.path_of("grid"), diag);
@@ -542,8 +350,12 @@ SweepSpec read_sweep(const json& value, Diagnostics& diag, bool canonical) {
         read_number(*price, in.path_of("price_per_device_hour"), diag, 0.0, false);
   }
   in.finish();
-  check_names(spec.backbones, "/backbones", diag);
-  check_names(spec.targets, "/targets", diag);
+  std::vector<std::string> backbone_paths;
+  for (size_t i = 0; i < spec.backbones.size(); ++i) {
+    backbone_paths.push_back(json_pointer_child("/backbones", i));
+  }
+  check_names(spec.backbones, backbone_paths, diag);
+  check_names(spec.targets, spec.target_paths, diag);
   check_depths(spec, diag);
   return spec;
 }
@@ -565,7 +377,7 @@ TrialSpec read_trial(const json& value, Diagnostics& diag) {
   if (const json* v = in.require("lr", "the learning rate")) {
     trial.lr = read_number(*v, in.path_of("lr"), diag, 0.0, true).value_or(0.0);
   }
-  trial.seed = static_cast<int>(in.integer_or("seed", 0, 0, kMaxInt));
+  trial.seed = static_cast<int>(in.integer_or("seed", 0, 0, kMaxJsonInt));
   in.finish();
   return trial;
 }

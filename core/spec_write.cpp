@@ -51,6 +51,12 @@ json to_json(const TargetSpec& target) {
               {"test_per_class", target.test_per_class},
               {"sample_seed", target.sample_seed}});
   if (target.train_per_class) out["train_per_class"] = *target.train_per_class;
+  // Written only when there is one, so targets without keep their identities.
+  for (const ShiftStep& step : target.shift) {
+    json entry = step.kind == ShiftKind::kMix ? to_json(step.mix) : json::object();
+    entry[shift_name(step.kind)] = step.amount;
+    out["shift"].push_back(entry);
+  }
   return out;
 }
 

@@ -64,4 +64,26 @@ const char* precision_name(PrecisionKind kind) {
   return "?";
 }
 
+std::string target_path(const SweepSpec& spec, size_t i) {
+  return i < spec.target_paths.size() ? spec.target_paths[i] : "/targets/" + std::to_string(i);
+}
+
+const char* shift_name(ShiftKind kind) {
+  switch (kind) {
+    case ShiftKind::kRotate:
+      return "rotate";
+    case ShiftKind::kInvert:
+      return "invert";
+    case ShiftKind::kBlur:
+      return "blur";
+    case ShiftKind::kNoise:
+      return "noise";
+    case ShiftKind::kContrast:
+      return "contrast";
+    case ShiftKind::kMix:
+      return "mix";
+  }
+  return "?";
+}
+
 }  // namespace sweep

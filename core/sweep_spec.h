@@ -3,6 +3,7 @@
 // file format with the same defaults.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,8 +54,26 @@ struct BackboneSpec {
   bool is_torchscript() const { return !torchscript.empty(); }
 };
 
+// One change of a shift chain (experiments/data/shift.h), applied to every
+// image of a target after its split, at the backbone's input shape.
+enum class ShiftKind { kRotate, kInvert, kBlur, kNoise, kContrast, kMix };
+struct ShiftStep {
+  ShiftKind kind = ShiftKind::kRotate;
+  // rotate: degrees, counter-clockwise; invert: the fraction of images whose
+  // intensities are inverted; blur: the Gaussian's sigma, in pixels; noise: the
+  // standard deviation of additive Gaussian noise, as a fraction of the
+  // intensity range; contrast: the fraction by which each image's contrast
+  // shrinks towards its mean; mix: the weight of an image of `mix` blended in.
+  double amount = 0.0;
+  DataSpec mix;  // kMix: where the blended images come from
+};
+
 // A target problem: a dataset, its classes and how much of it each split gets.
 // The split is drawn once with `sample_seed` and is the same for every trial.
+// A shift chain moves the target away from its dataset: the same images in the
+// same splits, changed, seeded by `sample_seed`. In a sweep file a target with
+// "levels" becomes one target per level, its chain's amounts scaled by the
+// level (see read_sweep).
 struct TargetSpec {
   std::string name;
   std::string similarity;  // the user's belief, e.g. "near" or "far"; free text
@@ -63,6 +82,7 @@ struct TargetSpec {
   int val_per_class = 100;
   int test_per_class = 200;
   int sample_seed = 0;
+  std::vector<ShiftStep> shift;  // applied in order; empty = the images as they are
 };
 
 enum class OptimizerKind { kSgd, kAdam, kAdamW };
@@ -142,6 +162,9 @@ struct SweepSpec {
   std::string description;
   std::vector<BackboneSpec> backbones;
   std::vector<TargetSpec> targets;
+  // The JSON path of the sweep file's entry each target comes from (a ladder's
+  // levels share one); empty for a spec not read from a file.
+  std::vector<std::string> target_paths;
   GridSpec grid;
   TrainingRecipe training;
   std::optional<HalvingSpec> halving;  // none: every trial runs all its epochs
@@ -175,5 +198,19 @@ const char* optimizer_name(OptimizerKind kind);
 const char* schedule_name(ScheduleKind kind);
 const char* augment_name(AugmentKind kind);
 const char* precision_name(PrecisionKind kind);
+const char* shift_name(ShiftKind kind);
+
+// Where target `i` of `spec` is in its sweep file: /targets/N.
+std::string target_path(const SweepSpec& spec, size_t i);
+
+// The value whose name is `name`, if any.
+template <typename Enum>
+std::optional<Enum> enum_from_name(const std::string& name, std::initializer_list<Enum> values,
+                                   const char* (*to_name)(Enum)) {
+  for (Enum value : values) {
+    if (name == to_name(value)) return value;
+  }
+  return std::nullopt;
+}
 
 }  // namespace sweep

@@ -8,6 +8,7 @@
 #include "core/errors.h"
 #include "experiments/data/datasets.h"
 #include "experiments/data/image_convert.h"
+#include "experiments/data/shift.h"
 #include "experiments/data/split.h"
 
 namespace sweep {
@@ -64,7 +65,23 @@ int images_needed(const TargetSpec& target) {
 TargetData load_target(const TargetSpec& target, int channels, int size,
                        const std::string& cache_dir) {
   SplitSizes sizes{target.train_per_class, target.val_per_class, target.test_per_class};
-  return load_split(target.data, sizes, target.sample_seed, channels, size, false, cache_dir);
+  TargetData out =
+      load_split(target.data, sizes, target.sample_seed, channels, size, false, cache_dir);
+  if (target.shift.empty()) return out;
+  std::vector<ImageSet> blends(target.shift.size());
+  for (size_t k = 0; k < target.shift.size(); ++k) {
+    if (target.shift[k].kind != ShiftKind::kMix) continue;
+    const DataSpec& other = target.shift[k].mix;
+    const ImageSet pool = load_pools(other, channels, size, cache_dir).pool;
+    blends[k] =
+        convert_images(keep_classes(pool, selected_class_ids(other, pool.class_names)), channels,
+                       size);
+  }
+  const auto seed = static_cast<uint64_t>(target.sample_seed);
+  apply_shift(target.shift, blends, seed, 0, out.train);
+  apply_shift(target.shift, blends, seed, 1, out.val);
+  apply_shift(target.shift, blends, seed, 2, out.test);
+  return out;
 }
 
 TargetData load_source(const PretrainSpec& source, int channels, int size,
@@ -83,8 +100,13 @@ void check_sweep_data(const SweepSpec& spec, Diagnostics& diag) {
   }
   for (size_t i = 0; i < spec.targets.size(); ++i) {
     const TargetSpec& target = spec.targets[i];
-    check_dataset(target.data, images_needed(target), json_pointer_child("/targets", i), diag,
-                  read);
+    const std::string path = target_path(spec, i);
+    check_dataset(target.data, images_needed(target), path, diag, read);
+    for (size_t k = 0; k < target.shift.size(); ++k) {
+      if (target.shift[k].kind != ShiftKind::kMix) continue;
+      check_dataset(target.shift[k].mix, 1, json_pointer_child(json_pointer_child(path, "shift"), k),
+                    diag, read);
+    }
   }
 }
 
