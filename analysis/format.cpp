@@ -16,6 +16,8 @@ std::string printf_string(const char* pattern, double value) {
 
 std::string percent(double fraction) { return printf_string("%.1f%%", 100.0 * fraction); }
 
+std::string format_points(double fraction) { return printf_string("%+.1f", 100.0 * fraction); }
+
 std::string depth_label(int unfrozen, int blocks) {
   return unfrozen == blocks ? std::to_string(unfrozen) + " (all)" : std::to_string(unfrozen);
 }
@@ -61,7 +63,7 @@ std::string format_flops(double flops) {
 std::string format_gap(const GapToBest& gap, bool is_best) {
   if (is_best) return "best";
   if (gap.pairs == 0) return "no paired seeds";
-  std::string text = printf_string("%+.1f", 100.0 * gap.mean);
+  std::string text = format_points(gap.mean);
   if (gap.pairs >= 2) {
     text +=
         printf_string(" (%.1f", 100.0 * gap.lower) + printf_string(" to %.1f)", 100.0 * gap.upper);

@@ -12,6 +12,7 @@ struct GapToBest;
 
 std::string printf_string(const char* pattern, double value);
 std::string percent(double fraction);               // "91.0%"
+std::string format_points(double fraction);         // a difference in points: "+1.2"
 std::string depth_label(int unfrozen, int blocks);  // "2", or "5 (all)" for full fine-tuning
 std::string format_seconds(double seconds);         // "42.1 s", "3m05s", "1h02m"
 std::string format_count(int64_t count);            // "1.3k", "2.1M"

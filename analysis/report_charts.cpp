@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "analysis/format.h"
+#include "analysis/similarity.h"
 
 namespace sweep {
 namespace {
@@ -335,62 +336,82 @@ Chart parallel_coordinates(const SweepSummary& s) {
 
 Chart similarity_chart(const SweepSummary& s) {
   json rows = json::array();
-  for (const TargetSummary& t : s.targets) {
-    if (!t.measure || !t.head_only || !t.best_deeper) continue;
-    const DepthRow& head = t.depths[*t.head_only];
-    const DepthRow& best = t.depths[*t.best_deeper];
-    rows.push_back({{"target", t.target},
-                    {"backbone", t.backbone},
-                    {"similarity", t.similarity.empty() ? "unlabelled" : t.similarity},
-                    {"frechet", t.measure->frechet},
-                    {"logme", t.measure->logme},
-                    {"head", head.test_mean},
-                    {"gap", 100.0 * (best.test_mean - head.test_mean)}});
+  std::string correlations;
+  for (const SimilarityTrend& trend : similarity_trends(s)) {
+    for (const SimilarityPoint& p : trend.points) {
+      json row = {{"target", p.target},
+                  {"backbone", trend.backbone},
+                  {"similarity", p.similarity.empty() ? "unlabelled" : p.similarity},
+                  {"frechet", p.frechet},
+                  {"logme", p.logme}};
+      if (p.head_only_test) row["head"] = *p.head_only_test;
+      if (p.gap) {
+        row["gap"] = 100.0 * p.gap->mean;
+        row["gap_low"] = 100.0 * (p.gap->mean - p.gap->ci95);
+        row["gap_high"] = 100.0 * (p.gap->mean + p.gap->ci95);
+      }
+      if (p.required_low && p.required_high) {
+        row["blocks"] = 0.5 * (*p.required_low + *p.required_high);
+        row["blocks_low"] = *p.required_low;
+        row["blocks_high"] = *p.required_high;
+        row["opened"] = required_depth_text(p);
+      }
+      rows.push_back(row);
+    }
+    correlations += " " + trend.backbone + ": " + trend_sentence(trend);
   }
-  const json color = nominal("similarity", "your label");
+  const json color = nominal("backbone", "backbone");
+  const json tooltip = json::array(
+      {nominal("target", "target"), nominal("similarity", "your label"),
+       quantitative("frechet", "Fréchet distance"), quantitative("logme", "LogME"),
+       {{"field", "head"}, {"type", "quantitative"}, {"format", ".1%"}, {"title", "head-only test"}},
+       {{"field", "gap"}, {"type", "quantitative"}, {"format", "+.1f"}, {"title", "gap (points)"}},
+       nominal("opened", "blocks training opened")});
+  // Points with their intervals (`low`..`high`, when given) and target names.
   const auto panel = [&](const std::string& x_field, const std::string& x_title,
-                         const std::string& y_field, const std::string& y_title, bool percent) {
+                         const std::string& y_field, const std::string& y_title, bool percent,
+                         const std::string& low, const std::string& high) {
     json y = quantitative(y_field, y_title);
     if (percent) y = percent_axis(y);
-    return json{
-        {"width", 280},
-        {"height", 200},
-        {"layer",
-         json::array({{{"mark", {{"type", "point"}, {"filled", true}, {"size", 90}}},
-                       {"encoding",
-                        {{"x",
-                          {{"field", x_field},
-                           {"type", "quantitative"},
-                           {"title", x_title},
-                           {"scale", {{"zero", false}}}}},
-                         {"y", y},
-                         {"color", color},
-                         {"tooltip", json::array({nominal("target", "target"),
-                                                  nominal("backbone", "backbone"),
-                                                  quantitative("frechet", "Fréchet distance"),
-                                                  quantitative("logme", "LogME"),
-                                                  {{"field", "head"},
-                                                   {"type", "quantitative"},
-                                                   {"format", ".1%"},
-                                                   {"title", "head-only test"}},
-                                                  quantitative("gap", "gap (points)")})}}}},
-                      {{"mark", {{"type", "text"}, {"dy", -11}, {"fontSize", 11}}},
-                       {"encoding",
-                        {{"x", {{"field", x_field}, {"type", "quantitative"}}},
-                         {"y", {{"field", y_field}, {"type", "quantitative"}}},
-                         {"text", {{"field", "target"}}}}}}})}};
+    const json x = {{"field", x_field},
+                    {"type", "quantitative"},
+                    {"title", x_title},
+                    {"scale", {{"zero", false}}}};
+    json layers = json::array();
+    if (!low.empty()) {
+      layers.push_back({{"mark", {{"type", "rule"}, {"strokeWidth", 1.5}}},
+                        {"encoding",
+                         {{"x", x},
+                          {"y", {{"field", low}, {"type", "quantitative"}}},
+                          {"y2", {{"field", high}}},
+                          {"color", color}}}});
+    }
+    layers.push_back({{"mark", {{"type", "point"}, {"filled", true}, {"size", 80}}},
+                      {"encoding", {{"x", x}, {"y", y}, {"color", color}, {"tooltip", tooltip}}}});
+    layers.push_back({{"mark", {{"type", "text"}, {"dy", -11}, {"fontSize", 10}}},
+                      {"encoding",
+                       {{"x", {{"field", x_field}, {"type", "quantitative"}}},
+                        {"y", {{"field", y_field}, {"type", "quantitative"}}},
+                        {"text", {{"field", "target"}}}}}});
+    return json{{"width", 260}, {"height", 200}, {"layer", layers}};
   };
+  const std::string distance = "Fréchet distance to the source (measured)";
   json spec = {
       {"data", {{"values", rows}}},
-      {"hconcat", json::array({panel("frechet", "Fréchet distance to the source (measured)", "gap",
-                                     "head-only gap (points)", false),
-                               panel("logme", "LogME before training", "head",
-                                     "head-only test accuracy", true)})}};
-  return {"Similarity, measured, and the cheap prediction",
-          "Left: how far behind head-only falls (best deeper minus head-only, in points) against "
-          "the measured distance between target and source features. Right: LogME, computed "
-          "from frozen features before any training, against the head-only accuracy it tries "
-          "to predict.",
+      {"hconcat",
+       json::array({panel("frechet", distance, "gap", "head-only gap (points)", false, "gap_low",
+                          "gap_high"),
+                    panel("frechet", distance, "blocks", "blocks training opened", false,
+                          "blocks_low", "blocks_high"),
+                    panel("logme", "LogME before training", "head", "head-only test accuracy",
+                          true, "", "")})}};
+  return {"Similarity, measured, and the answer",
+          "Left: how far behind head-only falls (best deeper minus head-only on test, in points, "
+          "with its 95% interval over seeds) against the measured distance between target and "
+          "source features. Middle: the blocks the verdict opened (a bar where it is undecided "
+          "between two depths). Right: LogME, computed from frozen features before any "
+          "training, against the head-only accuracy it tries to predict." +
+              correlations,
           base(spec)};
 }
 

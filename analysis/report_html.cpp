@@ -7,6 +7,7 @@
 #include "analysis/format.h"
 #include "analysis/html.h"
 #include "analysis/report_charts.h"
+#include "analysis/similarity.h"
 
 namespace sweep {
 namespace {
@@ -77,8 +78,6 @@ std::string header_row(const std::vector<std::string>& names) {
   }
   return row + "</tr>\n";
 }
-
-std::string points(double fraction) { return printf_string("%+.1f", 100.0 * fraction); }
 
 std::string depth_table(const TargetSummary& target, bool priced) {
   std::vector<std::string> names = {"unfrozen blocks",
@@ -158,36 +157,36 @@ std::string comparison_table(const SweepSummary& s) {
     const DepthRow& best = t.depths[*t.best_deeper];
     const PairedDifference d = paired_difference(best, head);
     const std::string ci = d.pairs < 2 ? "needs two seeds"
-                                       : points(d.mean - d.ci95) + " to " + points(d.mean + d.ci95);
+                                       : format_points(d.mean - d.ci95) + " to " + format_points(d.mean + d.ci95);
     html += "<tr>" + cell(t.target, true) + cell(t.backbone, true) +
             cell(percent(head.test_mean) + " (lr " + format_lr(head.lr) + ")") +
             cell(percent(best.test_mean) + " at " + depth_label(best.unfrozen, best.blocks) +
                  " (lr " + format_lr(best.lr) + ")") +
-            cell(points(d.mean)) + cell(ci) + cell(ratio(best.train_flops, head.train_flops)) +
+            cell(format_points(d.mean)) + cell(ci) + cell(ratio(best.train_flops, head.train_flops)) +
             cell(ratio(best.device_seconds, head.device_seconds)) + cell(verdict_cell(t)) +
             "</tr>\n";
   }
   return html + "</table>\n";
 }
 
-std::string similarity_table(const SweepSummary& s) {
-  std::string html =
-      "<table>\n" +
-      header_row({"target", "backbone", "your label", "Fréchet distance (measured)",
-                  "LogME (before training)", "head-only test", "gap to best deeper, points"});
-  for (const TargetSummary& t : s.targets) {
-    const std::string head = t.head_only ? percent(t.depths[*t.head_only].test_mean) : "";
-    const std::string gap =
-        t.head_only && t.best_deeper
-            ? points(t.depths[*t.best_deeper].test_mean - t.depths[*t.head_only].test_mean)
-            : "";
-    html += "<tr>" + cell(t.target, true) + cell(t.backbone, true) +
-            cell(t.similarity.empty() ? "none" : t.similarity) +
-            cell(t.measure ? printf_string("%.2f", t.measure->frechet) : "not measured") +
-            cell(t.measure ? printf_string("%.3f", t.measure->logme) : "not measured") +
-            cell(head) + cell(gap) + "</tr>\n";
+// Per backbone, the measured targets nearest first, and how the gap follows the distance.
+std::string similarity_tables(const SweepSummary& s) {
+  std::string html;
+  for (const SimilarityTrend& trend : similarity_trends(s)) {
+    html += "<table>\n" + header_row({"target", "backbone", "your label",
+                                      "Fréchet distance (measured)", "LogME (before training)",
+                                      "head-only test", "gap to best deeper, points (95% CI)",
+                                      "blocks training opened"});
+    for (const SimilarityPoint& p : trend.points) {
+      html += "<tr>" + cell(p.target, true) + cell(trend.backbone, true) +
+              cell(p.similarity.empty() ? "none" : p.similarity) +
+              cell(printf_string("%.2f", p.frechet)) + cell(printf_string("%.3f", p.logme)) +
+              cell(p.head_only_test ? percent(*p.head_only_test) : "") + cell(gap_text(p)) +
+              cell(required_depth_text(p)) + "</tr>\n";
+    }
+    html += "</table>\n<p>" + html_escape(trend_sentence(trend)) + "</p>\n";
   }
-  return html + "</table>\n";
+  return html;
 }
 
 std::string unfinished_table(const std::string& title, const std::vector<UnfinishedTrial>& trials) {
@@ -312,7 +311,7 @@ std::string sweep_section(const SweepSummary& s, size_t index, std::vector<Chart
       "two numbers computed from the frozen backbone before any training: the Fréchet "
       "distance between source and target features, and LogME, a prediction of how well "
       "a head on frozen features will do.</p>\n" +
-      similarity_table(s);
+      similarity_tables(s);
   const std::vector<Chart> built = report_charts(s);
   for (size_t c = 0; c < built.size(); ++c) {
     const std::string id = "chart-" + std::to_string(index) + "-" + std::to_string(c);

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "analysis/format.h"
+#include "analysis/similarity.h"
 #include "analysis/text_table.h"
 
 namespace sweep {
@@ -29,6 +30,26 @@ std::string verdict_mark(const Verdict& verdict, size_t depth) {
   if (verdict.kind == VerdictKind::kUndecided)
     return depth == verdict.unsure || depth == verdict.recommended ? " ?" : "";
   return depth == verdict.recommended ? " *" : "";
+}
+
+// With three or more measured targets: how the answer follows the distance.
+std::string similarity_text(const SweepSummary& summary) {
+  std::string out;
+  for (const SimilarityTrend& trend : similarity_trends(summary)) {
+    if (trend.points.size() < 3) continue;
+    std::vector<std::vector<std::string>> rows;
+    for (const SimilarityPoint& p : trend.points) {
+      rows.push_back({p.target, printf_string("%.2f", p.frechet), printf_string("%.3f", p.logme),
+                      gap_text(p), required_depth_text(p)});
+    }
+    out += "\n  the answer against the measured distance, backbone " + trend.backbone +
+           ", nearest first\n" +
+           format_table({"target", "Frechet distance", "LogME", "head-only gap, points (95% CI)",
+                         "blocks opened"},
+                        rows, 4) +
+           "  " + trend_sentence(trend) + "\n";
+  }
+  return out;
 }
 
 }  // namespace
@@ -82,6 +103,7 @@ std::string render_text_report(const SweepSummary& summary) {
     }
     out += format_table(header, rows, 4);
   }
+  out += similarity_text(summary);
   if (!summary.targets.empty()) {
     out += "\n  * recommended; ? undecided between. " + verdict_rule_note(summary.tolerance) + "\n";
   }

@@ -1,0 +1,98 @@
+#include "analysis/similarity.h"
+
+#include <algorithm>
+
+#include "analysis/format.h"
+#include "analysis/stats.h"
+
+namespace sweep {
+namespace {
+
+SimilarityPoint point_of(const TargetSummary& t) {
+  SimilarityPoint p;
+  p.target = t.target;
+  p.similarity = t.similarity;
+  p.frechet = t.measure->frechet;
+  p.logme = t.measure->logme;
+  if (t.head_only) p.head_only_test = t.depths[*t.head_only].test_mean;
+  if (t.head_only && t.best_deeper) {
+    p.gap = paired_difference(t.depths[*t.best_deeper], t.depths[*t.head_only]);
+  }
+  p.verdict = t.verdict.kind;
+  const auto blocks = [&](std::optional<size_t> depth) {
+    return depth ? std::optional<int>(t.depths[*depth].unfrozen) : std::nullopt;
+  };
+  p.required_high = blocks(t.verdict.recommended);
+  p.required_low = t.verdict.kind == VerdictKind::kUndecided ? blocks(t.verdict.unsure)
+                                                             : p.required_high;
+  return p;
+}
+
+}  // namespace
+
+std::vector<SimilarityTrend> similarity_trends(const SweepSummary& summary) {
+  std::vector<SimilarityTrend> trends;
+  for (const TargetSummary& t : summary.targets) {
+    if (!t.measure) continue;
+    auto it = std::find_if(trends.begin(), trends.end(),
+                           [&](const SimilarityTrend& s) { return s.backbone == t.backbone; });
+    if (it == trends.end()) {
+      it = trends.insert(trends.end(), SimilarityTrend());
+      it->backbone = t.backbone;
+    }
+    it->points.push_back(point_of(t));
+  }
+  for (SimilarityTrend& trend : trends) {
+    std::stable_sort(trend.points.begin(), trend.points.end(),
+                     [](const SimilarityPoint& a, const SimilarityPoint& b) {
+                       return a.frechet < b.frechet;
+                     });
+    std::vector<double> distances, gaps;
+    for (const SimilarityPoint& p : trend.points) {
+      if (!p.gap) continue;
+      distances.push_back(p.frechet);
+      gaps.push_back(p.gap->mean);
+    }
+    trend.correlated = static_cast<int>(gaps.size());
+    if (gaps.size() >= 3) trend.rank_correlation = spearman(distances, gaps);
+  }
+  return trends;
+}
+
+std::string gap_text(const SimilarityPoint& point) {
+  if (!point.gap) return "";
+  const PairedDifference& d = *point.gap;
+  std::string text = format_points(d.mean);
+  if (d.pairs >= 2) {
+    text += " (" + format_points(d.mean - d.ci95) + " to " + format_points(d.mean + d.ci95) + ")";
+  }
+  return text;
+}
+
+std::string required_depth_text(const SimilarityPoint& point) {
+  if (!point.required_low || !point.required_high) return "";
+  const auto name = [](int blocks) { return blocks == 0 ? std::string("head-only") : std::to_string(blocks); };
+  if (*point.required_low == *point.required_high) return name(*point.required_low);
+  return name(*point.required_low) + " or " + name(*point.required_high);
+}
+
+std::string trend_sentence(const SimilarityTrend& trend) {
+  if (!trend.rank_correlation) {
+    return "Distance and head-only gap: " + std::to_string(trend.correlated) +
+           (trend.correlated == 1 ? " target" : " targets") +
+           " with both, too few for a rank correlation (it needs three).";
+  }
+  const double rho = *trend.rank_correlation;
+  std::string reading;
+  if (rho >= 0.5) {
+    reading = "the farther the target from the source, the more head-only gives away";
+  } else if (rho <= -0.5) {
+    reading = "against expectation, the nearer targets lose more with head-only";
+  } else {
+    reading = "no clear order: the measured distance does not rank how much head-only gives away";
+  }
+  return "Distance and head-only gap: Spearman rank correlation " + printf_string("%+.2f", rho) +
+         " over " + std::to_string(trend.correlated) + " targets; " + reading + ".";
+}
+
+}  // namespace sweep
