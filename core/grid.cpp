@@ -16,7 +16,37 @@ std::vector<T> axis_or(const std::vector<T>& axis, T recipe_value) {
   return axis.empty() ? std::vector<T>{recipe_value} : axis;
 }
 
+// The grid's ways to train, in order: the depths, then the other strategies.
+std::vector<Strategy> settings_of(const GridSpec& grid) {
+  std::vector<Strategy> settings;
+  for (const Depth& depth : grid.unfrozen) {
+    Strategy trailing;
+    trailing.depth = depth;
+    settings.push_back(trailing);
+  }
+  settings.insert(settings.end(), grid.strategies.begin(), grid.strategies.end());
+  return settings;
+}
+
+// The setting for a backbone of `blocks` blocks: "all" resolved, and the
+// trailing kind written as no strategy at all (see to_json(TrialSpec)).
+std::pair<int, Strategy> resolve(Strategy setting, int blocks) {
+  if (setting.depth.all) setting.depth = Depth{blocks, false};
+  if (setting.kind == StrategyKind::kTrailing) return {setting.depth.blocks, Strategy{}};
+  if (setting.kind == StrategyKind::kRange) return {setting.last - setting.first + 1, setting};
+  return {setting.depth.blocks, setting};
+}
+
 }  // namespace
+
+int first_trained_block(const TrialSpec& trial) {
+  return trial.strategy.kind == StrategyKind::kRange ? trial.strategy.first - 1
+                                                     : trial.blocks - trial.unfrozen;
+}
+
+int end_trained_block(const TrialSpec& trial) {
+  return trial.strategy.kind == StrategyKind::kRange ? trial.strategy.last : trial.blocks;
+}
 
 int block_count(const BackboneSpec& backbone) {
   if (backbone.is_torchscript()) {
@@ -34,7 +64,8 @@ std::vector<TrialSpec> expand_grid(const SweepSpec& spec) {
   for (const BackboneSpec& backbone : spec.backbones) {
     const int blocks = block_count(backbone);
     for (const TargetSpec& target : spec.targets) {
-      for (const Depth& depth : grid.unfrozen) {
+      for (const Strategy& setting : settings_of(grid)) {
+        const auto [unfrozen, strategy] = resolve(setting, blocks);
         for (double weight_decay : axis_or(grid.weight_decay, spec.training.weight_decay)) {
           for (int batch_size : axis_or(grid.batch_size, spec.training.batch_size)) {
             for (int epochs : axis_or(grid.epochs, spec.training.epochs)) {
@@ -44,7 +75,8 @@ std::vector<TrialSpec> expand_grid(const SweepSpec& spec) {
                   trial.backbone = backbone;
                   trial.target = target;
                   trial.blocks = blocks;
-                  trial.unfrozen = depth.all ? blocks : depth.blocks;
+                  trial.unfrozen = unfrozen;
+                  trial.strategy = strategy;
                   trial.lr = lr;
                   trial.seed = seed;
                   trial.recipe = spec.training;

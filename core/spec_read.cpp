@@ -55,18 +55,6 @@ PretrainSpec read_pretrain(const json& value, const std::string& path, Diagnosti
   return pretrain;
 }
 
-std::optional<Depth> read_depth(const json& item, const std::string& path, Diagnostics& diag) {
-  if (item.is_string() && item.get<std::string>() == "all") return Depth{0, true};
-  if (item.is_number_integer() || item.is_number_unsigned()) {
-    auto n = read_integer(item, path, diag, 0, 1000);
-    if (!n) return std::nullopt;
-    return Depth{static_cast<int>(*n), false};
-  }
-  diag.error(path, "expected a block count (0 = head only) or \"all\", got " +
-                       (item.is_string() ? item.dump() : describe_json_type(item)));
-  return std::nullopt;
-}
-
 template <typename T, typename ReadOne>
 std::vector<T> read_list(const json* value, const std::string& path, Diagnostics& diag,
                          const std::string& what, ReadOne read_one) {
@@ -177,6 +165,12 @@ GridSpec read_grid(const json& value, const std::string& path, Diagnostics& diag
     grid.weight_decay = read_list<double>(v, in.path_of("weight_decay"), diag, "weight decays",
                                           numbers(0.0, false));
   }
+  if (const json* v = in.find("strategies")) {
+    for_each_element(v, in.path_of("strategies"), diag, "strategies",
+                     [&](const json& item, const std::string& p) {
+                       grid.strategies.push_back(read_strategy(item, p, diag));
+                     });
+  }
   if (const json* v = in.find("batch_size")) {
     grid.batch_size =
         read_list<int>(v, in.path_of("batch_size"), diag, "batch sizes", integers(1, 65536));
@@ -203,6 +197,18 @@ void check_names(const std::vector<T>& items, const std::vector<std::string>& pa
 }
 
 }  // namespace
+
+std::optional<Depth> read_depth(const json& item, const std::string& path, Diagnostics& diag) {
+  if (item.is_string() && item.get<std::string>() == "all") return Depth{0, true};
+  if (item.is_number_integer() || item.is_number_unsigned()) {
+    auto n = read_integer(item, path, diag, 0, 1000);
+    if (!n) return std::nullopt;
+    return Depth{static_cast<int>(*n), false};
+  }
+  diag.error(path, "expected a block count (0 = head only) or \"all\", got " +
+                       (item.is_string() ? item.dump() : describe_json_type(item)));
+  return std::nullopt;
+}
 
 void check_depths(const SweepSpec& spec, Diagnostics& diag) {
   for (const auto& backbone : spec.backbones) {
@@ -233,6 +239,7 @@ void check_depths(const SweepSpec& spec, Diagnostics& diag) {
         }
       }
     }
+    check_strategies(spec.grid.strategies, blocks, backbone.name + " (" + kind + ")", diag);
   }
 }
 
@@ -378,6 +385,9 @@ TrialSpec read_trial(const json& value, Diagnostics& diag) {
     trial.lr = read_number(*v, in.path_of("lr"), diag, 0.0, true).value_or(0.0);
   }
   trial.seed = static_cast<int>(in.integer_or("seed", 0, 0, kMaxJsonInt));
+  if (const json* v = in.find("strategy")) {
+    trial.strategy = read_strategy(*v, in.path_of("strategy"), diag);
+  }
   in.finish();
   return trial;
 }

@@ -81,6 +81,7 @@ json to_json(const GridSpec& grid) {
     unfrozen.push_back(depth.all ? json("all") : json(depth.blocks));
   }
   json out = {{"unfrozen", unfrozen}, {"lr", grid.lr}, {"seeds", grid.seeds}};
+  for (const Strategy& strategy : grid.strategies) out["strategies"].push_back(to_json(strategy));
   if (grid.max_seeds > 0) out["seeds"] = {{"min", grid.seeds.size()}, {"max", grid.max_seeds}};
   if (!grid.weight_decay.empty()) out["weight_decay"] = grid.weight_decay;
   if (!grid.batch_size.empty()) out["batch_size"] = grid.batch_size;
@@ -105,14 +106,32 @@ json to_json(const SweepSpec& sweep) {
   return out;
 }
 
+json to_json(const Strategy& strategy) {
+  const json depth = strategy.depth.all ? json("all") : json(strategy.depth.blocks);
+  switch (strategy.kind) {
+    case StrategyKind::kTrailing:
+      return {{"unfrozen", depth}};
+    case StrategyKind::kRange:
+      return {{"blocks", {strategy.first, strategy.last}}};
+    case StrategyKind::kLpFt:
+      return {{"lp_ft", depth}};
+    case StrategyKind::kLayerDecay:
+      return {{"layer_decay", strategy.decay}, {"unfrozen", depth}};
+  }
+  return nullptr;
+}
+
 json to_json(const TrialSpec& trial) {
-  return {{"backbone", to_json(trial.backbone)},
-          {"target", to_json(trial.target)},
-          {"unfrozen", trial.unfrozen},
-          {"blocks", trial.blocks},
-          {"lr", trial.lr},
-          {"seed", trial.seed},
-          {"training", to_json(trial.recipe)}};
+  json out = {{"backbone", to_json(trial.backbone)},
+              {"target", to_json(trial.target)},
+              {"unfrozen", trial.unfrozen},
+              {"blocks", trial.blocks},
+              {"lr", trial.lr},
+              {"seed", trial.seed},
+              {"training", to_json(trial.recipe)}};
+  // Written only when not the trailing blocks, so those trials keep their identities.
+  if (trial.strategy.kind != StrategyKind::kTrailing) out["strategy"] = to_json(trial.strategy);
+  return out;
 }
 
 }  // namespace sweep

@@ -130,8 +130,27 @@ struct Depth {
   bool operator==(const Depth& o) const { return blocks == o.blocks && all == o.all; }
 };
 
+// Other ways to spend trainable blocks than the trailing `unfrozen` ones, each
+// a setting of its own beside the depths: a block range (Lee et al., "Surgical
+// fine-tuning", ICLR 2023), a linear probe first and then fine-tuning (LP-FT;
+// Kumar et al., ICLR 2022), and layer-wise learning-rate decay (BEiT, timm).
+// Frozen blocks follow the same rules in each.
+enum class StrategyKind { kTrailing, kRange, kLpFt, kLayerDecay };
+struct Strategy {
+  StrategyKind kind = StrategyKind::kTrailing;
+  // kRange: the blocks trained, counted from the input from 1, both included;
+  // every other block stays frozen.
+  int first = 0, last = 0;
+  // kLpFt, kLayerDecay: the trailing blocks trained.
+  Depth depth{0, true};
+  // kLayerDecay: each trained block learns at this times the rate of the block
+  // above it; the head at the trial's rate.
+  double decay = 1.0;
+};
+
 struct GridSpec {
   std::vector<Depth> unfrozen;
+  std::vector<Strategy> strategies;  // beside the depths; each with every lr and seed
   std::vector<double> lr;
   std::vector<int> seeds;  // the seeds every cell runs
   // Adaptive replication ("seeds": {"min": 2, "max": 6}): seeds stays 0..min-1
@@ -184,7 +203,8 @@ struct TrialSpec {
   int position = 0;  // index in grid order
   BackboneSpec backbone;
   TargetSpec target;
-  int unfrozen = 0;  // trailing blocks trained; 0 = head only, == blocks = everything
+  int unfrozen = 0;  // blocks trained; 0 = head only, == blocks = everything
+  Strategy strategy;  // which blocks and how; trailing: the last `unfrozen`
   int blocks = 0;    // the backbone's block count
   double lr = 0.0;
   int seed = 0;
@@ -199,6 +219,7 @@ const char* schedule_name(ScheduleKind kind);
 const char* augment_name(AugmentKind kind);
 const char* precision_name(PrecisionKind kind);
 const char* shift_name(ShiftKind kind);
+const char* strategy_name(StrategyKind kind);  // "trailing", "range", "lp-ft", "layer-decay"
 
 // Where target `i` of `spec` is in its sweep file: /targets/N.
 std::string target_path(const SweepSpec& spec, size_t i);

@@ -13,6 +13,7 @@
 #include "experiments/data/image_cache.h"
 #include "experiments/data/image_convert.h"
 #include "experiments/data/image_folder.h"
+#include "experiments/data/shift.h"
 #include "experiments/data/split.h"
 #include "experiments/data/target_data.h"
 #include "temp_dir.h"
@@ -211,6 +212,46 @@ TEST(TargetData, FashionTargetSplitsFromTrainAndTestFiles) {
   EXPECT_EQ(data.train.height, 16);
   EXPECT_EQ(data.train.class_names, (std::vector<std::string>{"Sneaker", "Pullover"}));
   EXPECT_EQ(class_counts(data.test), (std::vector<int>{8, 8}));
+}
+
+TEST(TargetData, AShiftedTargetIsTheSameSplitChangedAsTheChainSays) {
+  ScopedTempDir dir;
+  testing::write_fashion_folder(dir.file("fm"), 30, 8);
+  testing::write_digits_png(dir.file("d.png"));
+  TargetSpec target;
+  target.data.kind = DatasetKind::kFashionMnist;
+  target.data.path = dir.file("fm");
+  target.data.class_ids = {7, 2};
+  target.train_per_class = 10;
+  target.val_per_class = 5;
+  target.test_per_class = 8;
+  target.sample_seed = 3;
+  const TargetData plain = load_target(target, 1, 16);
+  ShiftStep invert;
+  invert.kind = ShiftKind::kInvert;
+  invert.amount = 0.5;
+  ShiftStep mix;
+  mix.kind = ShiftKind::kMix;
+  mix.amount = 0.4;
+  mix.mix.kind = DatasetKind::kOpencvDigits;
+  mix.mix.path = dir.file("d.png");
+  mix.mix.class_ids = {4};
+  target.shift = {invert, mix};
+  const TargetData moved = load_target(target, 1, 16);
+
+  // The digits sheet's class-4 cells all hold 4 (see write_digits_png).
+  ImageSet fours = plain.train;
+  std::fill(fours.pixels.begin(), fours.pixels.end(), 4);
+  const std::vector<ImageSet> blends = {ImageSet{}, fours};
+  const ImageSet* splits[] = {&plain.train, &plain.val, &plain.test};
+  const ImageSet* changed[] = {&moved.train, &moved.val, &moved.test};
+  for (int split = 0; split < 3; ++split) {
+    ImageSet expected = *splits[split];
+    apply_shift(target.shift, blends, 3, split, expected);
+    EXPECT_EQ(changed[split]->labels, splits[split]->labels) << "the same images, split " << split;
+    EXPECT_EQ(changed[split]->pixels, expected.pixels) << "split " << split;
+    EXPECT_NE(changed[split]->pixels, splits[split]->pixels) << "split " << split;
+  }
 }
 
 TEST(TargetData, SourceHoldsOutATestSplit) {

@@ -117,7 +117,7 @@ TEST(Freeze, FrozenWeightsAndStatisticsAreBitIdenticalAfterTraining) {
   FitSetup setup;
   setup.logits = [&model](const torch::Tensor& x) { return model.forward(x); };
   setup.set_training = [&model](bool on) { on ? model.train() : model.eval(); };
-  setup.params = model.trainable_parameters();
+  setup.groups = {{model.trainable_parameters(), 1.0}};
   setup.train = &task;
   setup.recipe.batch_size = 16;
   setup.lr = 0.1;
@@ -128,6 +128,48 @@ TEST(Freeze, FrozenWeightsAndStatisticsAreBitIdenticalAfterTraining) {
   EXPECT_TRUE(all_equal(frozen_before, frozen)) << "frozen weights moved";
   EXPECT_TRUE(all_equal(buffers_before, frozen_buffers)) << "frozen BatchNorm statistics moved";
   EXPECT_FALSE(all_equal(trained_before, trained)) << "trainable blocks did not train";
+}
+
+TEST(Freeze, ARangeTrainsOnlyItsBlocksAndLeavesTheOthersBitIdentical) {
+  TransferModel model(tiny_resnet(), 2, BlockRange{1, 3});
+  int64_t expected = 32 * 2 + 2;
+  std::vector<torch::Tensor> frozen, frozen_buffers, trained;
+  for (int b = 0; b < 5; ++b) {
+    const bool in_range = b == 1 || b == 2;
+    auto params = model.backbone().block_parameters(b);
+    for (const auto& p : params) {
+      EXPECT_EQ(p.requires_grad(), in_range) << "block " << b;
+      if (in_range) expected += p.numel();
+    }
+    auto& into = in_range ? trained : frozen;
+    into.insert(into.end(), params.begin(), params.end());
+    if (!in_range) {
+      auto buffers = model.backbone().block_buffers(b);
+      frozen_buffers.insert(frozen_buffers.end(), buffers.begin(), buffers.end());
+    }
+  }
+  EXPECT_EQ(model.trainable_count(), expected);
+  EXPECT_EQ(model.first_trainable_block(), 1);
+  const auto frozen_before = snapshot(frozen);
+  const auto buffers_before = snapshot(frozen_buffers);
+  const auto trained_before = snapshot(trained);
+
+  const TensorSet task = random_task(64);
+  FitSetup setup;
+  setup.logits = [&model](const torch::Tensor& x) { return model.forward(x); };
+  setup.set_training = [&model](bool on) { on ? model.train() : model.eval(); };
+  setup.groups = {{model.trainable_parameters(), 1.0}};
+  setup.train = &task;
+  setup.recipe.batch_size = 16;
+  setup.lr = 0.1;
+  setup.epochs = 2;
+  TrainingObserver observer;
+  fit(setup, observer);
+
+  EXPECT_TRUE(all_equal(frozen_before, frozen)) << "frozen weights, before or after, moved";
+  EXPECT_TRUE(all_equal(buffers_before, frozen_buffers))
+      << "BatchNorm statistics of frozen blocks, before or after the range, moved";
+  EXPECT_FALSE(all_equal(trained_before, trained)) << "the range did not train";
 }
 
 TEST(Freeze, TrainModeKeepsFrozenBlocksInEval) {

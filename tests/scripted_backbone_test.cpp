@@ -105,7 +105,7 @@ TEST_F(ScriptedBackboneTest, FrozenWeightsAndBatchNormStatisticsDoNotMove) {
   FitSetup setup;
   setup.logits = [&m](const torch::Tensor& x) { return m.forward(x); };
   setup.set_training = [&m](bool on) { on ? m.train() : m.eval(); };
-  setup.params = m.trainable_parameters();
+  setup.groups = {{m.trainable_parameters(), 1.0}};
   setup.train = &task;
   setup.recipe.batch_size = 8;
   setup.lr = 0.05;

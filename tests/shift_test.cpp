@@ -52,6 +52,11 @@ TEST(Shift, RotatingAQuarterTurnMovesEveryPixelExactly) {
             (std::vector<uint8_t>{20, 50, 80, 10, 40, 70, 0, 30, 60}));
   EXPECT_EQ(shifted(set, {step(ShiftKind::kRotate, -90), step(ShiftKind::kRotate, 90)}).pixels,
             set.pixels);
+  ImageSet flat = ramp(1, 9, 9);
+  std::fill(flat.pixels.begin(), flat.pixels.end(), 200);
+  const std::vector<uint8_t> turned = shifted(flat, {step(ShiftKind::kRotate, 45)}).pixels;
+  EXPECT_EQ(turned[0], 0) << "a corner from outside the image is black";
+  EXPECT_EQ(turned[40], 200) << "the centre stays";
 }
 
 TEST(Shift, InvertingTurnsAFractionOfTheImagesNestedAcrossLevels) {

@@ -188,6 +188,79 @@ TEST(SweepFile, BadShiftsAndLevelsSayWhatIsExpected) {
             (std::vector<std::string>{"s.json: /targets/1/name: duplicate of /targets/0/name"}));
 }
 
+TEST(SweepFile, StrategiesAreSettingsBesideTheDepthsWithTheirOwnIdentity) {
+  json doc = testing::valid_sweep_json();
+  doc["grid"]["strategies"] = json::parse(
+      R"([{"blocks": [1, 2]}, {"blocks": 5}, {"lp_ft": "all"}, {"layer_decay": 0.7}])");
+  const SweepSpec spec = parse_sweep_text(doc.dump(), "s.json");
+  ASSERT_EQ(spec.grid.strategies.size(), 4u);
+  EXPECT_EQ(spec.grid.strategies[0].kind, StrategyKind::kRange);
+  EXPECT_EQ(spec.grid.strategies[1].first, 5);
+  EXPECT_EQ(spec.grid.strategies[1].last, 5);
+  EXPECT_TRUE(spec.grid.strategies[3].depth.all) << "layer decay opens every block by default";
+  const json canonical = to_json(spec);
+  EXPECT_EQ(to_json(parse_sweep_text(canonical.dump(), "canonical")), canonical);
+
+  const std::vector<TrialSpec> trials = expand_grid(spec);
+  const std::vector<TrialSpec> plain =
+      expand_grid(parse_sweep_text(testing::valid_sweep_json().dump(), "s.json"));
+  ASSERT_EQ(trials.size(), 2u * (3 + 4) * 2 * 2);
+  // The depths come first, with the ids they had without strategies.
+  for (size_t i = 0; i < 3 * 2 * 2; ++i) EXPECT_EQ(trials[i].id, plain[i].id) << i;
+  const TrialSpec& range = trials[3 * 4];
+  EXPECT_EQ(range.strategy.kind, StrategyKind::kRange);
+  EXPECT_EQ(range.unfrozen, 2);
+  EXPECT_EQ(first_trained_block(range), 0);
+  EXPECT_EQ(end_trained_block(range), 2);
+  const TrialSpec& last_block = trials[4 * 4];
+  EXPECT_EQ(first_trained_block(last_block), 4);
+  EXPECT_EQ(end_trained_block(last_block), 5);
+  const TrialSpec& lp_ft = trials[5 * 4];
+  EXPECT_EQ(lp_ft.unfrozen, 5);
+  EXPECT_EQ(to_json(lp_ft).at("strategy"), json::parse(R"({"lp_ft": 5})")) << "all resolved";
+  EXPECT_EQ(first_trained_block(lp_ft), 0);
+  const TrialSpec& full = trials[2 * 4];
+  EXPECT_EQ(full.unfrozen, 5);
+  EXPECT_NE(full.id, lp_ft.id);
+  EXPECT_FALSE(to_json(full).contains("strategy"));
+  EXPECT_EQ(to_json(trials[6 * 4]).at("strategy"),
+            json::parse(R"({"layer_decay": 0.7, "unfrozen": 5})"));
+  Diagnostics diag("trial");
+  const TrialSpec again = read_trial(to_json(lp_ft), diag);
+  EXPECT_TRUE(diag.ok());
+  EXPECT_EQ(to_json(again), to_json(lp_ft)) << "a worker reads the strategy back";
+}
+
+TEST(SweepFile, BadStrategiesSayWhatIsExpected) {
+  const auto errors_with = [](const char* strategies) {
+    json doc = testing::valid_sweep_json();
+    doc["grid"]["strategies"] = json::parse(strategies);
+    return errors_of(doc);
+  };
+  EXPECT_EQ(errors_with(R"([{"blocks": [2, 1]}])"),
+            (std::vector<std::string>{"s.json: /grid/strategies/0/blocks: the range ends at block "
+                                      "1, before it starts at 2"}));
+  EXPECT_EQ(errors_with(R"([{"blocks": [1, 6]}])"),
+            (std::vector<std::string>{"s.json: /grid/strategies/0: block 6, but backbone tiny "
+                                      "(resnet10) has 5; use at most 5"}));
+  EXPECT_EQ(errors_with(R"([{"layer_decay": 1.5}])"),
+            (std::vector<std::string>{"s.json: /grid/strategies/0/layer_decay: expected a factor "
+                                      "below 1 (each block learns slower than the one above it), "
+                                      "got 1.5"}));
+  EXPECT_EQ(errors_with(R"([{"lp_ft": 0}])"),
+            (std::vector<std::string>{"s.json: /grid/strategies/0: a strategy trains at least one "
+                                      "block; head-only is unfrozen 0"}));
+  EXPECT_EQ(errors_with(R"([{"lp_ft": 2, "unfrozen": 2}])"),
+            (std::vector<std::string>{"s.json: /grid/strategies/0/unfrozen: only a "
+                                      "\"layer_decay\" strategy takes \"unfrozen\""}));
+  EXPECT_EQ(errors_with(R"([{"lp_ft": 2}, {"lp_ft": 2}])"),
+            (std::vector<std::string>{"s.json: /grid/strategies/1: duplicate of "
+                                      "/grid/strategies/0"}));
+  const auto none = errors_with(R"([{"surgical": 1}])");
+  ASSERT_EQ(none.size(), 2u);
+  EXPECT_NE(none[0].find("a strategy is one of {\"blocks\": [first, last]}"), std::string::npos);
+}
+
 TEST(SweepFile, InvalidJsonNamesLineAndColumn) {
   EXPECT_EQ(errors_of_text("{\n  \"name\": \"x\",\n  \"grid\" {}\n}"),
             (std::vector<std::string>{

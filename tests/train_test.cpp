@@ -39,14 +39,36 @@ TEST(Schedule, CosineStepAndConstant) {
   EXPECT_NEAR(scheduled_lr(ScheduleKind::kStep, 0.1, 9, 10), 0.001, 1e-12);
 }
 
-TEST(Optimizer, SetLearningRateReachesEveryGroup) {
+TEST(Optimizer, EachGroupLearnsAtItsScaleOfTheRate) {
   TrainingRecipe recipe;
   for (auto kind : {OptimizerKind::kSgd, OptimizerKind::kAdam, OptimizerKind::kAdamW}) {
     recipe.optimizer = kind;
-    auto optimizer = make_optimizer({torch::zeros({2}, torch::requires_grad())}, recipe, 0.5);
-    set_learning_rate(*optimizer, 0.25);
-    EXPECT_DOUBLE_EQ(optimizer->param_groups()[0].options().get_lr(), 0.25);
+    const std::vector<ParamGroup> groups = {{{torch::zeros({2}, torch::requires_grad())}, 1.0},
+                                            {{torch::zeros({3}, torch::requires_grad())}, 0.5},
+                                            {{torch::zeros({4}, torch::requires_grad())}, 0.25}};
+    auto optimizer = make_optimizer(groups, recipe, 0.4);
+    ASSERT_EQ(optimizer->param_groups().size(), 3u);
+    EXPECT_DOUBLE_EQ(optimizer->param_groups()[2].options().get_lr(), 0.1);
+    EXPECT_EQ(optimizer->param_groups()[1].params()[0].numel(), 3);
+    set_learning_rate(*optimizer, groups, 0.2);
+    EXPECT_DOUBLE_EQ(optimizer->param_groups()[0].options().get_lr(), 0.2);
+    EXPECT_DOUBLE_EQ(optimizer->param_groups()[1].options().get_lr(), 0.1);
+    EXPECT_DOUBLE_EQ(optimizer->param_groups()[2].options().get_lr(), 0.05);
   }
+}
+
+TEST(Optimizer, ScaledGroupsStepAsFarAsTheirRate) {
+  // SGD without momentum or decay: a step moves each parameter by rate x gradient.
+  TrainingRecipe recipe;
+  recipe.momentum = 0.0;
+  recipe.weight_decay = 0.0;
+  const torch::Tensor a = torch::zeros({1}, torch::requires_grad());
+  const torch::Tensor b = torch::zeros({1}, torch::requires_grad());
+  auto optimizer = make_optimizer({{{a}, 1.0}, {{b}, 0.1}}, recipe, 0.5);
+  (a + b).sum().backward();
+  optimizer->step();
+  EXPECT_FLOAT_EQ(a.item<float>(), -0.5F);
+  EXPECT_FLOAT_EQ(b.item<float>(), -0.05F);
 }
 
 // Features of three Gaussian classes plus noise dimensions.
@@ -63,7 +85,7 @@ FitSetup linear_setup(torch::nn::Linear& head, const TensorSet& train) {
   FitSetup setup;
   setup.logits = [&head](const torch::Tensor& x) { return head->forward(x); };
   setup.set_training = [&head](bool on) { head->train(on); };
-  setup.params = head->parameters();
+  setup.groups = {{head->parameters(), 1.0}};
   setup.train = &train;
   setup.val = &train;
   setup.recipe.batch_size = 32;
@@ -96,7 +118,7 @@ TEST(Fit, DetectsDivergence) {
   FitSetup setup;
   setup.logits = [&head](const torch::Tensor& x) { return head->forward(x) * 1e30; };
   setup.set_training = [](bool) {};
-  setup.params = head->parameters();
+  setup.groups = {{head->parameters(), 1.0}};
   setup.train = &train;
   setup.lr = 1e10;
   setup.epochs = 5;
@@ -112,7 +134,7 @@ TEST(Fit, StopsWhenAsked) {
   FitSetup setup;
   setup.logits = [&head](const torch::Tensor& x) { return head->forward(x); };
   setup.set_training = [](bool) {};
-  setup.params = head->parameters();
+  setup.groups = {{head->parameters(), 1.0}};
   setup.train = &train;
   setup.recipe.batch_size = 8;
   setup.lr = 0.1;
@@ -188,6 +210,28 @@ TEST(Fit, AWithdrawnRungStopsTheTrialAfterTheEpochItArrives) {
   const FitResult full = fit(setup, never);
   EXPECT_FALSE(full.stopped_epoch);
   EXPECT_EQ(never.withdrawal_questions, 4) << "after epochs 4 to 7; not after the last";
+}
+
+// A feature that never varies on the training split (a ReLU that never
+// fires there) carries nothing the probe can learn; standardising it must not
+// turn its untrained weight into a huge one that any later variation (on test
+// images, or in a fine-tune starting from the probe) blows up.
+TEST(LinearProbe, FeaturesConstantInTrainingGetNoWeight) {
+  torch::manual_seed(5);
+  TensorSet train = blobs(300, 5);
+  train.images.select(1, 4).fill_(0.0);  // dead on every training image
+  torch::nn::Linear head(5, 3);
+  TrainingRecipe recipe;
+  recipe.batch_size = 32;
+  recipe.probe_epochs = 20;
+  TrainingObserver observer;
+  train_linear_probe(head, train, train, recipe, 0.05, observer);
+  EXPECT_TRUE(torch::all(head->weight.select(1, 4) == 0).item<bool>())
+      << head->weight.select(1, 4);
+  TensorSet woken = train;
+  woken.images.select(1, 4).fill_(3.0);
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(torch::equal(head->forward(woken.images), head->forward(train.images)));
 }
 
 // The probe must reach the optimum of its objective (cross-entropy plus the L2
@@ -363,6 +407,70 @@ TEST_F(TrialTest, AugmentingTrialsRunTheirFrozenBlocks) {
   augmented.unfrozen = 0;
   EXPECT_EQ(run_trial(augmented, resources, observer).frozen_input, FrozenInput::kComputed)
       << "the probe trains on features of the plain images";
+}
+
+class MessageObserver : public TrainingObserver {
+ public:
+  void progress(double, const std::string& message) override {
+    if (messages.empty() || messages.back() != message) messages.push_back(message);
+  }
+  std::vector<std::string> messages;
+};
+
+TEST_F(TrialTest, StrategiesTrainWhatTheySayAndCostWhatTheyTrain) {
+  TrialResources resources(torch::kCPU, dir_.file("cache"));
+  TrainingObserver observer;
+  TrialSpec first_block = trial(1);
+  first_block.strategy.kind = StrategyKind::kRange;
+  first_block.strategy.first = first_block.strategy.last = 1;
+  TrialSpec last_block = trial(1);
+  const TrialResult range = run_trial(first_block, resources, observer);
+  const TrialResult trailing = run_trial(last_block, resources, observer);
+  const auto& backbone = *resources.backbone(backbone_, observer).backbone;
+  const auto count = [](const std::vector<torch::Tensor>& params) {
+    int64_t n = 0;
+    for (const auto& p : params) n += p.numel();
+    return n;
+  };
+  const int64_t head = 32 * 2 + 2;  // width 4: 32 features, 2 classes
+  EXPECT_EQ(range.trainable_params, count(backbone.block_parameters(0)) + head);
+  EXPECT_EQ(trailing.trainable_params, count(backbone.block_parameters(4)) + head);
+  EXPECT_EQ(range.frozen_input, FrozenInput::kNone) << "nothing before the stem to cache";
+  EXPECT_GT(range.train_flops, trailing.train_flops)
+      << "the gradient passes back through every block after the stem";
+
+  TrialSpec decay = trial(5);
+  decay.strategy.kind = StrategyKind::kLayerDecay;
+  decay.strategy.decay = 0.5;
+  const TrialResult decayed = run_trial(decay, resources, observer);
+  const TrialResult full = run_trial(trial(5), resources, observer);
+  EXPECT_EQ(decayed.trainable_params, full.trainable_params);
+  EXPECT_NE(decayed.val_loss, full.val_loss) << "slower lower blocks learn something else";
+}
+
+TEST_F(TrialTest, LpFtFineTunesFromTheTrainedProbe) {
+  TrialResources resources(torch::kCPU, dir_.file("cache"));
+  TrainingObserver observer;
+  resources.backbone(backbone_, observer);  // pretrained before anything is watched
+  TrialSpec lp_ft = trial(2);
+  lp_ft.strategy.kind = StrategyKind::kLpFt;
+  MessageObserver seen;
+  const TrialResult from_probe = run_trial(lp_ft, resources, seen);
+  ASSERT_GE(seen.messages.size(), 2u);
+  EXPECT_EQ(seen.messages.front(), "head-only probe, epoch 1/3") << "the probe comes first";
+  EXPECT_EQ(seen.messages.back(), "epoch 2/2") << "then the fine-tune";
+  // The probe is the head-only trial's, at the same rate and seed; the curve
+  // starts from it at epoch 0.
+  const TrialResult head_only = run_trial(trial(0), resources, observer);
+  ASSERT_EQ(from_probe.epochs.size(), 3u);
+  EXPECT_EQ(from_probe.epochs[0].epoch, 0);
+  EXPECT_TRUE(std::isnan(from_probe.epochs[0].train_loss));
+  EXPECT_DOUBLE_EQ(from_probe.epochs[0].val_accuracy, head_only.val_accuracy);
+  EXPECT_NEAR(from_probe.epochs[0].val_loss, head_only.val_loss, 1e-4);
+  EXPECT_EQ(from_probe.epochs[2].epoch, 2);
+  const TrialResult from_scratch = run_trial(trial(2), resources, observer);
+  EXPECT_EQ(from_probe.trainable_params, from_scratch.trainable_params);
+  EXPECT_GT(from_probe.train_flops, from_scratch.train_flops) << "the probe is counted";
 }
 
 TEST_F(TrialTest, TrialsDoNotChangeTheSharedBackbone) {

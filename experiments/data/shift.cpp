@@ -52,8 +52,9 @@ void change(const ShiftStep& step, const ImageSet& blend, Draws& draws, const Im
       cv::Mat out;
       if (step.kind == ShiftKind::kRotate) {
         const cv::Point2f centre((shape.width - 1) / 2.0F, (shape.height - 1) / 2.0F);
+        // Corners that come from outside the image are black, as in torchvision's rotate.
         cv::warpAffine(image, out, cv::getRotationMatrix2D(centre, step.amount, 1.0), image.size(),
-                       cv::INTER_LINEAR, cv::BORDER_REFLECT_101);
+                       cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar::all(0));
       } else {
         cv::GaussianBlur(image, out, cv::Size(0, 0), step.amount, step.amount,
                          cv::BORDER_REFLECT_101);

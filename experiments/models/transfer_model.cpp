@@ -4,16 +4,31 @@
 
 namespace sweep {
 
+TransferModel::TransferModel(std::unique_ptr<Backbone> backbone, int num_classes, BlockRange trained)
+    : backbone_(std::move(backbone)),
+      head_(torch::nn::Linear(backbone_->feature_dim(), num_classes)),
+      trained_(trained) {
+  freeze();
+}
+
 TransferModel::TransferModel(std::unique_ptr<Backbone> backbone, int num_classes, int unfrozen)
     : backbone_(std::move(backbone)),
       head_(torch::nn::Linear(backbone_->feature_dim(), num_classes)),
-      unfrozen_(unfrozen) {
-  assert(unfrozen >= 0 && unfrozen <= backbone_->num_blocks());
+      trained_{backbone_->num_blocks() - unfrozen, backbone_->num_blocks()} {
+  freeze();
+}
+
+void TransferModel::freeze() {
+  assert(0 <= trained_.first && trained_.first <= trained_.end &&
+         trained_.end <= backbone_->num_blocks());
   for (int b = 0; b < backbone_->num_blocks(); ++b) {
-    const bool trainable = b >= first_trainable_block();
-    for (auto& p : backbone_->block_parameters(b)) p.requires_grad_(trainable);
+    for (auto& p : backbone_->block_parameters(b)) p.requires_grad_(is_trained(b));
   }
   if (!backbone_->parameters().empty()) head_->to(backbone_->parameters().front().device());
+}
+
+bool TransferModel::is_trained(int block) const {
+  return block >= trained_.first && block < trained_.end;
 }
 
 torch::Tensor TransferModel::frozen_prefix(const torch::Tensor& images) {
@@ -33,7 +48,7 @@ torch::Tensor TransferModel::forward(const torch::Tensor& images) {
 void TransferModel::train() {
   head_->train();
   for (int b = 0; b < backbone_->num_blocks(); ++b) {
-    backbone_->set_block_training(b, b >= first_trainable_block());
+    backbone_->set_block_training(b, is_trained(b));
   }
 }
 
@@ -44,7 +59,7 @@ void TransferModel::eval() {
 
 std::vector<torch::Tensor> TransferModel::trainable_parameters() const {
   std::vector<torch::Tensor> params;
-  for (int b = first_trainable_block(); b < backbone_->num_blocks(); ++b) {
+  for (int b = trained_.first; b < trained_.end; ++b) {
     for (auto& p : backbone_->block_parameters(b)) params.push_back(p);
   }
   for (auto& p : head_->parameters()) params.push_back(p);

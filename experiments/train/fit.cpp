@@ -49,7 +49,8 @@ FitResult fit(const FitSetup& setup, TrainingObserver& observer) {
   const int64_t batch = std::min<int64_t>(setup.recipe.batch_size, n);
   const int64_t steps_per_epoch = (n + batch - 1) / batch;
   const int64_t total_steps = steps_per_epoch * setup.epochs;
-  auto optimizer = make_optimizer(setup.params, setup.recipe, setup.lr);
+  auto optimizer = make_optimizer(setup.groups, setup.recipe, setup.lr);
+  const std::vector<torch::Tensor> params = all_params(setup.groups);
   LossScaler scaler(setup.precision);
   const torch::Device device = train.images.device();
   FitResult result;
@@ -64,7 +65,7 @@ FitResult fit(const FitSetup& setup, TrainingObserver& observer) {
     torch::Tensor correct = torch::zeros({}, train.labels.options());
     for (int64_t first = 0; first < n; first += batch, ++step) {
       if (observer.stop_requested()) throw Interrupted();
-      set_learning_rate(*optimizer,
+      set_learning_rate(*optimizer, setup.groups,
                         scheduled_lr(setup.recipe.schedule, setup.lr, step, total_steps));
       const torch::Tensor idx = order.slice(0, first, std::min(n, first + batch));
       const torch::Tensor x =
@@ -79,7 +80,7 @@ FitResult fit(const FitSetup& setup, TrainingObserver& observer) {
       out = out.to(torch::kFloat);  // the loss in fp32
       const torch::Tensor loss = torch::nn::functional::cross_entropy(out, y);
       scaler.scale(loss).backward();
-      if (scaler.unscale(setup.params)) optimizer->step();
+      if (scaler.unscale(params)) optimizer->step();
       loss_sum += loss.detach().to(torch::kFloat64) * idx.size(0);
       correct += out.detach().argmax(/*dim=*/1).eq(y).sum();
       observer.progress(

@@ -13,6 +13,7 @@
 
 #include "core/observer.h"
 #include "core/records.h"
+#include "experiments/train/optim.h"
 #include "experiments/train/precision.h"
 #include "experiments/train/tensors.h"
 
@@ -23,7 +24,7 @@ using LogitsFn = std::function<torch::Tensor(const torch::Tensor&)>;
 struct FitSetup {
   LogitsFn logits;                         // batch -> logits, with autograd where trained
   std::function<void(bool)> set_training;  // model mode: true for training
-  std::vector<torch::Tensor> params;       // what the optimizer updates
+  std::vector<ParamGroup> groups;          // what the optimizer updates, at which rates
   const TensorSet* train = nullptr;
   const TensorSet* val = nullptr;  // may be null: no validation pass
   TrainingRecipe recipe;           // optimizer, schedule, batch size, weight decay, augmentation

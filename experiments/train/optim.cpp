@@ -4,19 +4,47 @@
 
 namespace sweep {
 
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(std::vector<torch::Tensor> params,
+std::vector<torch::Tensor> all_params(const std::vector<ParamGroup>& groups) {
+  std::vector<torch::Tensor> params;
+  for (const ParamGroup& group : groups) {
+    params.insert(params.end(), group.params.begin(), group.params.end());
+  }
+  return params;
+}
+
+namespace {
+
+// One optimizer group per ParamGroup, each with the options `Options` built at
+// its own rate.
+template <typename Optimizer, typename Options, typename MakeOptions>
+std::unique_ptr<torch::optim::Optimizer> grouped(const std::vector<ParamGroup>& groups, double lr,
+                                                 MakeOptions options) {
+  std::vector<torch::optim::OptimizerParamGroup> param_groups;
+  for (const ParamGroup& group : groups) {
+    param_groups.emplace_back(group.params,
+                              std::make_unique<Options>(options(lr * group.lr_scale)));
+  }
+  return std::make_unique<Optimizer>(std::move(param_groups), options(lr));
+}
+
+}  // namespace
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::vector<ParamGroup>& groups,
                                                         const TrainingRecipe& recipe, double lr) {
+  using namespace torch::optim;
   switch (recipe.optimizer) {
     case OptimizerKind::kSgd:
-      return std::make_unique<torch::optim::SGD>(
-          std::move(params),
-          torch::optim::SGDOptions(lr).momentum(recipe.momentum).weight_decay(recipe.weight_decay));
+      return grouped<SGD, SGDOptions>(groups, lr, [&](double rate) {
+        return SGDOptions(rate).momentum(recipe.momentum).weight_decay(recipe.weight_decay);
+      });
     case OptimizerKind::kAdam:
-      return std::make_unique<torch::optim::Adam>(
-          std::move(params), torch::optim::AdamOptions(lr).weight_decay(recipe.weight_decay));
+      return grouped<Adam, AdamOptions>(groups, lr, [&](double rate) {
+        return AdamOptions(rate).weight_decay(recipe.weight_decay);
+      });
     case OptimizerKind::kAdamW:
-      return std::make_unique<torch::optim::AdamW>(
-          std::move(params), torch::optim::AdamWOptions(lr).weight_decay(recipe.weight_decay));
+      return grouped<AdamW, AdamWOptions>(groups, lr, [&](double rate) {
+        return AdamWOptions(rate).weight_decay(recipe.weight_decay);
+      });
   }
   return nullptr;
 }
@@ -34,8 +62,12 @@ double scheduled_lr(ScheduleKind schedule, double base, int64_t step, int64_t to
   return base;
 }
 
-void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
-  for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+void set_learning_rate(torch::optim::Optimizer& optimizer, const std::vector<ParamGroup>& groups,
+                       double lr) {
+  auto& param_groups = optimizer.param_groups();
+  for (size_t g = 0; g < param_groups.size() && g < groups.size(); ++g) {
+    param_groups[g].options().set_lr(lr * groups[g].lr_scale);
+  }
 }
 
 }  // namespace sweep

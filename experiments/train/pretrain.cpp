@@ -90,7 +90,7 @@ PretrainedBackbone train_and_cache(const BackboneSpec& spec, const CachePaths& p
   FitSetup setup;
   setup.logits = [&model](const torch::Tensor& x) { return model.forward(x); };
   setup.set_training = [&model](bool on) { on ? model.train() : model.eval(); };
-  setup.params = model.trainable_parameters();
+  setup.groups = {{model.trainable_parameters(), 1.0}};
   setup.train = &train;
   setup.recipe.batch_size = source.batch_size;
   setup.recipe.weight_decay = source.weight_decay;

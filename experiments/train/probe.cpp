@@ -47,14 +47,20 @@ FitResult train_linear_probe(torch::nn::Linear& head, const TensorSet& train, co
   TensorSet train_features = train;
   TensorSet val_features = val;
   const torch::Tensor mean = train_features.images.mean(/*dim=*/0);
-  const torch::Tensor scale = train_features.images.std(/*dim=*/0).clamp_min(1e-6);
-  train_features.images = (train_features.images - mean) / scale;
-  val_features.images = (val_features.images - mean) / scale;
+  const torch::Tensor spread = train_features.images.std(/*dim=*/0);
+  const torch::Tensor scale = spread.clamp_min(1e-6);
+  // A feature that does not vary on the training split teaches nothing; its
+  // standardised value is held at 0 and its weight at 0, or the division by
+  // its tiny spread would make any later variation (other images, a fine-tune
+  // from this head) swamp the logits.
+  const torch::Tensor live = (spread > 1e-6).to(scale.dtype());
+  train_features.images = (train_features.images - mean) / scale * live;
+  val_features.images = (val_features.images - mean) / scale * live;
 
   FitSetup setup;
   setup.logits = [&head](const torch::Tensor& z) { return head->forward(z); };
   setup.set_training = [&head](bool on) { head->train(on); };
-  setup.params = head->parameters();
+  setup.groups = {{head->parameters(), 1.0}};
   setup.train = &train_features;
   setup.val = &val_features;
   setup.recipe = recipe;
@@ -65,9 +71,9 @@ FitResult train_linear_probe(torch::nn::Linear& head, const TensorSet& train, co
   setup.label = "head-only probe, ";
   FitResult result = fit(setup, observer);
 
-  // W((f - mean) / scale) + b  ==  (W / scale) f + (b - W (mean / scale))
+  // W((f - mean) / scale * live) + b  ==  (W live / scale) f + (b - W live (mean / scale))
   torch::NoGradGuard no_grad;
-  const torch::Tensor weight = head->weight.clone();
+  const torch::Tensor weight = head->weight * live;
   head->weight.copy_(weight / scale);
   head->bias.sub_(weight.matmul(mean / scale));
   return result;

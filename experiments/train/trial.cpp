@@ -6,6 +6,7 @@
 
 #include "core/backbone_files.h"
 #include "core/errors.h"
+#include "core/grid.h"
 #include "core/identity.h"
 #include "core/sha256.h"
 #include "core/spec_json.h"
@@ -30,9 +31,10 @@ struct Passes {
   bool tested = true;
 };
 
-Passes passes_of(const FitResult& fitted) {
+// `probed`: the first epoch is LP-FT's start, a validation without training.
+Passes passes_of(const FitResult& fitted, bool probed) {
   Passes passes;
-  passes.epochs = static_cast<int>(fitted.epochs.size());
+  passes.epochs = static_cast<int>(fitted.epochs.size()) - (probed ? 1 : 0);
   for (const EpochMetrics& e : fitted.epochs) passes.validations += std::isnan(e.val_accuracy) ? 0 : 1;
   passes.tested = !fitted.stopped_epoch;
   return passes;
@@ -40,26 +42,50 @@ Passes passes_of(const FitResult& fitted) {
 
 // Forward and backward passes of training plus the evaluation passes; see
 // block_flops for what a pass counts. A trained layer costs about three times its
-// forward pass (forward, gradient of the input, gradient of the weights).
-// Frozen blocks run once per image when the feature cache serves them.
+// forward pass (forward, gradient of the input, gradient of the weights); a
+// frozen block after the trained ones twice (forward, gradient of the input).
+// Frozen blocks before them run once per image when the feature cache serves
+// them. LP-FT adds its probe: features of the training and validation images,
+// and the head's epochs on them.
 double training_flops(const TrialSpec& trial, const std::vector<double>& blocks, double head,
                       const TargetData& data, const Passes& passes, bool cached) {
-  const size_t first = blocks.size() - static_cast<size_t>(trial.unfrozen);
+  const auto first = static_cast<size_t>(first_trained_block(trial));
+  const auto end = static_cast<size_t>(end_trained_block(trial));
   const double forward = sum(blocks, 0, blocks.size()) + head;
   const double n_train = static_cast<double>(data.train.size());
   const double n_val = static_cast<double>(data.val.size());
   const double n_test = static_cast<double>(data.test.size());
+  const double probe = 3.0 * head * n_train * trial.recipe.probe_epochs;
   if (trial.unfrozen == 0) {
     // The backbone runs once per image; the head trains on cached features.
-    return forward * (n_train + n_val + n_test) + 3.0 * head * n_train * trial.recipe.probe_epochs;
+    return forward * (n_train + n_val + n_test) + probe;
   }
   const double frozen = sum(blocks, 0, first);
-  const double trained_forward = sum(blocks, first, blocks.size()) + head;
-  const double per_epoch = (cached ? 0.0 : frozen) * n_train + 3.0 * trained_forward * n_train;
-  const double per_validation = (cached ? trained_forward : forward) * n_val;
+  const double after = sum(blocks, end, blocks.size());
+  const double suffix_forward = sum(blocks, first, blocks.size()) + head;
+  const double per_epoch = (cached ? 0.0 : frozen) * n_train +
+                           (3.0 * (sum(blocks, first, end) + head) + 2.0 * after) * n_train;
+  const double per_validation = (cached ? suffix_forward : forward) * n_val;
   const double once = cached ? frozen * (n_train + n_val + n_test) : 0.0;
-  return once + passes.epochs * per_epoch + passes.validations * per_validation +
-         (passes.tested ? (cached ? trained_forward : forward) * n_test : 0.0);
+  const double lp = trial.strategy.kind == StrategyKind::kLpFt
+                        ? forward * (n_train + n_val) + probe
+                        : 0.0;
+  return once + lp + passes.epochs * per_epoch + passes.validations * per_validation +
+         (passes.tested ? (cached ? suffix_forward : forward) * n_test : 0.0);
+}
+
+// One group at the trial's rate; with layer-wise decay, the head at the
+// trial's rate and each trained block at `decay` times the rate of the one
+// above it.
+std::vector<ParamGroup> param_groups(TransferModel& model, const Strategy& strategy) {
+  if (strategy.kind != StrategyKind::kLayerDecay) return {{model.trainable_parameters(), 1.0}};
+  std::vector<ParamGroup> groups = {{model.head()->parameters(), 1.0}};
+  double scale = 1.0;
+  for (int b = model.trained().end - 1; b >= model.trained().first; --b) {
+    scale *= strategy.decay;
+    groups.push_back({model.backbone().block_parameters(b), scale});
+  }
+  return groups;
 }
 
 // The input's shape and normalisation, as text for keys.
@@ -230,14 +256,47 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
   const Precision precision =
       resolve_precision(trial.recipe.precision, device, cpu_has_native_bf16());
   if (!precision.note.empty()) observer.progress(0.0, precision.note);
+  const std::string model_key = pretrain_key(trial.backbone);
+  // LP-FT's probe: the head-only trial's at the same rate and seed. Cloning
+  // draws from torch's generator, so it happens before the seed is set.
+  std::unique_ptr<Backbone> probe_backbone =
+      trial.strategy.kind == StrategyKind::kLpFt ? backbone->clone() : nullptr;
   torch::manual_seed(static_cast<uint64_t>(trial.seed));
-  TransferModel model(std::move(backbone), data.train.num_classes(), trial.unfrozen);
+  std::optional<torch::nn::Linear> probed;  // LP-FT: the head the fine-tune starts from
+  if (probe_backbone) {
+    TransferModel probe(std::move(probe_backbone), data.train.num_classes(), 0);
+    probe.to(device);
+    const TrainableInputs features = trainable_inputs(probe, model_key, tensors,
+                                                      resources.feature_cache(), AugmentKind::kNone);
+    train_linear_probe(probe.head(), features.train, features.val, trial.recipe, trial.lr,
+                       observer);
+    probed = probe.head();
+  }
+  TransferModel model(std::move(backbone), data.train.num_classes(),
+                      BlockRange{first_trained_block(trial), end_trained_block(trial)});
   model.to(device);
-  const TrainableInputs in = trainable_inputs(model, pretrain_key(trial.backbone), tensors,
+  if (probed) {
+    torch::NoGradGuard no_grad;
+    model.head()->weight.copy_((*probed)->weight);
+    model.head()->bias.copy_((*probed)->bias);
+  }
+  const TrainableInputs in = trainable_inputs(model, model_key, tensors,
                                               resources.feature_cache(), trial.recipe.augment);
   const LogitsFn logits = [&model, &in](const torch::Tensor& x) {
     return in.at_boundary ? model.from_boundary(x) : model.forward(x);
   };
+  // Epoch 0 of an LP-FT curve: where the fine-tune starts, the probe's head.
+  std::optional<EpochMetrics> from_probe;
+  if (probed) {
+    from_probe.emplace();
+    from_probe->epoch = 0;
+    from_probe->lr = 0.0;
+    from_probe->train_loss = from_probe->train_accuracy = std::nan("");
+    model.eval();
+    const Score probe = evaluate(logits, in.val, precision);
+    from_probe->val_loss = probe.loss;
+    from_probe->val_accuracy = probe.accuracy;
+  }
   FitResult fitted;
   if (trial.unfrozen == 0) {
     fitted = train_linear_probe(model.head(), in.train, in.val, trial.recipe, trial.lr, observer);
@@ -245,7 +304,7 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
     FitSetup setup;
     setup.logits = logits;
     setup.set_training = [&model](bool on) { on ? model.train() : model.eval(); };
-    setup.params = model.trainable_parameters();
+    setup.groups = param_groups(model, trial.strategy);
     setup.train = &in.train;
     setup.val = &in.val;
     setup.recipe = trial.recipe;
@@ -256,6 +315,7 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
     setup.precision = precision;
     fitted = fit(setup, observer);
   }
+  if (from_probe) fitted.epochs.insert(fitted.epochs.begin(), *from_probe);
 
   model.eval();
   TrialResult result;
@@ -276,7 +336,7 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
   result.test_accuracy = test_score.accuracy;
   result.val_loss = val_score.loss;
   result.test_loss = test_score.loss;
-  const Passes passes = passes_of(fitted);
+  const Passes passes = passes_of(fitted, probed.has_value());
   result.epochs = std::move(fitted.epochs);
   result.trainable_params = model.trainable_count();
   result.total_params = model.total_count();
