@@ -11,6 +11,7 @@
 namespace sweep {
 
 struct DepthRow {
+  std::string strategy;  // empty for the trailing blocks; else strategy_label() of format.h
   int unfrozen = 0;
   int blocks = 0;
   double lr = 0.0;

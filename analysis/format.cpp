@@ -22,6 +22,24 @@ std::string depth_label(int unfrozen, int blocks) {
   return unfrozen == blocks ? std::to_string(unfrozen) + " (all)" : std::to_string(unfrozen);
 }
 
+std::string strategy_label(const Strategy& strategy, int unfrozen, int blocks) {
+  switch (strategy.kind) {
+    case StrategyKind::kTrailing:
+      return "";
+    case StrategyKind::kRange:
+      return strategy.first == strategy.last
+                 ? "block " + std::to_string(strategy.first) + " only"
+                 : "blocks " + std::to_string(strategy.first) + "-" +
+                       std::to_string(strategy.last) + " only";
+    case StrategyKind::kLpFt:
+      return "LP-FT, " + depth_label(unfrozen, blocks) + " blocks";
+    case StrategyKind::kLayerDecay:
+      return "layer decay " + printf_string("%g", strategy.decay) + ", " +
+             depth_label(unfrozen, blocks) + " blocks";
+  }
+  return "";
+}
+
 std::string format_seconds(double seconds) {
   if (seconds < 60) return printf_string("%.1f s", seconds);
   const auto whole = static_cast<long>(seconds + 0.5);
@@ -77,6 +95,15 @@ std::string format_gap(const GapToBest& gap, bool is_best) {
       break;
   }
   return text + ": unclear";
+}
+
+std::string format_difference(const PairedDifference& d) {
+  if (d.pairs == 0) return "";
+  std::string text = format_points(d.mean);
+  if (d.pairs >= 2) {
+    text += " (" + format_points(d.mean - d.ci95) + " to " + format_points(d.mean + d.ci95) + ")";
+  }
+  return text;
 }
 
 std::string describe_backbone(const BackboneNote& backbone) {

@@ -7,6 +7,8 @@
 namespace sweep {
 
 struct BackboneNote;
+struct Strategy;
+struct PairedDifference;
 struct DepthRow;
 struct GapToBest;
 
@@ -14,6 +16,9 @@ std::string printf_string(const char* pattern, double value);
 std::string percent(double fraction);               // "91.0%"
 std::string format_points(double fraction);         // a difference in points: "+1.2"
 std::string depth_label(int unfrozen, int blocks);  // "2", or "5 (all)" for full fine-tuning
+// A strategy other than the trailing blocks: "block 1 only", "blocks 2-3 only",
+// "LP-FT, 5 (all) blocks", "layer decay 0.7, 5 (all) blocks"; "" for trailing.
+std::string strategy_label(const Strategy& strategy, int unfrozen, int blocks);
 std::string format_seconds(double seconds);         // "42.1 s", "3m05s", "1h02m"
 std::string format_count(int64_t count);            // "1.3k", "2.1M"
 std::string format_lr(double lr);                   // "0.01", "3e-05"
@@ -23,6 +28,9 @@ std::string format_flops(double flops);             // "830 MFLOP", "1.2 TFLOP"
 // The gap to the best depth on validation and how the verdict rule judged it:
 // "best", "+1.1 (-1.3 to 3.7): unclear", "+9.0 (7.2 to 10.8): worse".
 std::string format_gap(const GapToBest& gap, bool is_best);
+// A paired difference in points with its 95% interval: "+4.2 (+2.9 to +5.5)";
+// "+4.2" with fewer than two pairs, "" with none.
+std::string format_difference(const PairedDifference& difference);
 // "fashion-resnet10: resnet10 pretrained on fashion-mnist classes 0,1 (2000 per
 // class), source accuracy 91.2%"
 std::string describe_backbone(const BackboneNote& backbone);

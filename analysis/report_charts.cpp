@@ -234,13 +234,14 @@ Chart training_curves(const SweepSummary& s) {
     const auto found = points.find(id);
     if (found == points.end()) continue;
     const TrialPoint& p = *found->second;
-    const std::string depth =
-        p.unfrozen == 0 ? "head only" : depth_label(p.unfrozen, p.blocks) + " blocks";
+    const std::string depth = !p.strategy.empty() ? p.strategy
+                              : p.unfrozen == 0   ? "head only"
+                                                  : depth_label(p.unfrozen, p.blocks) + " blocks";
     for (const EpochMetrics& e : epochs) {
-      // Of the recipe's epochs: a trial stopped at a rung ends part-way.
-      const double progress =
-          static_cast<double>(e.epoch) /
-          static_cast<double>(std::max(static_cast<size_t>(p.epochs), epochs.size()));
+      // Of the recipe's epochs: a trial stopped at a rung ends part-way; LP-FT
+      // starts at epoch 0, from its probe.
+      const double progress = static_cast<double>(e.epoch) /
+                              static_cast<double>(std::max(p.epochs, epochs.back().epoch));
       rows.push_back({{"target", p.target},
                       {"trial", depth + ", seed " + std::to_string(p.seed)},
                       {"depth", depth},

@@ -122,6 +122,21 @@ std::string depth_table(const TargetSummary& target, bool priced) {
   return html + "</table>\n";
 }
 
+// The other strategies, each at its best learning rate, against head-only and the best depth.
+std::string strategies_table(const TargetSummary& target) {
+  const CellTable table = strategy_table(target);
+  if (table.rows.empty()) return "";
+  std::string html = "<p class=\"meta\">Other strategies, each at its best learning rate "
+                     "chosen on validation; differences on test, paired by seed.</p>\n<table>\n" +
+                     header_row(table.header);
+  for (const auto& row : table.rows) {
+    html += "<tr>";
+    for (size_t c = 0; c < row.size(); ++c) html += cell(row[c], c == 0);
+    html += "</tr>\n";
+  }
+  return html + "</table>\n";
+}
+
 std::string ratio(double deeper, double head) {
   return head > 0 && deeper > 0 ? printf_string("%.1fx", deeper / head) : "";
 }
@@ -323,7 +338,8 @@ std::string sweep_section(const SweepSummary& s, size_t index, std::vector<Chart
             (t.similarity.empty()
                  ? ""
                  : " <span class=\"meta\">(" + html_escape(t.similarity) + ")</span>") +
-            " with " + html_escape(t.backbone) + "</h3>\n" + depth_table(t, priced);
+            " with " + html_escape(t.backbone) + "</h3>\n" + depth_table(t, priced) +
+            strategies_table(t);
   }
   html += skipped_images_table(s);
   if (!s.failures.empty()) html += unfinished_table("Failed trials", s.failures);

@@ -102,6 +102,11 @@ std::string render_text_report(const SweepSummary& summary) {
       rows.push_back(cells);
     }
     out += format_table(header, rows, 4);
+    const CellTable strategies = strategy_table(target);
+    if (!strategies.rows.empty()) {
+      out += "  other strategies, best learning rate each chosen on validation\n" +
+             format_table(strategies.header, strategies.rows, 4);
+    }
   }
   out += similarity_text(summary);
   if (!summary.targets.empty()) {

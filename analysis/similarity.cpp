@@ -60,13 +60,7 @@ std::vector<SimilarityTrend> similarity_trends(const SweepSummary& summary) {
 }
 
 std::string gap_text(const SimilarityPoint& point) {
-  if (!point.gap) return "";
-  const PairedDifference& d = *point.gap;
-  std::string text = format_points(d.mean);
-  if (d.pairs >= 2) {
-    text += " (" + format_points(d.mean - d.ci95) + " to " + format_points(d.mean + d.ci95) + ")";
-  }
-  return text;
+  return point.gap ? format_difference(*point.gap) : "";
 }
 
 std::string required_depth_text(const SimilarityPoint& point) {

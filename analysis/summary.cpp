@@ -25,7 +25,7 @@ struct Cell {
 // the best mean validation accuracy: a rate that finished only the seeds where
 // it was lucky is not chosen over one that finished them all.
 DepthRow best_lr_row(int unfrozen, const std::map<double, Cell>& by_lr,
-                     std::optional<double> price) {
+                     std::optional<double> price, const std::string& strategy = "") {
   const Cell* best = nullptr;
   double best_lr = 0.0;
   for (const auto& [lr, cell] : by_lr) {
@@ -37,6 +37,7 @@ DepthRow best_lr_row(int unfrozen, const std::map<double, Cell>& by_lr,
     }
   }
   DepthRow row;
+  row.strategy = strategy;
   row.unfrozen = unfrozen;
   row.blocks = best->blocks;
   row.lr = best_lr;
@@ -76,6 +77,7 @@ TrialPoint point_of(const TrialRecord& record) {
   point.similarity = spec.target.similarity;
   point.unfrozen = spec.unfrozen;
   point.blocks = spec.blocks;
+  point.strategy = strategy_label(spec.strategy, spec.unfrozen, spec.blocks);
   point.lr = spec.lr;
   point.seed = spec.seed;
   point.diverged = r.diverged;
@@ -223,6 +225,22 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
   // (backbone, target) in grid order -> depth -> lr -> finished trials.
   std::vector<std::pair<std::string, std::string>> order;
   std::map<std::pair<std::string, std::string>, std::map<int, std::map<double, Cell>>> cells;
+  // Other strategies, by label in grid order: (label, unfrozen) -> lr -> trials.
+  std::map<std::pair<std::string, std::string>,
+           std::vector<std::pair<std::pair<std::string, int>, std::map<double, Cell>>>>
+      strategy_cells;
+  // The cell of a trial: its depth's, or its strategy's.
+  const auto cell_of = [&](const std::pair<std::string, std::string>& key,
+                           const TrialSpec& spec) -> Cell& {
+    if (spec.strategy.kind == StrategyKind::kTrailing) return cells[key][spec.unfrozen][spec.lr];
+    const auto label = std::make_pair(strategy_label(spec.strategy, spec.unfrozen, spec.blocks),
+                                      spec.unfrozen);
+    auto& list = strategy_cells[key];
+    auto it = std::find_if(list.begin(), list.end(),
+                           [&](const auto& entry) { return entry.first == label; });
+    if (it == list.end()) it = list.insert(list.end(), {label, {}});
+    return it->second[spec.lr];
+  };
   std::map<std::pair<std::string, std::string>, TargetSummary> targets;
   std::map<std::string, const TrialRecord*> by_id;
   for (const TrialRecord& record : trials) {
@@ -253,7 +271,7 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
         continue;
       case TrialState::kStopped:
         add_stopped(summary, record);
-        ++cells[key][spec.unfrozen][spec.lr].stopped;
+        ++cell_of(key, spec).stopped;
         continue;
       case TrialState::kDone:
         break;
@@ -270,7 +288,7 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
     const TrialPoint point = point_of(record);
     summary.points.push_back(point);
     if (r.diverged) summary.diverged_trials.push_back(point);
-    Cell& cell = cells[key][spec.unfrozen][spec.lr];
+    Cell& cell = cell_of(key, spec);
     cell.val.push_back(r.val_accuracy);
     cell.test.push_back(r.test_accuracy);
     cell.seconds.push_back(r.device_seconds);
@@ -297,15 +315,24 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
                                  mean(cell.test)});
       }
     }
+    for (const auto& [label, by_lr] : strategy_cells[key]) {
+      const bool finished = std::any_of(by_lr.begin(), by_lr.end(), [](const auto& lr_cell) {
+        return !lr_cell.second.val.empty();
+      });
+      if (finished) target.strategies.push_back(best_lr_row(label.second, by_lr, price, label.first));
+    }
     choose_rows(target, tolerance);
-    for (const auto& index : {target.head_only, target.best_deeper, target.verdict.recommended,
-                              target.verdict.unsure}) {
-      if (!index) continue;
-      for (const auto& id : target.depths[*index].trial_ids) {
+    const auto keep_curves = [&](const DepthRow& row) {
+      for (const auto& id : row.trial_ids) {
         const auto& epochs = by_id[id]->result->epochs;
         if (!epochs.empty()) summary.curves[id] = epochs;
       }
+    };
+    for (const auto& index : {target.head_only, target.best_deeper, target.verdict.recommended,
+                              target.verdict.unsure}) {
+      if (index) keep_curves(target.depths[*index]);
     }
+    for (const DepthRow& row : target.strategies) keep_curves(row);
     summary.targets.push_back(std::move(target));
   }
   return summary;
@@ -361,6 +388,35 @@ std::string verdict_sentence(const TargetSummary& target, double tolerance) {
       break;
   }
   return who;
+}
+
+CellTable strategy_table(const TargetSummary& target) {
+  CellTable table;
+  if (target.strategies.empty()) return table;
+  const DepthRow* head = target.head_only ? &target.depths[*target.head_only] : nullptr;
+  const DepthRow* best = target.verdict.best ? &target.depths[*target.verdict.best] : nullptr;
+  table.header = {"strategy",
+                  "lr",
+                  "test acc (95% CI)",
+                  "val acc",
+                  "test vs head-only, points",
+                  best ? "test vs best depth (" + depth_label(best->unfrozen, best->blocks) + ")"
+                       : "test vs best depth",
+                  "trainable",
+                  "seeds",
+                  "compute",
+                  "device time"};
+  for (const DepthRow& row : target.strategies) {
+    table.rows.push_back(
+        {row.strategy, format_lr(row.lr),
+         format_accuracy(row) + (row.diverged ? " (" + std::to_string(row.diverged) + " diverged)"
+                                              : ""),
+         percent(row.val_mean), head ? format_difference(paired_difference(row, *head)) : "",
+         best ? format_difference(paired_difference(row, *best)) : "",
+         format_count(row.trainable_params), std::to_string(row.seeds),
+         format_flops(row.train_flops), format_seconds(row.device_seconds)});
+  }
+  return table;
 }
 
 std::string prediction_line(const TargetSummary& target, double tolerance) {

@@ -31,6 +31,9 @@ struct TargetSummary {
   std::string target;
   std::string similarity;
   std::vector<DepthRow> depths;            // ascending depth; depths with finished trials only
+  // The grid's other strategies (a block range, LP-FT, layer decay), each at
+  // its best learning rate, in grid order; never part of the verdict.
+  std::vector<DepthRow> strategies;
   std::optional<size_t> head_only;         // index into depths of unfrozen == 0
   std::optional<size_t> best_deeper;       // the deeper row with the best validation mean
   Verdict verdict;                         // which depth to open, decided on validation
@@ -52,6 +55,7 @@ struct GridCell {
 // A finished trial, for charts over all of them.
 struct TrialPoint {
   std::string trial_id, backbone, target, similarity;
+  std::string strategy;  // strategy_label(); empty for the trailing blocks
   int unfrozen = 0;
   int blocks = 0;
   double lr = 0.0;
@@ -120,6 +124,16 @@ std::string frozen_blocks_sentence(const SweepSummary& summary);
 // estimated training FLOPs, which do not move with the machine's load); for an
 // undecided target, what the gap is and how many more seeds would settle it.
 std::string verdict_sentence(const TargetSummary& target, double tolerance);
+
+// The strategies beside the depths as table cells (the same in the terminal
+// and in HTML): each at its best learning rate, its test accuracy, and its
+// test difference to head-only and to the best depth, paired by seed, with
+// their 95% intervals; what it trains and costs. No rows without strategies.
+struct CellTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+CellTable strategy_table(const TargetSummary& target);
 
 // The verdict predicted before training beside the measured one, with the
 // seconds each took.

@@ -198,6 +198,15 @@ DROP VIEW IF EXISTS probe_curves;
 const char* kViews = R"sql(
 CREATE VIEW results AS
 SELECT s.name AS sweep, t.trial_id, t.backbone, t.target, t.similarity, t.unfrozen, t.blocks,
+       CASE
+         WHEN json_type(t.config_json, '$.strategy.blocks') IS NOT NULL
+           THEN 'range ' || json_extract(t.config_json, '$.strategy.blocks[0]') || '-' ||
+                json_extract(t.config_json, '$.strategy.blocks[1]')
+         WHEN json_type(t.config_json, '$.strategy.lp_ft') IS NOT NULL THEN 'lp-ft'
+         WHEN json_type(t.config_json, '$.strategy.layer_decay') IS NOT NULL
+           THEN 'layer-decay ' || json_extract(t.config_json, '$.strategy.layer_decay')
+         ELSE 'trailing'
+       END AS strategy,
        t.lr, t.seed, t.state, t.attempts, t.diverged, t.val_accuracy, t.test_accuracy,
        t.train_seconds, t.device_seconds, t.device, t.trainable_params, t.total_params,
        t.train_flops, t.peak_memory_bytes, t.feature_cache, t.precision, t.stopped_epoch,
@@ -271,6 +280,16 @@ void upgrade_from_2(Database& db) {
   db.exec(kChangesOfVersion3);
   db.exec(kViews);
   db.exec("PRAGMA user_version = 3");
+  transaction.commit();
+}
+
+// Version 3 -> 4: the results view names each trial's strategy.
+void upgrade_from_3(Database& db) {
+  Transaction transaction(db);
+  if (pragma_int(db, "user_version") != 3) return;  // another runner upgraded it meanwhile
+  db.exec(kDropViews);
+  db.exec(kViews);
+  db.exec("PRAGMA user_version = 4");
   transaction.commit();
 }
 
@@ -397,6 +416,7 @@ Database open_results_database(const std::string& path, Access access) {
       // Foreign keys stay off until the upgrade has rebuilt the trials table.
       if (version != 0 && pragma_int(db, "user_version") == 1) upgrade_from_1(db);
       if (version != 0 && pragma_int(db, "user_version") == 2) upgrade_from_2(db);
+      if (version != 0 && pragma_int(db, "user_version") == 3) upgrade_from_3(db);
       db.exec("PRAGMA journal_mode = WAL");
       db.exec("PRAGMA synchronous = NORMAL");
       db.exec("PRAGMA foreign_keys = ON");

@@ -12,7 +12,7 @@
 
 namespace sweep {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 constexpr int kApplicationId = 0x53575045;  // "SWPE"
 
 // kImmutable: read-only without locks, for a shard (see Database::Mode).

@@ -56,7 +56,7 @@ TEST_F(ReadOnlyQueryTest, ReadsRowsWithTypes) {
   EXPECT_EQ(table.rows[0][2].kind, QueryValue::Kind::kReal);
   EXPECT_DOUBLE_EQ(table.rows[0][2].real, 0.01);
   EXPECT_EQ(table.rows[0][3].kind, QueryValue::Kind::kNull);
-  EXPECT_EQ(run_read_only_query(db, "PRAGMA table_info(results)").rows.size(), 29u);
+  EXPECT_EQ(run_read_only_query(db, "PRAGMA table_info(results)").rows.size(), 30u);
   EXPECT_EQ(run_read_only_query(db, "WITH x AS (SELECT 1 AS one) SELECT one FROM x;  ").rows.size(),
             1u);
 }

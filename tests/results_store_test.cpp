@@ -68,12 +68,12 @@ class ResultsStoreTest : public ::testing::Test {
     std::filesystem::copy_file(std::string(SWEEP_TEST_DATA_DIR) + "/" + fixture, path);
     EXPECT_EQ(open_error(path, Access::kReadOnly),
               path + ": results database schema version " + std::to_string(version) +
-                  " is older than this sweep reads (3); `sweep run FILE --db " + path +
+                  " is older than this sweep reads (4); `sweep run FILE --db " + path +
                   "` upgrades it in place (and runs nothing that is done)");
     ResultsStore store(path, Access::kReadWrite);
     Statement user_version = store.database().prepare("PRAGMA user_version");
     user_version.step();
-    EXPECT_EQ(user_version.int64(0), 3);
+    EXPECT_EQ(user_version.int64(0), 4);
     return path;
   }
 
@@ -183,6 +183,36 @@ TEST_F(ResultsStoreTest, ResultsViewHasTheDocumentedColumns) {
   Statement curves = store.database().prepare("SELECT count(*) FROM curves");
   curves.step();
   EXPECT_EQ(curves.int64(0), 2);
+}
+
+TEST_F(ResultsStoreTest, ResultsViewNamesEachTrialsStrategy) {
+  SweepSpec spec = spec_;
+  Strategy range, lp_ft, decay;
+  range.kind = StrategyKind::kRange;
+  range.first = 1;
+  range.last = 2;
+  lp_ft.kind = StrategyKind::kLpFt;
+  decay.kind = StrategyKind::kLayerDecay;
+  decay.decay = 0.75;
+  spec.grid.strategies = {range, lp_ft, decay};
+  ResultsStore store(path_, Access::kReadWrite);
+  store.register_sweep(spec, expand_grid(spec), "s.json");
+  Statement stmt = store.database().prepare(
+      "SELECT strategy, min(unfrozen), count(*) FROM results GROUP BY strategy ORDER BY strategy");
+  std::vector<std::string> rows;
+  while (stmt.step()) {
+    rows.push_back(stmt.text(0) + " " + std::to_string(stmt.int64(1)) + " " +
+                   std::to_string(stmt.int64(2)));
+  }
+  const int per_setting = static_cast<int>(spec.targets.size() * spec.grid.lr.size() *
+                                           spec.grid.seeds.size());
+  const std::string n = std::to_string(per_setting);
+  EXPECT_EQ(rows, (std::vector<std::string>{"layer-decay 0.75 5 " + n, "lp-ft 5 " + n,
+                                            "range 1-2 2 " + n,
+                                            "trailing 0 " + std::to_string(
+                                                                per_setting *
+                                                                static_cast<int>(
+                                                                    spec.grid.unfrozen.size()))}));
 }
 
 TEST_F(ResultsStoreTest, ClaimsRecordDeviceAndLeaseAndSkipBackbones) {
@@ -452,7 +482,7 @@ TEST_F(ResultsStoreTest, RefusesFilesThatAreNotResultsDatabasesAndLeavesThemAlon
   const std::string newer = read_bytes(path_);
   EXPECT_EQ(open_error(path_, Access::kReadWrite),
             path_ +
-                ": results database schema version 7 is newer than this sweep reads (3); use "
+                ": results database schema version 7 is newer than this sweep reads (4); use "
                 "a newer sweep");
   EXPECT_EQ(read_bytes(path_), newer);
 

@@ -96,6 +96,46 @@ TEST(Summary, DecidesOnlyWhatTheSpreadOverSeedsSupports) {
   EXPECT_EQ(*loose.targets[0].verdict.recommended, 0u);
 }
 
+TEST(Summary, StrategiesAreRowsBesideTheDepthsNeverInTheVerdict) {
+  std::vector<TrialRecord> trials = sample_sweep();
+  const auto with_strategy = [](TrialRecord r, StrategyKind kind) {
+    r.spec.strategy.kind = kind;
+    r.spec.strategy.first = r.spec.strategy.last = 1;
+    r.spec.id += strategy_name(kind);
+    return r;
+  };
+  // Block 1 alone beats every depth on validation: it must not become "best".
+  for (double lr : {0.01, 0.1}) {
+    for (int seed : {0, 1}) {
+      trials.push_back(with_strategy(
+          done("cats", 1, lr, seed, lr == 0.1 ? 0.99 : 0.98, lr == 0.1 ? 0.95 : 0.99, 2.0),
+          StrategyKind::kRange));
+    }
+  }
+  trials.push_back(with_strategy(done("cats", 5, 0.1, 0, 0.95, 0.97, 5.0), StrategyKind::kLpFt));
+  const SweepSummary plain = summarize("x", sample_sweep(), std::nullopt);
+  const SweepSummary s = summarize("x", trials, std::nullopt);
+  const TargetSummary& cats = s.targets[0];
+  EXPECT_EQ(cats.depths.size(), 3u);
+  EXPECT_EQ(cats.verdict.kind, plain.targets[0].verdict.kind);
+  EXPECT_EQ(*cats.best_deeper, 1u);
+  ASSERT_EQ(cats.strategies.size(), 2u);
+  EXPECT_EQ(cats.strategies[0].strategy, "block 1 only");
+  EXPECT_DOUBLE_EQ(cats.strategies[0].lr, 0.1) << "chosen on validation, not on test";
+  EXPECT_EQ(cats.strategies[1].strategy, "LP-FT, 5 (all) blocks");
+  EXPECT_TRUE(s.targets[1].strategies.empty());
+  const CellTable table = strategy_table(cats);
+  ASSERT_EQ(table.rows.size(), 2u);
+  EXPECT_EQ(table.header[5], "test vs best depth (2)");
+  // Block 1 against head-only (0.88, 0.90) and 2 blocks (0.91, 0.93), on test, by seed.
+  EXPECT_EQ(table.rows[0][4].substr(0, 5), "+6.0 ");
+  EXPECT_EQ(table.rows[0][5].substr(0, 5), "+3.0 ");
+  EXPECT_EQ(table.rows[1][4], "+9.0") << "one seed: no interval";
+  EXPECT_NE(render_text_report(s).find("other strategies, best learning rate each chosen on "
+                                       "validation"),
+            std::string::npos);
+}
+
 TEST(Summary, PairedDifferenceBySeed) {
   const SweepSummary s = summarize("x", sample_sweep(), std::nullopt);
   const TargetSummary& cats = s.targets[0];

@@ -45,9 +45,14 @@ LoadedSweep load_checked_sweep(const std::string& path) {
 std::string describe_grid(const LoadedSweep& sweep) {
   const SweepSpec& s = sweep.spec;
   const GridSpec& g = s.grid;
+  std::string settings = axis(g.unfrozen.size(), "depths");
+  if (!g.strategies.empty()) {
+    settings = "(" + settings + " + " +
+               axis(g.strategies.size(), g.strategies.size() == 1 ? "strategy" : "strategies") + ")";
+  }
   std::string text = axis(s.backbones.size(), s.backbones.size() == 1 ? "backbone" : "backbones") +
                      " x " + axis(s.targets.size(), s.targets.size() == 1 ? "target" : "targets") +
-                     " x " + axis(g.unfrozen.size(), "depths") + " x " + axis(g.lr.size(), "lr");
+                     " x " + settings + " x " + axis(g.lr.size(), "lr");
   if (!g.weight_decay.empty()) text += " x " + axis(g.weight_decay.size(), "weight decays");
   if (!g.batch_size.empty()) text += " x " + axis(g.batch_size.size(), "batch sizes");
   if (!g.epochs.empty()) text += " x " + axis(g.epochs.size(), "epoch counts");
