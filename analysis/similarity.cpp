@@ -54,7 +54,10 @@ std::vector<SimilarityTrend> similarity_trends(const SweepSummary& summary) {
       gaps.push_back(p.gap->mean);
     }
     trend.correlated = static_cast<int>(gaps.size());
-    if (gaps.size() >= 3) trend.rank_correlation = spearman(distances, gaps);
+    if (gaps.size() >= 3) {
+      trend.rank_correlation = spearman(distances, gaps);
+      trend.p_value = rank_correlation_p(*trend.rank_correlation, trend.correlated);
+    }
   }
   return trends;
 }
@@ -77,16 +80,19 @@ std::string trend_sentence(const SimilarityTrend& trend) {
            " with both, too few for a rank correlation (it needs three).";
   }
   const double rho = *trend.rank_correlation;
+  const std::string n = std::to_string(trend.correlated) + " targets";
   std::string reading;
-  if (rho >= 0.5) {
+  if (rho > 0 && trend.p_value < 0.05) {
     reading = "the farther the target from the source, the more head-only gives away";
-  } else if (rho <= -0.5) {
-    reading = "against expectation, the nearer targets lose more with head-only";
+  } else if (rho > 0) {
+    reading = "it leans that way (the farther the target, the more head-only gives away), but " +
+              n + " cannot tell that from chance";
   } else {
-    reading = "no clear order: the measured distance does not rank how much head-only gives away";
+    reading = "no sign that the farther targets lose more with head-only";
   }
   return "Distance and head-only gap: Spearman rank correlation " + printf_string("%+.2f", rho) +
-         " over " + std::to_string(trend.correlated) + " targets; " + reading + ".";
+         " over " + n + " (one-sided p = " + printf_string("%.2f", trend.p_value) + "): " +
+         reading + ".";
 }
 
 }  // namespace sweep

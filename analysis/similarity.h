@@ -33,6 +33,7 @@ struct SimilarityTrend {
   // Spearman's rank correlation between distance and gap, over the points with
   // a gap; unset with fewer than three, where a rank order says little.
   std::optional<double> rank_correlation;
+  double p_value = 1.0;  // one-sided, for a positive correlation (rank_correlation_p)
   int correlated = 0;  // the points behind it
 };
 
@@ -44,8 +45,10 @@ std::string gap_text(const SimilarityPoint& point);
 // "head-only", "2", "2 or 3" (undecided), "" without a verdict.
 std::string required_depth_text(const SimilarityPoint& point);
 
-// "distance and head-only gap, rank correlation 0.83 over 6 targets: the
-// farther the target, the more head-only gives away" and the like.
+// What the rank correlation says, and whether the targets are enough to say
+// it: "... +0.83 over 6 targets (one-sided p = 0.02): the farther the target
+// from the source, the more head-only gives away." A trend that chance could
+// make as easily is called a lean, not a finding.
 std::string trend_sentence(const SimilarityTrend& trend);
 
 }  // namespace sweep

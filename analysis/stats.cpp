@@ -118,4 +118,11 @@ double spearman(const std::vector<double>& x, const std::vector<double>& y) {
   return sxx > 0.0 && syy > 0.0 ? sxy / std::sqrt(sxx * syy) : 0.0;
 }
 
+double rank_correlation_p(double rho, int n) {
+  if (n < 3) return 1.0;
+  if (rho >= 1.0) return 0.0;
+  const double dof = n - 2;
+  return 1.0 - student_t_cdf(rho * std::sqrt(dof / (1.0 - rho * rho)), dof);
+}
+
 }  // namespace sweep

@@ -31,5 +31,10 @@ double ci95_half_width(const std::vector<double>& values);
 // the Pearson correlation of the ranks, from -1 to 1; 0 when either side has no
 // spread. `x` and `y` have the same length.
 double spearman(const std::vector<double>& x, const std::vector<double>& y);
+// The one-sided p-value of a rank correlation `rho` over `n` pairs against no
+// correlation, for the alternative that it is positive: Student's t with n - 2
+// degrees of freedom of rho sqrt((n - 2) / (1 - rho^2)), the usual
+// approximation. 1 for n < 3.
+double rank_correlation_p(double rho, int n);
 
 }  // namespace sweep

@@ -17,7 +17,8 @@ Strategy read_strategy(const json& value, const std::string& path, Diagnostics& 
   const int named = (blocks ? 1 : 0) + (lp_ft ? 1 : 0) + (decay ? 1 : 0);
   if (value.is_object() && named != 1) {
     diag.error(path, "a strategy is one of {\"blocks\": [first, last]} (train only those, "
-                     "counted from the input from 1), {\"lp_ft\": blocks} (a linear probe, then "
+                     "counted from the input from 1; \"from_probe\": true starts the head from "
+                     "the probe), {\"lp_ft\": blocks} (a linear probe, then "
                      "fine-tune the last blocks from it), {\"layer_decay\": factor, "
                      "\"unfrozen\": blocks} (each block at factor x the rate of the one above)");
   }
@@ -38,6 +39,10 @@ Strategy read_strategy(const json& value, const std::string& path, Diagnostics& 
                           ", before it starts at " + std::to_string(strategy.first));
       }
     }
+    strategy.from_probe = in.bool_or("from_probe", false);
+  } else if (in.find("from_probe")) {
+    diag.error(in.path_of("from_probe"),
+               "only a \"blocks\" range takes \"from_probe\" (LP-FT always starts from the probe)");
   }
   if (lp_ft && named == 1) {
     strategy.kind = StrategyKind::kLpFt;

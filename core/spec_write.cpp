@@ -111,8 +111,11 @@ json to_json(const Strategy& strategy) {
   switch (strategy.kind) {
     case StrategyKind::kTrailing:
       return {{"unfrozen", depth}};
-    case StrategyKind::kRange:
-      return {{"blocks", {strategy.first, strategy.last}}};
+    case StrategyKind::kRange: {
+      json out = {{"blocks", {strategy.first, strategy.last}}};
+      if (strategy.from_probe) out["from_probe"] = true;  // else left out, as it was
+      return out;
+    }
     case StrategyKind::kLpFt:
       return {{"lp_ft", depth}};
     case StrategyKind::kLayerDecay:

@@ -139,13 +139,19 @@ enum class StrategyKind { kTrailing, kRange, kLpFt, kLayerDecay };
 struct Strategy {
   StrategyKind kind = StrategyKind::kTrailing;
   // kRange: the blocks trained, counted from the input from 1, both included;
-  // every other block stays frozen.
+  // every other block stays frozen. With `from_probe` the head starts from the
+  // converged probe, as in LP-FT: a new head trained for a fine-tune's few
+  // epochs behind one early block learns little.
   int first = 0, last = 0;
+  bool from_probe = false;
   // kLpFt, kLayerDecay: the trailing blocks trained.
   Depth depth{0, true};
   // kLayerDecay: each trained block learns at this times the rate of the block
   // above it; the head at the trial's rate.
   double decay = 1.0;
+
+  // Whether the head starts from the probe: LP-FT, or a range that asks.
+  bool starts_from_probe() const { return kind == StrategyKind::kLpFt || from_probe; }
 };
 
 struct GridSpec {

@@ -201,7 +201,9 @@ SELECT s.name AS sweep, t.trial_id, t.backbone, t.target, t.similarity, t.unfroz
        CASE
          WHEN json_type(t.config_json, '$.strategy.blocks') IS NOT NULL
            THEN 'range ' || json_extract(t.config_json, '$.strategy.blocks[0]') || '-' ||
-                json_extract(t.config_json, '$.strategy.blocks[1]')
+                json_extract(t.config_json, '$.strategy.blocks[1]') ||
+                CASE WHEN json_extract(t.config_json, '$.strategy.from_probe') THEN ' from probe'
+                     ELSE '' END
          WHEN json_type(t.config_json, '$.strategy.lp_ft') IS NOT NULL THEN 'lp-ft'
          WHEN json_type(t.config_json, '$.strategy.layer_decay') IS NOT NULL
            THEN 'layer-decay ' || json_extract(t.config_json, '$.strategy.layer_decay')

@@ -195,16 +195,23 @@ TEST(ImageCache, DecodesOnceAndRereadsUntilTheFolderChanges) {
   EXPECT_EQ(decode_image_folder_cached(index, 1, 8, false, "").images.size(), 4u) << "no cache";
 }
 
-TEST(TargetData, FashionTargetSplitsFromTrainAndTestFiles) {
-  ScopedTempDir dir;
-  testing::write_fashion_folder(dir.file("fm"), 30, 8);
+// Classes 7 and 2 of a fashion-mnist folder at `path`: 10 training, 5
+// validation and 8 test images each.
+TargetSpec small_fashion_target(const std::string& path) {
   TargetSpec target;
   target.data.kind = DatasetKind::kFashionMnist;
-  target.data.path = dir.file("fm");
+  target.data.path = path;
   target.data.class_ids = {7, 2};
   target.train_per_class = 10;
   target.val_per_class = 5;
   target.test_per_class = 8;
+  return target;
+}
+
+TEST(TargetData, FashionTargetSplitsFromTrainAndTestFiles) {
+  ScopedTempDir dir;
+  testing::write_fashion_folder(dir.file("fm"), 30, 8);
+  const TargetSpec target = small_fashion_target(dir.file("fm"));
   const TargetData data = load_target(target, 1, 16);
   EXPECT_EQ(data.train.size(), 20u);
   EXPECT_EQ(data.val.size(), 10u);
@@ -218,13 +225,7 @@ TEST(TargetData, AShiftedTargetIsTheSameSplitChangedAsTheChainSays) {
   ScopedTempDir dir;
   testing::write_fashion_folder(dir.file("fm"), 30, 8);
   testing::write_digits_png(dir.file("d.png"));
-  TargetSpec target;
-  target.data.kind = DatasetKind::kFashionMnist;
-  target.data.path = dir.file("fm");
-  target.data.class_ids = {7, 2};
-  target.train_per_class = 10;
-  target.val_per_class = 5;
-  target.test_per_class = 8;
+  TargetSpec target = small_fashion_target(dir.file("fm"));
   target.sample_seed = 3;
   const TargetData plain = load_target(target, 1, 16);
   ShiftStep invert;

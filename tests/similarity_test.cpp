@@ -70,9 +70,32 @@ TEST(Similarity, PointsNearestFirstWithGapDepthAndRankCorrelation) {
   ASSERT_TRUE(t.rank_correlation.has_value());
   EXPECT_NEAR(*t.rank_correlation, 0.8, 1e-12);
   EXPECT_EQ(t.correlated, 4);
+  // t = 0.8 sqrt(2 / 0.36) with 2 degrees of freedom: one-sided p = 0.10 exactly.
+  EXPECT_NEAR(t.p_value, 0.10, 1e-9);
   EXPECT_EQ(trend_sentence(t),
-            "Distance and head-only gap: Spearman rank correlation +0.80 over 4 targets; the "
-            "farther the target from the source, the more head-only gives away.");
+            "Distance and head-only gap: Spearman rank correlation +0.80 over 4 targets "
+            "(one-sided p = 0.10): it leans that way (the farther the target, the more head-only "
+            "gives away), but 4 targets cannot tell that from chance.");
+}
+
+TEST(Similarity, ATrendIsCalledOnlyWhenTheTargetsSupportIt) {
+  SweepSummary s;
+  for (int i = 0; i < 6; ++i) {
+    s.targets.push_back(target("t" + std::to_string(i), 1.0 + i, 0.01 * (i + 1), 2));
+  }
+  SimilarityTrend t = similarity_trends(s).at(0);
+  EXPECT_DOUBLE_EQ(*t.rank_correlation, 1.0);
+  EXPECT_EQ(t.p_value, 0.0);
+  EXPECT_EQ(trend_sentence(t),
+            "Distance and head-only gap: Spearman rank correlation +1.00 over 6 targets "
+            "(one-sided p = 0.00): the farther the target from the source, the more head-only "
+            "gives away.");
+  for (auto& target : s.targets) target.measure->frechet = -target.measure->frechet;
+  t = similarity_trends(s).at(0);
+  EXPECT_DOUBLE_EQ(*t.rank_correlation, -1.0);
+  EXPECT_EQ(trend_sentence(t),
+            "Distance and head-only gap: Spearman rank correlation -1.00 over 6 targets "
+            "(one-sided p = 1.00): no sign that the farther targets lose more with head-only.");
 }
 
 TEST(Similarity, UndecidedTargetsShowTheRangeAndFewPointsNoCorrelation) {

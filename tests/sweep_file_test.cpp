@@ -225,6 +225,14 @@ TEST(SweepFile, StrategiesAreSettingsBesideTheDepthsWithTheirOwnIdentity) {
   EXPECT_FALSE(to_json(full).contains("strategy"));
   EXPECT_EQ(to_json(trials[6 * 4]).at("strategy"),
             json::parse(R"({"layer_decay": 0.7, "unfrozen": 5})"));
+  json probed = testing::valid_sweep_json();
+  probed["grid"]["strategies"] = json::parse(R"([{"blocks": 5, "from_probe": true}])");
+  const TrialSpec from_probe = expand_grid(parse_sweep_text(probed.dump(), "s.json"))[3 * 4];
+  EXPECT_TRUE(from_probe.strategy.starts_from_probe());
+  EXPECT_EQ(to_json(from_probe).at("strategy"),
+            json::parse(R"({"blocks": [5, 5], "from_probe": true})"));
+  EXPECT_NE(from_probe.id, last_block.id);
+  EXPECT_FALSE(to_json(last_block).at("strategy").contains("from_probe"));
   Diagnostics diag("trial");
   const TrialSpec again = read_trial(to_json(lp_ft), diag);
   EXPECT_TRUE(diag.ok());
@@ -253,6 +261,10 @@ TEST(SweepFile, BadStrategiesSayWhatIsExpected) {
   EXPECT_EQ(errors_with(R"([{"lp_ft": 2, "unfrozen": 2}])"),
             (std::vector<std::string>{"s.json: /grid/strategies/0/unfrozen: only a "
                                       "\"layer_decay\" strategy takes \"unfrozen\""}));
+  EXPECT_EQ(errors_with(R"([{"lp_ft": 2, "from_probe": true}])"),
+            (std::vector<std::string>{"s.json: /grid/strategies/0/from_probe: only a \"blocks\" "
+                                      "range takes \"from_probe\" (LP-FT always starts from the "
+                                      "probe)"}));
   EXPECT_EQ(errors_with(R"([{"lp_ft": 2}, {"lp_ft": 2}])"),
             (std::vector<std::string>{"s.json: /grid/strategies/1: duplicate of "
                                       "/grid/strategies/0"}));

@@ -471,6 +471,17 @@ TEST_F(TrialTest, LpFtFineTunesFromTheTrainedProbe) {
   const TrialResult from_scratch = run_trial(trial(2), resources, observer);
   EXPECT_EQ(from_probe.trainable_params, from_scratch.trainable_params);
   EXPECT_GT(from_probe.train_flops, from_scratch.train_flops) << "the probe is counted";
+
+  // A block range can start from the probe too.
+  TrialSpec surgical = trial(1);
+  surgical.strategy.kind = StrategyKind::kRange;
+  surgical.strategy.first = surgical.strategy.last = 2;
+  surgical.strategy.from_probe = true;
+  const TrialResult ranged = run_trial(surgical, resources, observer);
+  ASSERT_EQ(ranged.epochs.size(), 3u);
+  EXPECT_DOUBLE_EQ(ranged.epochs[0].val_accuracy, head_only.val_accuracy);
+  surgical.strategy.from_probe = false;
+  EXPECT_EQ(run_trial(surgical, resources, observer).epochs.size(), 2u);
 }
 
 TEST_F(TrialTest, TrialsDoNotChangeTheSharedBackbone) {

@@ -45,8 +45,8 @@ Passes passes_of(const FitResult& fitted, bool probed) {
 // forward pass (forward, gradient of the input, gradient of the weights); a
 // frozen block after the trained ones twice (forward, gradient of the input).
 // Frozen blocks before them run once per image when the feature cache serves
-// them. LP-FT adds its probe: features of the training and validation images,
-// and the head's epochs on them.
+// them. A start from the probe (LP-FT) adds it: features of the training and
+// validation images, and the head's epochs on them.
 double training_flops(const TrialSpec& trial, const std::vector<double>& blocks, double head,
                       const TargetData& data, const Passes& passes, bool cached) {
   const auto first = static_cast<size_t>(first_trained_block(trial));
@@ -67,9 +67,7 @@ double training_flops(const TrialSpec& trial, const std::vector<double>& blocks,
                            (3.0 * (sum(blocks, first, end) + head) + 2.0 * after) * n_train;
   const double per_validation = (cached ? suffix_forward : forward) * n_val;
   const double once = cached ? frozen * (n_train + n_val + n_test) : 0.0;
-  const double lp = trial.strategy.kind == StrategyKind::kLpFt
-                        ? forward * (n_train + n_val) + probe
-                        : 0.0;
+  const double lp = trial.strategy.starts_from_probe() ? forward * (n_train + n_val) + probe : 0.0;
   return once + lp + passes.epochs * per_epoch + passes.validations * per_validation +
          (passes.tested ? (cached ? suffix_forward : forward) * n_test : 0.0);
 }
@@ -260,7 +258,7 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
   // LP-FT's probe: the head-only trial's at the same rate and seed. Cloning
   // draws from torch's generator, so it happens before the seed is set.
   std::unique_ptr<Backbone> probe_backbone =
-      trial.strategy.kind == StrategyKind::kLpFt ? backbone->clone() : nullptr;
+      trial.strategy.starts_from_probe() ? backbone->clone() : nullptr;
   torch::manual_seed(static_cast<uint64_t>(trial.seed));
   std::optional<torch::nn::Linear> probed;  // LP-FT: the head the fine-tune starts from
   if (probe_backbone) {
