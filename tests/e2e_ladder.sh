@@ -38,7 +38,7 @@ expect_output "measured fashion-resnet10-w8 on clothes@1:"
 # LP-FT's curve starts at epoch 0, from the probe.
 [ "$(q sweep.db "SELECT min(epoch) FROM curves c JOIN results r USING (trial_id) WHERE r.strategy = 'lp-ft'")" = 0 ] ||
   fail "LP-FT's curve does not start from its probe"
-[ "$(q sweep.db "SELECT similarity FROM results WHERE target = 'clothes@1' LIMIT 1")" = "near, shift 1" ] ||
+[ "$(q sweep.db "SELECT count(*) FROM results WHERE target = 'clothes@1' AND similarity = 'near, shift 1'")" = 8 ] ||
   fail "level 1's label"
 # The chain is in the trial's identity; level 0 has none.
 [ "$(q sweep.db "SELECT json_array_length(config_json, '\$.target.shift') FROM trials WHERE target = 'clothes@1' LIMIT 1")" = 3 ] ||

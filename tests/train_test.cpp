@@ -438,6 +438,15 @@ TEST_F(TrialTest, StrategiesTrainWhatTheySayAndCostWhatTheyTrain) {
   EXPECT_EQ(range.frozen_input, FrozenInput::kNone) << "nothing before the stem to cache";
   EXPECT_GT(range.train_flops, trailing.train_flops)
       << "the gradient passes back through every block after the stem";
+  // A range that starts later reads its frozen prefix from the cache that the
+  // trailing trials with the same boundary filled.
+  TrialSpec middle = trial(1);
+  middle.strategy.kind = StrategyKind::kRange;
+  middle.strategy.first = middle.strategy.last = 3;
+  run_trial(trial(3), resources, observer);
+  const TrialResult middle_block = run_trial(middle, resources, observer);
+  EXPECT_EQ(middle_block.frozen_input, FrozenInput::kMemory);
+  EXPECT_EQ(middle_block.trainable_params, count(backbone.block_parameters(2)) + head);
 
   TrialSpec decay = trial(5);
   decay.strategy.kind = StrategyKind::kLayerDecay;
