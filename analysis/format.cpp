@@ -98,6 +98,10 @@ std::string format_gap(const GapToBest& gap, bool is_best) {
   return text + ": unclear";
 }
 
+std::string format_frechet(double distance) {
+  return std::isfinite(distance) ? printf_string("%.2f", distance) : "not measured";
+}
+
 std::string format_difference(const PairedDifference& d) {
   if (d.pairs == 0) return "";
   std::string text = format_points(d.mean);

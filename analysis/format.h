@@ -25,6 +25,9 @@ std::string format_lr(double lr);                   // "0.01", "3e-05"
 std::string format_money(double amount);            // "0.0123"
 std::string format_accuracy(const DepthRow& row);   // "83.1% ± 0.4"
 std::string format_flops(double flops);             // "830 MFLOP", "1.2 TFLOP"
+// A Fréchet distance, "12.34"; "not measured" where there is none (NaN: a
+// TorchScript backbone comes without the images it learnt from).
+std::string format_frechet(double distance);
 // The gap to the best depth on validation and how the verdict rule judged it:
 // "best", "+1.1 (-1.3 to 3.7): unclear", "+9.0 (7.2 to 10.8): worse".
 std::string format_gap(const GapToBest& gap, bool is_best);

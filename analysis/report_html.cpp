@@ -195,7 +195,7 @@ std::string similarity_tables(const SweepSummary& s) {
     for (const SimilarityPoint& p : trend.points) {
       html += "<tr>" + cell(p.target, true) + cell(trend.backbone, true) +
               cell(p.similarity.empty() ? "none" : p.similarity) +
-              cell(printf_string("%.2f", p.frechet)) + cell(printf_string("%.3f", p.logme)) +
+              cell(format_frechet(p.frechet)) + cell(printf_string("%.3f", p.logme)) +
               cell(p.head_only_test ? percent(*p.head_only_test) : "") + cell(gap_text(p)) +
               cell(required_depth_text(p)) + "</tr>\n";
     }

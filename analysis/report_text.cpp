@@ -39,7 +39,7 @@ std::string similarity_text(const SweepSummary& summary) {
     if (trend.points.size() < 3) continue;
     std::vector<std::vector<std::string>> rows;
     for (const SimilarityPoint& p : trend.points) {
-      rows.push_back({p.target, printf_string("%.2f", p.frechet), printf_string("%.3f", p.logme),
+      rows.push_back({p.target, format_frechet(p.frechet), printf_string("%.3f", p.logme),
                       gap_text(p), required_depth_text(p)});
     }
     out += "\n  the answer against the measured distance, backbone " + trend.backbone +
@@ -67,7 +67,7 @@ std::string render_text_report(const SweepSummary& summary) {
     out += "  " + prediction_line(target, summary.tolerance) + "\n";
     if (target.measure) {
       out += "  measured before training: Frechet distance to the source " +
-             printf_string("%.2f", target.measure->frechet) + ", LogME " +
+             format_frechet(target.measure->frechet) + ", LogME " +
              printf_string("%.3f", target.measure->logme) + "\n";
       const size_t skipped = target.measure->skipped_images.size();
       if (skipped > 0) {

@@ -1,6 +1,8 @@
 #include "analysis/similarity.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "analysis/format.h"
 #include "analysis/stats.h"
@@ -43,13 +45,17 @@ std::vector<SimilarityTrend> similarity_trends(const SweepSummary& summary) {
     it->points.push_back(point_of(t));
   }
   for (SimilarityTrend& trend : trends) {
+    // Targets without a distance (NaN) come last and stay out of the correlation.
+    const auto distance = [](const SimilarityPoint& p) {
+      return std::isfinite(p.frechet) ? p.frechet : std::numeric_limits<double>::infinity();
+    };
     std::stable_sort(trend.points.begin(), trend.points.end(),
-                     [](const SimilarityPoint& a, const SimilarityPoint& b) {
-                       return a.frechet < b.frechet;
+                     [&](const SimilarityPoint& a, const SimilarityPoint& b) {
+                       return distance(a) < distance(b);
                      });
     std::vector<double> distances, gaps;
     for (const SimilarityPoint& p : trend.points) {
-      if (!p.gap) continue;
+      if (!p.gap || !std::isfinite(p.frechet)) continue;
       distances.push_back(p.frechet);
       gaps.push_back(p.gap->mean);
     }

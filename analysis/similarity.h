@@ -29,7 +29,7 @@ struct SimilarityPoint {
 
 struct SimilarityTrend {
   std::string backbone;
-  std::vector<SimilarityPoint> points;  // measured targets, nearest first
+  std::vector<SimilarityPoint> points;  // measured targets, nearest first; no distance last
   // Spearman's rank correlation between distance and gap, over the points with
   // a gap; unset with fewer than three, where a rank order says little.
   std::optional<double> rank_correlation;

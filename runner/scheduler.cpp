@@ -240,7 +240,7 @@ class Scheduler::Run {
         s_.progress_.print(
             "measured " + m.measure.backbone + " on " + m.measure.target + ": LogME " +
             printf_string("%.3f", m.measure.logme) + ", Frechet distance " +
-            printf_string("%.2f", m.measure.frechet) + "; " +
+            format_frechet(m.measure.frechet) + "; " +
             prediction_sentence(predict_verdict(m.measure.curve, s_.options_.tolerance),
                                 m.measure.curve));
         job_succeeded(s);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "analysis/report_charts.h"
 #include "analysis/report_text.h"
 #include "analysis/stats.h"
@@ -96,6 +98,20 @@ TEST(Similarity, ATrendIsCalledOnlyWhenTheTargetsSupportIt) {
   EXPECT_EQ(trend_sentence(t),
             "Distance and head-only gap: Spearman rank correlation -1.00 over 6 targets "
             "(one-sided p = 1.00): no sign that the farther targets lose more with head-only.");
+}
+
+TEST(Similarity, ATargetWithoutADistanceComesLastAndCountsForNothing) {
+  SweepSummary s = ladder();
+  s.targets[1].measure->frechet = std::nan("");  // c@0, as a TorchScript backbone measures
+  const SimilarityTrend t = similarity_trends(s).at(0);
+  ASSERT_EQ(t.points.size(), 4u);
+  EXPECT_EQ(t.points.back().target, "c@0");
+  EXPECT_EQ(t.correlated, 3);
+  // distances 4 9 12, gaps 5 8 6: ranks 1 3 2, rho = 0.5
+  EXPECT_NEAR(*t.rank_correlation, 0.5, 1e-12);
+  const std::string text = render_text_report(s);
+  EXPECT_NE(text.find("Frechet distance to the source not measured"), std::string::npos);
+  EXPECT_EQ(text.find("nan"), std::string::npos) << text;
 }
 
 TEST(Similarity, UndecidedTargetsShowTheRangeAndFewPointsNoCorrelation) {
