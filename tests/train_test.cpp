@@ -8,6 +8,7 @@
 #include "core/grid.h"
 #include "data_files.h"
 #include "experiments/models/transfer_model.h"
+#include "experiments/train/device.h"
 #include "experiments/train/optim.h"
 #include "experiments/train/pretrain.h"
 #include "experiments/train/probe.h"
@@ -28,6 +29,23 @@ class CountingObserver : public TrainingObserver {
   int stop_after = 1 << 30;
   double last = 0.0;
 };
+
+// A worker runs trial after trial: each must report its own peak, not the
+// largest of every trial before it.
+TEST(PeakMemory, EachResetStartsAFreshHighWaterMarkOnTheCpu) {
+  constexpr int64_t kBig = int64_t{256} << 20;
+  {
+    const torch::Tensor big = torch::ones({kBig / 4});  // touched, so resident
+    EXPECT_GT(big.sum().item<double>(), 0.0);
+  }
+  const int64_t after_big = peak_memory_bytes(torch::kCPU);
+  reset_peak_memory(torch::kCPU);
+  const torch::Tensor small = torch::ones({1 << 20});
+  const int64_t after_small = peak_memory_bytes(torch::kCPU);
+  EXPECT_LT(after_small, after_big - kBig / 2)
+      << "the 256 MiB of before the reset still count: " << after_small << " of " << after_big;
+  EXPECT_GT(after_small, 0);
+}
 
 TEST(Schedule, CosineStepAndConstant) {
   EXPECT_DOUBLE_EQ(scheduled_lr(ScheduleKind::kConstant, 0.1, 7, 10), 0.1);

@@ -67,9 +67,15 @@ std::string device_model(const torch::Device& device) {
 
 void reset_peak_memory(const torch::Device& device) {
 #ifdef SWEEP_WITH_CUDA
-  if (device.is_cuda()) c10::cuda::CUDACachingAllocator::resetPeakStats(device.index());
+  if (device.is_cuda()) {
+    c10::cuda::CUDACachingAllocator::resetPeakStats(device.index());
+    return;
+  }
 #endif
   (void)device;
+  // "5" resets the resident set's high-water mark to what is resident now
+  // (Linux 4.0 and later); without it, the peak stays the process's lifetime one.
+  std::ofstream("/proc/self/clear_refs") << "5";
 }
 
 int64_t peak_memory_bytes(const torch::Device& device) {
@@ -80,6 +86,11 @@ int64_t peak_memory_bytes(const torch::Device& device) {
   }
 #endif
   (void)device;
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;  // "VmHWM: N kB"
+  }
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<int64_t>(usage.ru_maxrss) * 1024;

@@ -20,8 +20,10 @@ std::string device_string(const torch::Device& device);
 // The CPU model or GPU name.
 std::string device_model(const torch::Device& device);
 
-// Peak memory since the last reset: the process's resident set on the CPU (a
-// high-water mark over the process's life), allocated bytes on a GPU.
+// Peak memory since the last reset: the process's resident set on the CPU
+// (Linux's VmHWM, reset through /proc/self/clear_refs; where that cannot be
+// written, the high-water mark over the process's life), allocated bytes on a
+// GPU. A worker resets it before each trial, so each trial reports its own.
 void reset_peak_memory(const torch::Device& device);
 int64_t peak_memory_bytes(const torch::Device& device);
 
