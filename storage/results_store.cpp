@@ -495,12 +495,21 @@ std::vector<EpochMetrics> ResultsStore::epochs(const std::string& trial_id) {
 
 SweepTiming ResultsStore::timing(const std::string& sweep) {
   Statement stmt = db_.prepare(
-      "SELECT (julianday(CASE WHEN sum(t.state = 'running') > 0 THEN 'now' "
-      "ELSE max(t.finished_at) END) - julianday(min(t.started_at))) * 86400.0 "
+      "SELECT julianday(t.started_at) * 86400.0, "
+      "julianday(CASE WHEN t.state = 'running' THEN 'now' ELSE t.finished_at END) * 86400.0 "
       "FROM sweep_trials st JOIN sweeps s USING (sweep_id) JOIN trials t USING (trial_id) "
-      "WHERE s.name = ?1");
-  stmt.bind(1, sweep).step();
-  return SweepTiming{stmt.optional_real(0).value_or(0.0)};
+      "WHERE s.name = ?1 AND t.started_at IS NOT NULL ORDER BY 1");
+  stmt.bind(1, sweep);
+  SweepTiming timing;
+  double covered_until = -1.0;  // intervals in start order: add what each adds beyond the last
+  while (stmt.step()) {
+    const std::optional<double> end = stmt.optional_real(1);
+    if (!end) continue;  // started once, released since: no finish to count to
+    const double start = std::max(stmt.real(0), covered_until);
+    if (*end > start) timing.running_seconds += *end - start;
+    covered_until = std::max(covered_until, *end);
+  }
+  return timing;
 }
 
 void ResultsStore::record_measure(const TransferMeasure& m) {

@@ -51,7 +51,10 @@ bool claim_is_stale(const ClaimInfo& claim, double now, double lease_seconds,
                     const std::string& this_host, const std::function<bool(int64_t)>& alive);
 
 struct SweepTiming {
-  double elapsed_seconds = 0.0;  // from the first trial's start to now (running) or the last finish
+  // The time some trial of the sweep was running: the union of the trials'
+  // intervals from start to finish (to now while running), so the hours
+  // between one `sweep run` and the next do not count.
+  double running_seconds = 0.0;
 };
 
 struct Registration {

@@ -215,6 +215,30 @@ TEST_F(ResultsStoreTest, ResultsViewNamesEachTrialsStrategy) {
                                                                     spec.grid.unfrozen.size()))}));
 }
 
+TEST_F(ResultsStoreTest, RunningTimeLeavesOutTheGapsBetweenRuns) {
+  ResultsStore store(path_, Access::kReadWrite);
+  store.register_sweep(spec_, trials_, "s.json");
+  EXPECT_EQ(store.timing("unit").running_seconds, 0.0) << "nothing has run";
+  // Two overlapping trials in a first run, one more in a second run a day later,
+  // one started and released without a finish.
+  const auto set_times = [&](size_t i, const char* started, const char* finished) {
+    Statement stmt = store.database().prepare(
+        "UPDATE trials SET state = 'done', started_at = ?2, finished_at = ?3 WHERE trial_id = ?1");
+    stmt.bind(1, trials_[i].id).bind(2, std::string(started));
+    if (finished) {
+      stmt.bind(3, std::string(finished));
+    } else {
+      stmt.bind_null(3);
+    }
+    stmt.step();
+  };
+  set_times(0, "2026-12-01T10:00:00Z", "2026-12-01T10:00:10Z");
+  set_times(1, "2026-12-01T10:00:05Z", "2026-12-01T10:00:20Z");
+  set_times(2, "2026-12-02T10:00:00Z", "2026-12-02T10:00:30Z");
+  set_times(3, "2026-12-02T10:00:40Z", nullptr);
+  EXPECT_NEAR(store.timing("unit").running_seconds, 20.0 + 30.0, 1e-3);
+}
+
 TEST_F(ResultsStoreTest, ClaimsRecordDeviceAndLeaseAndSkipBackbones) {
   ResultsStore store(path_, Access::kReadWrite);
   store.register_sweep(spec_, trials_, "s.json");

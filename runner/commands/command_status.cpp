@@ -44,8 +44,9 @@ std::string status_of(ResultsStore& store, const std::string& name) {
     out += "\n";
   }
   const SweepTiming timing = store.timing(name);
-  if (timing.elapsed_seconds > 0) {
-    out += "  elapsed " + format_seconds(timing.elapsed_seconds) + " since the first trial started";
+  if (timing.running_seconds > 0) {
+    out += "  running time " + format_seconds(timing.running_seconds) +
+           " (while trials ran; time between runs left out)";
     const int left = s.pending + s.running;
     if (left > 0 && s.done > 0) {
       const double each = s.wall_seconds / (s.done + s.stopped);
