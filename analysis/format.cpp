@@ -102,6 +102,12 @@ std::string format_frechet(double distance) {
   return std::isfinite(distance) ? printf_string("%.2f", distance) : "not measured";
 }
 
+std::string skipped_images_phrase(size_t skipped) {
+  return std::to_string(skipped) +
+         (skipped == 1 ? " image did not decode and was" : " images did not decode and were") +
+         " left out";
+}
+
 std::string format_difference(const PairedDifference& d) {
   if (d.pairs == 0) return "";
   std::string text = format_points(d.mean);

@@ -1,6 +1,7 @@
 // How numbers appear in reports, the same in the terminal and in HTML. Pure.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -28,6 +29,8 @@ std::string format_flops(double flops);             // "830 MFLOP", "1.2 TFLOP"
 // A Fréchet distance, "12.34"; "not measured" where there is none (NaN: a
 // TorchScript backbone comes without the images it learnt from).
 std::string format_frechet(double distance);
+// "1 image did not decode and was left out", "3 images did not decode and were left out".
+std::string skipped_images_phrase(size_t skipped);
 // The gap to the best depth on validation and how the verdict rule judged it:
 // "best", "+1.1 (-1.3 to 3.7): unclear", "+9.0 (7.2 to 10.8): worse".
 std::string format_gap(const GapToBest& gap, bool is_best);

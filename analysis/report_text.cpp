@@ -71,10 +71,8 @@ std::string render_text_report(const SweepSummary& summary) {
              printf_string("%.3f", target.measure->logme) + "\n";
       const size_t skipped = target.measure->skipped_images.size();
       if (skipped > 0) {
-        out +=
-            "  " + std::to_string(skipped) +
-            (skipped == 1 ? " image did not decode and was" : " images did not decode and were") +
-            " left out (listed in the HTML report and the skipped_images table)\n";
+        out += "  " + skipped_images_phrase(skipped) +
+               " (listed in the HTML report and the skipped_images table)\n";
       }
     }
     if (target.depths.empty()) continue;

@@ -243,6 +243,12 @@ class Scheduler::Run {
             format_frechet(m.measure.frechet) + "; " +
             prediction_sentence(predict_verdict(m.measure.curve, s_.options_.tolerance),
                                 m.measure.curve));
+        if (const auto& skipped = m.measure.skipped_images; !skipped.empty()) {
+          s_.progress_.print("skipped  " + m.measure.target + ": " +
+                             skipped_images_phrase(skipped.size()) + ", first " +
+                             skipped.front() +
+                             " (all in `sweep report --html` and the skipped_images table)");
+        }
         job_succeeded(s);
         break;
       case WorkerMessage::Kind::kError:

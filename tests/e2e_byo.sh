@@ -49,6 +49,8 @@ printf '%s\n' '{' \
 grep -q 'ok: sweep "byo", 1 backbone x 1 target x 3 depths x 1 lr x 1 seed = 3 trials' validate.log ||
   fail "$(cat validate.log)"
 "$sweep" run byo.json > run.log 2>&1 || { cat run.log; fail "the sweep failed"; }
+grep -qE "skipped  shapes: 1 image did not decode and was left out, first .*photos/stripes/broken.jpg: not a decodable" run.log ||
+  fail "the run does not say that an image was left out: $(grep -i decode run.log)"
 [ "$(q sweep.db "SELECT count(*) FROM results WHERE state = 'done'")" = 3 ] || fail "not every trial finished"
 trainable=$(q sweep.db "SELECT group_concat(trainable_params) FROM (SELECT trainable_params FROM results ORDER BY unfrozen)")
 [ "$trainable" = '"1026,8394754,11177538"' ] || fail "trainable parameters by depth: $trainable"
