@@ -27,10 +27,9 @@ std::string strategy_label(const Strategy& strategy, int unfrozen, int blocks) {
     case StrategyKind::kTrailing:
       return "";
     case StrategyKind::kRange:
-      return (strategy.first == strategy.last
-                  ? "block " + std::to_string(strategy.first) + " only"
-                  : "blocks " + std::to_string(strategy.first) + "-" +
-                        std::to_string(strategy.last) + " only") +
+      return (strategy.first == strategy.last ? "block " + std::to_string(strategy.first) + " only"
+                                              : "blocks " + std::to_string(strategy.first) + "-" +
+                                                    std::to_string(strategy.last) + " only") +
              (strategy.from_probe ? ", from the probe" : "");
     case StrategyKind::kLpFt:
       return "LP-FT, " + depth_label(unfrozen, blocks) + " blocks";

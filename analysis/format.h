@@ -20,12 +20,12 @@ std::string depth_label(int unfrozen, int blocks);  // "2", or "5 (all)" for ful
 // A strategy other than the trailing blocks: "block 1 only", "blocks 2-3 only",
 // "LP-FT, 5 (all) blocks", "layer decay 0.7, 5 (all) blocks"; "" for trailing.
 std::string strategy_label(const Strategy& strategy, int unfrozen, int blocks);
-std::string format_seconds(double seconds);         // "42.1 s", "3m05s", "1h02m"
-std::string format_count(int64_t count);            // "1.3k", "2.1M"
-std::string format_lr(double lr);                   // "0.01", "3e-05"
-std::string format_money(double amount);            // "0.0123"
-std::string format_accuracy(const DepthRow& row);   // "83.1% ± 0.4"
-std::string format_flops(double flops);             // "830 MFLOP", "1.2 TFLOP"
+std::string format_seconds(double seconds);        // "42.1 s", "3m05s", "1h02m"
+std::string format_count(int64_t count);           // "1.3k", "2.1M"
+std::string format_lr(double lr);                  // "0.01", "3e-05"
+std::string format_money(double amount);           // "0.0123"
+std::string format_accuracy(const DepthRow& row);  // "83.1% ± 0.4"
+std::string format_flops(double flops);            // "830 MFLOP", "1.2 TFLOP"
 // A Fréchet distance, "12.34"; "not measured" where there is none (NaN: a
 // TorchScript backbone comes without the images it learnt from).
 std::string format_frechet(double distance);

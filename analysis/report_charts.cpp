@@ -363,9 +363,14 @@ Chart similarity_chart(const SweepSummary& s) {
   }
   const json color = nominal("backbone", "backbone");
   const json tooltip = json::array(
-      {nominal("target", "target"), nominal("similarity", "your label"),
-       quantitative("frechet", "Fréchet distance"), quantitative("logme", "LogME"),
-       {{"field", "head"}, {"type", "quantitative"}, {"format", ".1%"}, {"title", "head-only test"}},
+      {nominal("target", "target"),
+       nominal("similarity", "your label"),
+       quantitative("frechet", "Fréchet distance"),
+       quantitative("logme", "LogME"),
+       {{"field", "head"},
+        {"type", "quantitative"},
+        {"format", ".1%"},
+        {"title", "head-only test"}},
        {{"field", "gap"}, {"type", "quantitative"}, {"format", "+.1f"}, {"title", "gap (points)"}},
        nominal("opened", "blocks training opened")});
   // Points with their intervals (`low`..`high`, when given) and target names.
@@ -399,13 +404,12 @@ Chart similarity_chart(const SweepSummary& s) {
   const std::string distance = "Fréchet distance to the source (measured)";
   json spec = {
       {"data", {{"values", rows}}},
-      {"hconcat",
-       json::array({panel("frechet", distance, "gap", "head-only gap (points)", false, "gap_low",
-                          "gap_high"),
-                    panel("frechet", distance, "blocks", "blocks training opened", false,
-                          "blocks_low", "blocks_high"),
-                    panel("logme", "LogME before training", "head", "head-only test accuracy",
-                          true, "", "")})}};
+      {"hconcat", json::array({panel("frechet", distance, "gap", "head-only gap (points)", false,
+                                     "gap_low", "gap_high"),
+                               panel("frechet", distance, "blocks", "blocks training opened", false,
+                                     "blocks_low", "blocks_high"),
+                               panel("logme", "LogME before training", "head",
+                                     "head-only test accuracy", true, "", "")})}};
   return {"Similarity, measured, and the answer",
           "Left: how far behind head-only falls (best deeper minus head-only on test, in points, "
           "with its 95% interval over seeds) against the measured distance between target and "

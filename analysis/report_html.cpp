@@ -126,9 +126,10 @@ std::string depth_table(const TargetSummary& target, bool priced) {
 std::string strategies_table(const TargetSummary& target) {
   const CellTable table = strategy_table(target);
   if (table.rows.empty()) return "";
-  std::string html = "<p class=\"meta\">Other strategies, each at its best learning rate "
-                     "chosen on validation; differences on test, paired by seed.</p>\n<table>\n" +
-                     header_row(table.header);
+  std::string html =
+      "<p class=\"meta\">Other strategies, each at its best learning rate "
+      "chosen on validation; differences on test, paired by seed.</p>\n<table>\n" +
+      header_row(table.header);
   for (const auto& row : table.rows) {
     html += "<tr>";
     for (size_t c = 0; c < row.size(); ++c) html += cell(row[c], c == 0);
@@ -171,15 +172,16 @@ std::string comparison_table(const SweepSummary& s) {
     const DepthRow& head = t.depths[*t.head_only];
     const DepthRow& best = t.depths[*t.best_deeper];
     const PairedDifference d = paired_difference(best, head);
-    const std::string ci = d.pairs < 2 ? "needs two seeds"
-                                       : format_points(d.mean - d.ci95) + " to " + format_points(d.mean + d.ci95);
-    html += "<tr>" + cell(t.target, true) + cell(t.backbone, true) +
-            cell(percent(head.test_mean) + " (lr " + format_lr(head.lr) + ")") +
-            cell(percent(best.test_mean) + " at " + depth_label(best.unfrozen, best.blocks) +
-                 " (lr " + format_lr(best.lr) + ")") +
-            cell(format_points(d.mean)) + cell(ci) + cell(ratio(best.train_flops, head.train_flops)) +
-            cell(ratio(best.device_seconds, head.device_seconds)) + cell(verdict_cell(t)) +
-            "</tr>\n";
+    const std::string ci =
+        d.pairs < 2 ? "needs two seeds"
+                    : format_points(d.mean - d.ci95) + " to " + format_points(d.mean + d.ci95);
+    html +=
+        "<tr>" + cell(t.target, true) + cell(t.backbone, true) +
+        cell(percent(head.test_mean) + " (lr " + format_lr(head.lr) + ")") +
+        cell(percent(best.test_mean) + " at " + depth_label(best.unfrozen, best.blocks) + " (lr " +
+             format_lr(best.lr) + ")") +
+        cell(format_points(d.mean)) + cell(ci) + cell(ratio(best.train_flops, head.train_flops)) +
+        cell(ratio(best.device_seconds, head.device_seconds)) + cell(verdict_cell(t)) + "</tr>\n";
   }
   return html + "</table>\n";
 }
@@ -188,14 +190,14 @@ std::string comparison_table(const SweepSummary& s) {
 std::string similarity_tables(const SweepSummary& s) {
   std::string html;
   for (const SimilarityTrend& trend : similarity_trends(s)) {
-    html += "<table>\n" + header_row({"target", "backbone", "your label",
-                                      "Fréchet distance (measured)", "LogME (before training)",
-                                      "head-only test", "gap to best deeper, points (95% CI)",
-                                      "blocks training opened"});
+    html +=
+        "<table>\n" + header_row({"target", "backbone", "your label", "Fréchet distance (measured)",
+                                  "LogME (before training)", "head-only test",
+                                  "gap to best deeper, points (95% CI)", "blocks training opened"});
     for (const SimilarityPoint& p : trend.points) {
       html += "<tr>" + cell(p.target, true) + cell(trend.backbone, true) +
-              cell(p.similarity.empty() ? "none" : p.similarity) +
-              cell(format_frechet(p.frechet)) + cell(printf_string("%.3f", p.logme)) +
+              cell(p.similarity.empty() ? "none" : p.similarity) + cell(format_frechet(p.frechet)) +
+              cell(printf_string("%.3f", p.logme)) +
               cell(p.head_only_test ? percent(*p.head_only_test) : "") + cell(gap_text(p)) +
               cell(required_depth_text(p)) + "</tr>\n";
     }

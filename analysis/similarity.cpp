@@ -25,8 +25,8 @@ SimilarityPoint point_of(const TargetSummary& t) {
     return depth ? std::optional<int>(t.depths[*depth].unfrozen) : std::nullopt;
   };
   p.required_high = blocks(t.verdict.recommended);
-  p.required_low = t.verdict.kind == VerdictKind::kUndecided ? blocks(t.verdict.unsure)
-                                                             : p.required_high;
+  p.required_low =
+      t.verdict.kind == VerdictKind::kUndecided ? blocks(t.verdict.unsure) : p.required_high;
   return p;
 }
 
@@ -74,7 +74,9 @@ std::string gap_text(const SimilarityPoint& point) {
 
 std::string required_depth_text(const SimilarityPoint& point) {
   if (!point.required_low || !point.required_high) return "";
-  const auto name = [](int blocks) { return blocks == 0 ? std::string("head-only") : std::to_string(blocks); };
+  const auto name = [](int blocks) {
+    return blocks == 0 ? std::string("head-only") : std::to_string(blocks);
+  };
   if (*point.required_low == *point.required_high) return name(*point.required_low);
   return name(*point.required_low) + " or " + name(*point.required_high);
 }
@@ -97,8 +99,8 @@ std::string trend_sentence(const SimilarityTrend& trend) {
     reading = "no sign that the farther targets lose more with head-only";
   }
   return "Distance and head-only gap: Spearman rank correlation " + printf_string("%+.2f", rho) +
-         " over " + n + " (one-sided p = " + printf_string("%.2f", trend.p_value) + "): " +
-         reading + ".";
+         " over " + n + " (one-sided p = " + printf_string("%.2f", trend.p_value) +
+         "): " + reading + ".";
 }
 
 }  // namespace sweep

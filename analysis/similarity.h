@@ -34,7 +34,7 @@ struct SimilarityTrend {
   // a gap; unset with fewer than three, where a rank order says little.
   std::optional<double> rank_correlation;
   double p_value = 1.0;  // one-sided, for a positive correlation (rank_correlation_p)
-  int correlated = 0;  // the points behind it
+  int correlated = 0;    // the points behind it
 };
 
 // One trend per backbone with at least one measured target, in the summary's order.

@@ -24,8 +24,8 @@ struct Cell {
 // The learning rate that successive halving stopped in the fewest seeds, then
 // the best mean validation accuracy: a rate that finished only the seeds where
 // it was lucky is not chosen over one that finished them all.
-DepthRow best_lr_row(int unfrozen, const std::map<double, Cell>& by_lr,
-                     std::optional<double> price, const std::string& strategy = "") {
+DepthRow best_lr_row(int unfrozen, const std::map<double, Cell>& by_lr, std::optional<double> price,
+                     const std::string& strategy = "") {
   const Cell* best = nullptr;
   double best_lr = 0.0;
   for (const auto& [lr, cell] : by_lr) {
@@ -233,8 +233,8 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
   const auto cell_of = [&](const std::pair<std::string, std::string>& key,
                            const TrialSpec& spec) -> Cell& {
     if (spec.strategy.kind == StrategyKind::kTrailing) return cells[key][spec.unfrozen][spec.lr];
-    const auto label = std::make_pair(strategy_label(spec.strategy, spec.unfrozen, spec.blocks),
-                                      spec.unfrozen);
+    const auto label =
+        std::make_pair(strategy_label(spec.strategy, spec.unfrozen, spec.blocks), spec.unfrozen);
     auto& list = strategy_cells[key];
     auto it = std::find_if(list.begin(), list.end(),
                            [&](const auto& entry) { return entry.first == label; });
@@ -319,7 +319,8 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
       const bool finished = std::any_of(by_lr.begin(), by_lr.end(), [](const auto& lr_cell) {
         return !lr_cell.second.val.empty();
       });
-      if (finished) target.strategies.push_back(best_lr_row(label.second, by_lr, price, label.first));
+      if (finished)
+        target.strategies.push_back(best_lr_row(label.second, by_lr, price, label.first));
     }
     choose_rows(target, tolerance);
     const auto keep_curves = [&](const DepthRow& row) {
@@ -409,8 +410,8 @@ CellTable strategy_table(const TargetSummary& target) {
   for (const DepthRow& row : target.strategies) {
     table.rows.push_back(
         {row.strategy, format_lr(row.lr),
-         format_accuracy(row) + (row.diverged ? " (" + std::to_string(row.diverged) + " diverged)"
-                                              : ""),
+         format_accuracy(row) +
+             (row.diverged ? " (" + std::to_string(row.diverged) + " diverged)" : ""),
          percent(row.val_mean), head ? format_difference(paired_difference(row, *head)) : "",
          best ? format_difference(paired_difference(row, *best)) : "",
          format_count(row.trainable_params), std::to_string(row.seeds),

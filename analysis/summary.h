@@ -30,7 +30,7 @@ struct TargetSummary {
   std::string backbone;
   std::string target;
   std::string similarity;
-  std::vector<DepthRow> depths;            // ascending depth; depths with finished trials only
+  std::vector<DepthRow> depths;  // ascending depth; depths with finished trials only
   // The grid's other strategies (a block range, LP-FT, layer decay), each at
   // its best learning rate, in grid order; never part of the verdict.
   std::vector<DepthRow> strategies;

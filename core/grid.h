@@ -10,9 +10,9 @@ namespace sweep {
 
 // Every trial of the grid, nested in this order (outermost first): backbone,
 // target, unfrozen then the strategies, weight_decay, batch_size, epochs, seed,
-// lr. "all" resolves to each backbone's block count. Ids and positions are filled in. The learning rate
-// is innermost so that runners claim learning-rate siblings one after another
-// and run them side by side, where successive halving can judge them together.
+// lr. "all" resolves to each backbone's block count. Ids and positions are filled in. The learning
+// rate is innermost so that runners claim learning-rate siblings one after another and run them
+// side by side, where successive halving can judge them together.
 std::vector<TrialSpec> expand_grid(const SweepSpec& spec);
 
 // The blocks a trial trains, counted from 0 at the input, [first, end): its

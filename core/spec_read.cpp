@@ -35,7 +35,8 @@ PretrainSpec read_pretrain(const json& value, const std::string& path, Diagnosti
   ObjectReader in(value, path, diag);
   PretrainSpec pretrain;
   pretrain.data = read_data(in);
-  pretrain.per_class = static_cast<int>(in.integer_or("per_class", pretrain.per_class, 1, kMaxJsonInt));
+  pretrain.per_class =
+      static_cast<int>(in.integer_or("per_class", pretrain.per_class, 1, kMaxJsonInt));
   pretrain.epochs = static_cast<int>(in.integer_or("epochs", pretrain.epochs, 1, 1000));
   pretrain.batch_size =
       static_cast<int>(in.integer_or("batch_size", pretrain.batch_size, 1, 65536));
@@ -154,7 +155,8 @@ GridSpec read_grid(const json& value, const std::string& path, Diagnostics& diag
   } else if (seeds && seeds->is_object()) {
     read_adaptive_seeds(*seeds, in.path_of("seeds"), diag, grid);
   } else if (seeds) {
-    grid.seeds = read_list<int>(seeds, in.path_of("seeds"), diag, "seeds", integers(0, kMaxJsonInt));
+    grid.seeds =
+        read_list<int>(seeds, in.path_of("seeds"), diag, "seeds", integers(0, kMaxJsonInt));
   } else if (repeats) {
     auto n = read_integer(*repeats, in.path_of("repeats"), diag, 1, 1000);
     for (int i = 0; i < n.value_or(0); ++i) grid.seeds.push_back(i);

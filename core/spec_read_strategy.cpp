@@ -16,11 +16,12 @@ Strategy read_strategy(const json& value, const std::string& path, Diagnostics& 
   const json* decay = in.find("layer_decay");
   const int named = (blocks ? 1 : 0) + (lp_ft ? 1 : 0) + (decay ? 1 : 0);
   if (value.is_object() && named != 1) {
-    diag.error(path, "a strategy is one of {\"blocks\": [first, last]} (train only those, "
-                     "counted from the input from 1; \"from_probe\": true starts the head from "
-                     "the probe), {\"lp_ft\": blocks} (a linear probe, then "
-                     "fine-tune the last blocks from it), {\"layer_decay\": factor, "
-                     "\"unfrozen\": blocks} (each block at factor x the rate of the one above)");
+    diag.error(path,
+               "a strategy is one of {\"blocks\": [first, last]} (train only those, "
+               "counted from the input from 1; \"from_probe\": true starts the head from "
+               "the probe), {\"lp_ft\": blocks} (a linear probe, then "
+               "fine-tune the last blocks from it), {\"layer_decay\": factor, "
+               "\"unfrozen\": blocks} (each block at factor x the rate of the one above)");
   }
   if (blocks && named == 1) {
     strategy.kind = StrategyKind::kRange;
@@ -54,7 +55,8 @@ Strategy read_strategy(const json& value, const std::string& path, Diagnostics& 
     if (strategy.decay >= 1.0) {
       diag.error(in.path_of("layer_decay"),
                  "expected a factor below 1 (each block learns slower than the one above it), "
-                 "got " + decay->dump());
+                 "got " +
+                     decay->dump());
     }
     if (const json* unfrozen = in.find("unfrozen")) {
       strategy.depth = read_depth(*unfrozen, in.path_of("unfrozen"), diag).value_or(Depth{0, true});
@@ -76,9 +78,8 @@ void check_strategies(const std::vector<Strategy>& strategies, int blocks,
     const std::string path = json_pointer_child("/grid/strategies", i);
     const int highest = s.kind == StrategyKind::kRange ? s.last : s.depth.all ? 0 : s.depth.blocks;
     if (highest > blocks) {
-      diag.error(path, "block " + std::to_string(highest) + ", but backbone " + backbone +
-                           " has " + std::to_string(blocks) + "; use at most " +
-                           std::to_string(blocks));
+      diag.error(path, "block " + std::to_string(highest) + ", but backbone " + backbone + " has " +
+                           std::to_string(blocks) + "; use at most " + std::to_string(blocks));
     }
     for (size_t j = 0; j < i; ++j) {
       if (to_json(strategies[j]) == to_json(s)) {

@@ -164,11 +164,11 @@ ShiftStep read_shift_step(const json& value, const std::string& path, Diagnostic
     if (auto amount = read_number(*in.find(key), in.path_of(key), diag, lowest, !signed_amount)) {
       step.amount = *amount;
       if (step.amount == 0.0 || step.amount > range.max) {
-        diag.error(in.path_of(key), "expected " + std::string(range.what) + ", " +
-                                        (signed_amount ? "not 0, from " + number_text(lowest) + " to "
-                                                       : "above 0 and at most ") +
-                                        number_text(range.max) + ", got " +
-                                        number_text(step.amount));
+        diag.error(in.path_of(key),
+                   "expected " + std::string(range.what) + ", " +
+                       (signed_amount ? "not 0, from " + number_text(lowest) + " to "
+                                      : "above 0 and at most ") +
+                       number_text(range.max) + ", got " + number_text(step.amount));
       }
     }
     if (step.kind == ShiftKind::kMix) step.mix = read_data(in);
@@ -179,10 +179,9 @@ ShiftStep read_shift_step(const json& value, const std::string& path, Diagnostic
 
 std::vector<ShiftStep> read_shift(const json& value, const std::string& path, Diagnostics& diag) {
   std::vector<ShiftStep> chain;
-  for_each_element(&value, path, diag, "shift steps",
-                   [&](const json& item, const std::string& p) {
-                     chain.push_back(read_shift_step(item, p, diag));
-                   });
+  for_each_element(&value, path, diag, "shift steps", [&](const json& item, const std::string& p) {
+    chain.push_back(read_shift_step(item, p, diag));
+  });
   return chain;
 }
 
@@ -275,12 +274,14 @@ TargetSpec read_target(const json& value, const std::string& path, Diagnostics& 
       static_cast<int>(in.integer_or("test_per_class", target.test_per_class, 1, kMaxJsonInt));
   target.sample_seed =
       static_cast<int>(in.integer_or("sample_seed", target.sample_seed, 0, kMaxJsonInt));
-  if (const json* shift = in.find("shift")) target.shift = read_shift(*shift, in.path_of("shift"), diag);
+  if (const json* shift = in.find("shift"))
+    target.shift = read_shift(*shift, in.path_of("shift"), diag);
   if (levels) {
     if (const json* list = in.find("levels")) {
       *levels = read_levels(*list, in.path_of("levels"), diag);
       if (target.shift.empty() && !levels->empty()) {
-        diag.error(in.path_of("levels"), "levels of no shift; give the target a \"shift\" to scale");
+        diag.error(in.path_of("levels"),
+                   "levels of no shift; give the target a \"shift\" to scale");
       }
     }
   }
