@@ -73,9 +73,8 @@ TargetData load_target(const TargetSpec& target, int channels, int size,
     if (target.shift[k].kind != ShiftKind::kMix) continue;
     const DataSpec& other = target.shift[k].mix;
     const ImageSet pool = load_pools(other, channels, size, cache_dir).pool;
-    blends[k] =
-        convert_images(keep_classes(pool, selected_class_ids(other, pool.class_names)), channels,
-                       size);
+    blends[k] = convert_images(keep_classes(pool, selected_class_ids(other, pool.class_names)),
+                               channels, size);
   }
   const auto seed = static_cast<uint64_t>(target.sample_seed);
   apply_shift(target.shift, blends, seed, 0, out.train);
@@ -92,6 +91,7 @@ TargetData load_source(const PretrainSpec& source, int channels, int size,
 
 void check_sweep_data(const SweepSpec& spec, Diagnostics& diag) {
   std::set<std::string> read;
+  std::set<std::string> checked;  // JSON paths of the targets' entries and steps
   for (size_t i = 0; i < spec.backbones.size(); ++i) {
     if (spec.backbones[i].is_torchscript()) continue;  // pretrained elsewhere
     const std::string path = json_pointer_child(json_pointer_child("/backbones", i), "pretrain");
@@ -100,12 +100,15 @@ void check_sweep_data(const SweepSpec& spec, Diagnostics& diag) {
   }
   for (size_t i = 0; i < spec.targets.size(); ++i) {
     const TargetSpec& target = spec.targets[i];
+    // A ladder's levels share their entry's data and mixed-in datasets: each is checked once.
     const std::string path = target_path(spec, i);
-    check_dataset(target.data, images_needed(target), path, diag, read);
+    if (checked.insert(path).second)
+      check_dataset(target.data, images_needed(target), path, diag, read);
     for (size_t k = 0; k < target.shift.size(); ++k) {
-      if (target.shift[k].kind != ShiftKind::kMix) continue;
-      check_dataset(target.shift[k].mix, 1, json_pointer_child(json_pointer_child(path, "shift"), k),
-                    diag, read);
+      const std::string step = json_pointer_child(json_pointer_child(path, "shift"), k);
+      if (target.shift[k].kind == ShiftKind::kMix && checked.insert(step).second) {
+        check_dataset(target.shift[k].mix, 1, step, diag, read);
+      }
     }
   }
 }

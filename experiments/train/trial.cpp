@@ -35,7 +35,8 @@ struct Passes {
 Passes passes_of(const FitResult& fitted, bool probed) {
   Passes passes;
   passes.epochs = static_cast<int>(fitted.epochs.size()) - (probed ? 1 : 0);
-  for (const EpochMetrics& e : fitted.epochs) passes.validations += std::isnan(e.val_accuracy) ? 0 : 1;
+  for (const EpochMetrics& e : fitted.epochs)
+    passes.validations += std::isnan(e.val_accuracy) ? 0 : 1;
   passes.tested = !fitted.stopped_epoch;
   return passes;
 }
@@ -70,6 +71,17 @@ double training_flops(const TrialSpec& trial, const std::vector<double>& blocks,
   const double lp = trial.strategy.starts_from_probe() ? forward * (n_train + n_val) + probe : 0.0;
   return once + lp + passes.epochs * per_epoch + passes.validations * per_validation +
          (passes.tested ? (cached ? suffix_forward : forward) * n_test : 0.0);
+}
+
+// Epoch 0: validation before any training step.
+EpochMetrics untrained_epoch(const Score& val) {
+  EpochMetrics epoch;
+  epoch.epoch = 0;
+  epoch.lr = 0.0;
+  epoch.train_loss = epoch.train_accuracy = std::nan("");
+  epoch.val_loss = val.loss;
+  epoch.val_accuracy = val.accuracy;
+  return epoch;
 }
 
 // One group at the trial's rate; with layer-wise decay, the head at the
@@ -255,45 +267,32 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
       resolve_precision(trial.recipe.precision, device, cpu_has_native_bf16());
   if (!precision.note.empty()) observer.progress(0.0, precision.note);
   const std::string model_key = pretrain_key(trial.backbone);
-  // LP-FT's probe: the head-only trial's at the same rate and seed. Cloning
-  // draws from torch's generator, so it happens before the seed is set.
-  std::unique_ptr<Backbone> probe_backbone =
-      trial.strategy.starts_from_probe() ? backbone->clone() : nullptr;
-  torch::manual_seed(static_cast<uint64_t>(trial.seed));
-  std::optional<torch::nn::Linear> probed;  // LP-FT: the head the fine-tune starts from
-  if (probe_backbone) {
-    TransferModel probe(std::move(probe_backbone), data.train.num_classes(), 0);
-    probe.to(device);
-    const TrainableInputs features = trainable_inputs(probe, model_key, tensors,
-                                                      resources.feature_cache(), AugmentKind::kNone);
-    train_linear_probe(probe.head(), features.train, features.val, trial.recipe, trial.lr,
-                       observer);
-    probed = probe.head();
+  // A start from the probe (LP-FT) reads pooled features through a head-only
+  // model over a clone; cloning and that model's head draw from torch's
+  // generator, so both come before the seed is set. The trial's own head then
+  // starts as the head-only trial's at this seed does, and trains as its probe.
+  std::optional<TransferModel> features_model;
+  if (trial.strategy.starts_from_probe()) {
+    features_model.emplace(backbone->clone(), data.train.num_classes(), 0);
+    features_model->to(device);
   }
+  torch::manual_seed(static_cast<uint64_t>(trial.seed));
   TransferModel model(std::move(backbone), data.train.num_classes(),
                       BlockRange{first_trained_block(trial), end_trained_block(trial)});
   model.to(device);
-  if (probed) {
-    torch::NoGradGuard no_grad;
-    model.head()->weight.copy_((*probed)->weight);
-    model.head()->bias.copy_((*probed)->bias);
-  }
-  const TrainableInputs in = trainable_inputs(model, model_key, tensors,
-                                              resources.feature_cache(), trial.recipe.augment);
+  const TrainableInputs in =
+      trainable_inputs(model, model_key, tensors, resources.feature_cache(), trial.recipe.augment);
   const LogitsFn logits = [&model, &in](const torch::Tensor& x) {
     return in.at_boundary ? model.from_boundary(x) : model.forward(x);
   };
-  // Epoch 0 of an LP-FT curve: where the fine-tune starts, the probe's head.
-  std::optional<EpochMetrics> from_probe;
-  if (probed) {
-    from_probe.emplace();
-    from_probe->epoch = 0;
-    from_probe->lr = 0.0;
-    from_probe->train_loss = from_probe->train_accuracy = std::nan("");
+  std::optional<EpochMetrics> from_probe;  // epoch 0 of the curve: where the fine-tune starts
+  if (features_model) {
+    const TrainableInputs features = trainable_inputs(
+        *features_model, model_key, tensors, resources.feature_cache(), AugmentKind::kNone);
+    train_linear_probe(model.head(), features.train, features.val, trial.recipe, trial.lr,
+                       observer);
     model.eval();
-    const Score probe = evaluate(logits, in.val, precision);
-    from_probe->val_loss = probe.loss;
-    from_probe->val_accuracy = probe.accuracy;
+    from_probe = untrained_epoch(evaluate(logits, in.val, precision));
   }
   FitResult fitted;
   if (trial.unfrozen == 0) {
@@ -334,7 +333,7 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
   result.test_accuracy = test_score.accuracy;
   result.val_loss = val_score.loss;
   result.test_loss = test_score.loss;
-  const Passes passes = passes_of(fitted, probed.has_value());
+  const Passes passes = passes_of(fitted, from_probe.has_value());
   result.epochs = std::move(fitted.epochs);
   result.trainable_params = model.trainable_count();
   result.total_params = model.total_count();
