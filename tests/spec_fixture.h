@@ -3,6 +3,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+#include <vector>
+
+#include "core/errors.h"
+#include "core/sweep_file.h"
+
 namespace sweep::testing {
 
 inline nlohmann::json valid_sweep_json() {
@@ -22,6 +28,20 @@ inline nlohmann::json valid_sweep_json() {
     "grid": {"unfrozen": [0, 2, "all"], "lr": [0.01, 0.1], "seeds": [1, 2]},
     "training": {"epochs": 2, "batch_size": 32}
   })");
+}
+
+// The messages a sweep file's text is refused with, as "s.json"; none when accepted.
+inline std::vector<std::string> errors_of_text(const std::string& text) {
+  try {
+    parse_sweep_text(text, "s.json");
+  } catch (const InputError& e) {
+    return e.lines();
+  }
+  return {};
+}
+
+inline std::vector<std::string> errors_of(const nlohmann::json& document) {
+  return errors_of_text(document.dump(2));
 }
 
 }  // namespace sweep::testing
