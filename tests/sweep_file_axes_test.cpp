@@ -134,28 +134,30 @@ TEST(SweepFile, StrategiesAreSettingsBesideTheDepthsWithTheirOwnIdentity) {
       expand_grid(parse_sweep_text(testing::valid_sweep_json().dump(), "s.json"));
   ASSERT_EQ(trials.size(), 2u * (3 + 4) * 2 * 2);
   // The depths come first, with the ids they had without strategies.
-  for (size_t i = 0; i < 3 * 2 * 2; ++i) EXPECT_EQ(trials[i].id, plain[i].id) << i;
-  const TrialSpec& range = trials[3 * 4];
+  constexpr size_t kPerSetting = 4;  // 2 seeds x 2 learning rates
+  for (size_t i = 0; i < 3 * kPerSetting; ++i) EXPECT_EQ(trials[i].id, plain[i].id) << i;
+  const TrialSpec& range = trials[3 * kPerSetting];
   EXPECT_EQ(range.strategy.kind, StrategyKind::kRange);
   EXPECT_EQ(range.unfrozen, 2);
   EXPECT_EQ(first_trained_block(range), 0);
   EXPECT_EQ(end_trained_block(range), 2);
-  const TrialSpec& last_block = trials[4 * 4];
+  const TrialSpec& last_block = trials[4 * kPerSetting];
   EXPECT_EQ(first_trained_block(last_block), 4);
   EXPECT_EQ(end_trained_block(last_block), 5);
-  const TrialSpec& lp_ft = trials[5 * 4];
+  const TrialSpec& lp_ft = trials[5 * kPerSetting];
   EXPECT_EQ(lp_ft.unfrozen, 5);
   EXPECT_EQ(to_json(lp_ft).at("strategy"), json::parse(R"({"lp_ft": 5})")) << "all resolved";
   EXPECT_EQ(first_trained_block(lp_ft), 0);
-  const TrialSpec& full = trials[2 * 4];
+  const TrialSpec& full = trials[2 * kPerSetting];
   EXPECT_EQ(full.unfrozen, 5);
   EXPECT_NE(full.id, lp_ft.id);
   EXPECT_FALSE(to_json(full).contains("strategy"));
-  EXPECT_EQ(to_json(trials[6 * 4]).at("strategy"),
+  EXPECT_EQ(to_json(trials[6 * kPerSetting]).at("strategy"),
             json::parse(R"({"layer_decay": 0.7, "unfrozen": 5})"));
   json probed = testing::valid_sweep_json();
   probed["grid"]["strategies"] = json::parse(R"([{"blocks": 5, "from_probe": true}])");
-  const TrialSpec from_probe = expand_grid(parse_sweep_text(probed.dump(), "s.json"))[3 * 4];
+  const TrialSpec from_probe =
+      expand_grid(parse_sweep_text(probed.dump(), "s.json"))[3 * kPerSetting];
   EXPECT_TRUE(from_probe.strategy.starts_from_probe());
   EXPECT_EQ(to_json(from_probe).at("strategy"),
             json::parse(R"({"blocks": [5, 5], "from_probe": true})"));
