@@ -80,6 +80,11 @@ MpiDefault=none
 ReturnToService=2
 SlurmdParameters=config_overrides
 KillWait=5
+# A requeued job waits cred_expire + 1 s before it may start again (120 s by
+# default, longer than a test should wait); the backfill pass that then starts
+# it runs every bf_interval seconds (30 by default).
+AuthInfo=cred_expire=10
+SchedulerParameters=bf_interval=2
 MinJobAge=300
 MailProg=/bin/true
 GresTypes=gpu
