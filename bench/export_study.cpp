@@ -23,6 +23,7 @@
 
 #include "bench/npy.h"
 #include "core/errors.h"
+#include "core/file_write.h"
 #include "core/identity.h"
 #include "experiments/models/resnet.h"
 #include "experiments/train/trial.h"
@@ -39,7 +40,7 @@ struct ExportOptions {
   std::string file;
   std::string cache_dir;
   std::string out_dir;
-  int threads = 0;  // 0 = LibTorch's default
+  int threads = 0;       // 0 = LibTorch's default
   bool pretrain = true;  // false: export the source and recipe, not the weights
 };
 
@@ -70,7 +71,7 @@ void write_tensor(const fs::path& path, const torch::Tensor& tensor) {
 json export_weights(const ResNetBackbone& backbone, const fs::path& dir) {
   fs::create_directories(dir);
   const fs::path archive = dir / "weights.pt";
-  backbone.save(archive.string());
+  write_file(real_system(), archive, [&](std::ostream& out) { backbone.save(out); });
   torch::jit::Module module;
   try {
     module = torch::jit::load(archive.string());
@@ -173,12 +174,12 @@ json export_backbone(TrialResources& resources, const BackboneSpec& spec,
                      const ExportOptions& options, TrainingObserver& observer,
                      const fs::path& out) {
   std::fprintf(stderr, "backbone %s: exporting its pretraining source\n", spec.name.c_str());
-  json entry = {{"name", spec.name},
-                {"arch", spec.arch},
-                {"width", spec.width},
-                {"pretrained_key", pretrain_key(spec)},
-                {"pretrain", export_pretraining(spec, options.cache_dir,
-                                                out / ("source_" + spec.name))}};
+  json entry = {
+      {"name", spec.name},
+      {"arch", spec.arch},
+      {"width", spec.width},
+      {"pretrained_key", pretrain_key(spec)},
+      {"pretrain", export_pretraining(spec, options.cache_dir, out / ("source_" + spec.name))}};
   const ResNetBackbone shape(*find_builtin_arch(spec.arch), spec.width,
                              InputSpec{spec.channels, spec.image_size, {}, {}});
   entry["blocks"] = shape.block_names();

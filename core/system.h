@@ -2,11 +2,12 @@
 // this host and process, other processes, environment variables and scratch
 // folders. Code that needs one of these takes a System&, so tests pass a
 // FakeSystem (tests/fake_system.h) and set the time, the host, which processes
-// live and the environment. real_system() is this process's own; it is
-// thread-safe. New ways of touching the world (file writes that tests fail on
-// demand, for example) become further virtual methods here.
+// live and the environment, or run the disk out of space. real_system() is
+// this process's own; it is thread-safe. New ways of touching the world become
+// further virtual methods here.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -54,6 +55,10 @@ class System {
   virtual int cpu_cores() = 0;
   // An environment variable's value; nullopt when it is not set.
   virtual std::optional<std::string> env(const std::string& name) = 0;
+  // Writes up to `count` bytes to the open file `fd`, as write(2) does: the
+  // bytes written, or -1 with errno set. The files sweep publishes pass
+  // through here (core/file_write.h).
+  virtual int64_t write_some(int fd, const char* data, size_t count) = 0;
 
   // Where scratch folders go: $SLURM_TMPDIR, else $TMPDIR, else /tmp (empty
   // values are skipped).

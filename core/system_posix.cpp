@@ -45,6 +45,10 @@ class PosixSystem : public System {
     if (!value) return std::nullopt;
     return std::string(value);
   }
+
+  int64_t write_some(int fd, const char* data, size_t count) override {
+    return static_cast<int64_t>(::write(fd, data, count));
+  }
 };
 
 }  // namespace

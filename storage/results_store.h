@@ -3,8 +3,8 @@
 //
 // Write policy: every write is one short BEGIN IMMEDIATE transaction, and each
 // connection waits up to a minute for the write lock (busy timeout) instead of
-// failing, so several `sweep run` processes can share one database and no
-// SQLITE_BUSY reaches the user. Within one `sweep run` the runner process is the
+// failing, so several `sweep run` processes can share one database; a lock held
+// longer fails with SqliteError saying so. Within one `sweep run` the runner process is the
 // only writer: its workers report to it rather than opening the database.
 //
 // Not thread-safe: one ResultsStore per thread.
@@ -62,7 +62,6 @@ struct Registration {
   int added = 0;  // trials new to the database
   int done = 0;   // of them already done (or stopped by successive halving)
 };
-
 
 class ResultsStore {
  public:

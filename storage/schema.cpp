@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+
 #include "core/path_kind.h"
 
 namespace sweep {
@@ -395,12 +397,12 @@ Database open_results_database(const std::string& path, Access access) {
                          : access == Access::kImmutable ? Database::Mode::kImmutable
                                                         : Database::Mode::kReadWriteCreate);
   } catch (const SqliteError& e) {
-    throw InputError(path + ": cannot open or create the results database (" + e.what() +
+    throw InputError(path + ": cannot open or create the results database (" + e.reason() +
                      "); check that the folder exists and is writable");
   }
   Database& db = *opened;
   // A busy database waits rather than fails; see ResultsStore for the write policy.
-  sqlite3_busy_timeout(db.handle(), 60'000);
+  db.set_busy_wait(std::chrono::minutes(1));
   const int version = check_existing(db, path);
   if (version != 0 && version < kSchemaVersion && access != Access::kReadWrite) {
     throw InputError(path + ": results database schema version " + std::to_string(version) +
@@ -425,7 +427,7 @@ Database open_results_database(const std::string& path, Access access) {
     });
   } catch (const SqliteError& e) {
     if (e.code() == SQLITE_READONLY || e.code() == SQLITE_CANTOPEN || e.code() == SQLITE_IOERR) {
-      throw InputError(path + ": cannot write the results database (" + e.what() +
+      throw InputError(path + ": cannot write the results database (" + e.reason() +
                        "); check that the folder is writable");
     }
     throw;

@@ -12,15 +12,17 @@
 #include <map>
 #include <string>
 
+#include "core/system.h"
 #include "storage/results_store.h"
 
 namespace sweep {
 
 // Writes a consistent copy of `store` to `shard_path`, atomically: a snapshot
 // (VACUUM INTO) in `scratch_dir`, switched to a rollback journal so readers need
-// no -wal or -shm file, copied beside `shard_path`, flushed to disk, renamed.
-// Throws RuntimeError naming the path on failure.
-void publish_shard(ResultsStore& store, const std::string& scratch_dir,
+// no -wal or -shm file, then written to `shard_path` by write_file (whole or
+// not at all; the last shard stays when the disk is full). Throws RuntimeError
+// naming the path on failure.
+void publish_shard(System& system, ResultsStore& store, const std::string& scratch_dir,
                    const std::string& shard_path);
 
 // Returns trials that failed because their worker was ended by SIGTERM to

@@ -5,9 +5,39 @@
 namespace sweep {
 namespace {
 
-[[noreturn]] void fail(sqlite3* db, int code, const std::string& context) {
-  const char* message = db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
-  throw SqliteError(context + ": " + message, code & 0xff);
+// What a user can do about a failure with this primary result code; empty
+// where the code says nothing a user can act on.
+std::string advice(int code) {
+  switch (code) {
+    case SQLITE_FULL:
+      return "the disk is full: free space, then run again; what was recorded is kept";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return "another process kept it locked for longer than sweep waits; run again once it is "
+             "done";
+    case SQLITE_READONLY:
+      return "it cannot be written: check the permissions of the file and of its folder";
+    case SQLITE_IOERR:
+      return "the disk or filesystem failed a read or write: check it, then run again";
+    default:
+      return "";
+  }
+}
+
+[[noreturn]] void throw_error(const std::string& path, const std::string& message, int code) {
+  const int primary = code & 0xff;
+  const std::string more = advice(primary);
+  throw SqliteError(path, message + (more.empty() ? "" : " (" + more + ")"), primary);
+}
+
+// The file `db` works on, for messages.
+std::string file_of(sqlite3* db) {
+  const char* name = db ? sqlite3_db_filename(db, "main") : nullptr;
+  return name && *name ? name : "the results database";
+}
+
+[[noreturn]] void fail(sqlite3* db, int code, const std::string& path) {
+  throw_error(path, db ? sqlite3_errmsg(db) : sqlite3_errstr(code), code);
 }
 
 // "file:PATH?immutable=1", with the characters a URI reserves escaped.
@@ -32,32 +62,32 @@ void Statement::Finalizer::operator()(sqlite3_stmt* stmt) const { sqlite3_finali
 
 Statement& Statement::bind(int index, int64_t value) {
   if (int rc = sqlite3_bind_int64(stmt_.get(), index, value); rc != SQLITE_OK)
-    fail(db_, rc, "bind");
+    fail(db_, rc, file_of(db_));
   return *this;
 }
 
 Statement& Statement::bind(int index, double value) {
   if (int rc = sqlite3_bind_double(stmt_.get(), index, value); rc != SQLITE_OK)
-    fail(db_, rc, "bind");
+    fail(db_, rc, file_of(db_));
   return *this;
 }
 
 Statement& Statement::bind(int index, const std::string& value) {
   const int rc = sqlite3_bind_text(stmt_.get(), index, value.data(), static_cast<int>(value.size()),
                                    SQLITE_TRANSIENT);
-  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  if (rc != SQLITE_OK) fail(db_, rc, file_of(db_));
   return *this;
 }
 
 Statement& Statement::bind_column(int index, const Statement& from, int column) {
   const int rc =
       sqlite3_bind_value(stmt_.get(), index, sqlite3_column_value(from.stmt_.get(), column));
-  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  if (rc != SQLITE_OK) fail(db_, rc, file_of(db_));
   return *this;
 }
 
 Statement& Statement::bind_null(int index) {
-  if (int rc = sqlite3_bind_null(stmt_.get(), index); rc != SQLITE_OK) fail(db_, rc, "bind");
+  if (int rc = sqlite3_bind_null(stmt_.get(), index); rc != SQLITE_OK) fail(db_, rc, file_of(db_));
   return *this;
 }
 
@@ -65,7 +95,7 @@ bool Statement::step() {
   const int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  fail(db_, rc, sqlite3_sql(stmt_.get()));
+  fail(db_, rc, file_of(db_));
 }
 
 void Statement::run() {
@@ -140,7 +170,7 @@ void Database::exec(const std::string& sql) {
   if (rc != SQLITE_OK) {
     const std::string message = error ? error : sqlite3_errstr(rc);
     sqlite3_free(error);
-    throw SqliteError(path_ + ": " + message, rc & 0xff);
+    throw_error(path_, message, rc);
   }
 }
 
@@ -157,6 +187,10 @@ Statement Database::prepare(const std::string& sql) {
 int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
 
 int Database::changes() const { return sqlite3_changes(db_.get()); }
+
+void Database::set_busy_wait(std::chrono::milliseconds wait) {
+  sqlite3_busy_timeout(db_.get(), static_cast<int>(wait.count()));
+}
 
 Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "core/errors.h"
 
@@ -20,10 +21,15 @@ namespace sweep {
 
 class SqliteError : public RuntimeError {
  public:
-  SqliteError(const std::string& what, int code) : RuntimeError(what), code_(code) {}
+  // "PATH: REASON"; REASON is SQLite's words and, for codes a user can act on
+  // (a full disk, a lock held too long, a read-only file), what to do.
+  SqliteError(const std::string& path, std::string reason, int code)
+      : RuntimeError(path + ": " + reason), reason_(std::move(reason)), code_(code) {}
+  const std::string& reason() const { return reason_; }
   int code() const { return code_; }  // primary result code (SQLITE_BUSY, ...)
 
  private:
+  std::string reason_;
   int code_;
 };
 
@@ -85,6 +91,9 @@ class Database {
   const std::string& path() const { return path_; }
   int64_t last_insert_rowid() const;
   int changes() const;
+  // How long a statement waits for a lock another connection holds before it
+  // fails with SQLITE_BUSY.
+  void set_busy_wait(std::chrono::milliseconds wait);
 
  private:
   struct Closer {

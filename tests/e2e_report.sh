@@ -25,6 +25,8 @@ PY
 "$sweep" run hostile.json > run.log 2>&1 || { cat run.log; fail "the sweep failed"; }
 "$sweep" report --html --out report.html > report.log 2>&1 || { cat report.log; fail "report failed"; }
 grep -q "no charts" report.log && fail "the charting library was not found: $(cat report.log)"
+expect_exit 2 "$sweep" report --html --out nosuch/report.html
+expect_output "nosuch/report.html: cannot write (No such file or directory); the report is not written"
 
 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync \

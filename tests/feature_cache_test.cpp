@@ -7,6 +7,7 @@
 
 #include "core/catalog.h"
 #include "experiments/models/resnet.h"
+#include "fake_system.h"
 #include "temp_dir.h"
 
 namespace sweep {
@@ -65,6 +66,29 @@ TEST_F(FeatureCacheTest, HoldsThePrefixOutputAndPooledFeatures) {
     EXPECT_TRUE(torch::allclose(*got, expected(boundary), 1e-5, 1e-6)) << boundary;
   }
   EXPECT_EQ(get(cache, 5, "m", "images")->dim(), 2);
+}
+
+// A full disk costs the cache its file, not the trial its features.
+TEST_F(FeatureCacheTest, ADiskFullWhileWritingAnEntryLeavesNoFileAndTheFeatures) {
+  testing::FakeSystem full;
+  full.disk_space = 1000;  // the header and a few values
+  FeatureCacheOptions options = on_disk();
+  options.system = &full;
+  FeatureCache cache(options);
+  CacheSource source{};
+  const auto got = get(cache, 2, "m", "i", &source);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(source, CacheSource::kComputed);
+  EXPECT_TRUE(torch::allclose(*got, expected(2), 1e-5, 1e-6));
+  EXPECT_EQ(full.written, 1000);
+  for (const auto& f : fs::directory_iterator(dir_.file("features"))) {
+    EXPECT_EQ(f.path().extension(), ".lock") << f.path() << ": half an entry left behind";
+  }
+
+  FeatureCache later(on_disk());  // room again
+  get(later, 2, "m", "i", &source);
+  EXPECT_EQ(source, CacheSource::kComputed);
+  EXPECT_EQ(files_with(".act"), 1);
 }
 
 TEST_F(FeatureCacheTest, SecondRequestComesFromMemoryThenFromDiskInAnotherProcess) {

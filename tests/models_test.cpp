@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "core/errors.h"
+#include "core/file_write.h"
 #include "experiments/models/resnet.h"
 #include "experiments/models/transfer_model.h"
 #include "experiments/train/fit.h"
@@ -66,7 +67,7 @@ TEST(ResNet, SaveAndLoadKeepWeightsAndStatistics) {
   auto original = tiny_resnet();
   original->set_training(true);
   original->features(torch::randn({8, 1, 16, 16}));  // moves BatchNorm statistics
-  original->save(dir.file("w.pt"));
+  write_file(real_system(), dir.file("w.pt"), [&](std::ostream& out) { original->save(out); });
   ResNetBackbone loaded(*find_builtin_arch("resnet10"), 4, grey(16));
   loaded.load(dir.file("w.pt"));
   EXPECT_TRUE(all_equal(original->parameters(), loaded.parameters()));

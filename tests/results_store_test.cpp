@@ -18,6 +18,7 @@
 namespace sweep {
 namespace {
 
+using testing::sample_result;
 using testing::ScopedTempDir;
 
 std::string read_bytes(const std::string& path) {
@@ -34,21 +35,6 @@ std::string open_error(const std::string& path, Access access) {
     return e.lines().at(0);
   }
   return "";
-}
-
-TrialResult sample_result(double accuracy) {
-  TrialResult r;
-  r.val_accuracy = accuracy;
-  r.test_accuracy = accuracy - 0.01;
-  r.train_seconds = 2.5;
-  r.device_seconds = 2.5;
-  r.device = "cpu";
-  r.trainable_params = 10;
-  r.total_params = 100;
-  r.frozen_input = FrozenInput::kDisk;
-  r.epochs = {{1, 0.1, 1.5, 0.4, 1.4, 0.45, 1.0}, {2, 0.05, 0.9, 0.7, 1.0, 0.6, 1.2}};
-  r.environment = {"0.1.0", "1.13.0", "cpu", "", "host", "linux", 2};
-  return r;
 }
 
 const Claimant w1{"host", 1}, w2{"host", 2}, w9{"host", 9};
@@ -204,15 +190,14 @@ TEST_F(ResultsStoreTest, ResultsViewNamesEachTrialsStrategy) {
     rows.push_back(stmt.text(0) + " " + std::to_string(stmt.int64(1)) + " " +
                    std::to_string(stmt.int64(2)));
   }
-  const int per_setting = static_cast<int>(spec.targets.size() * spec.grid.lr.size() *
-                                           spec.grid.seeds.size());
+  const int per_setting =
+      static_cast<int>(spec.targets.size() * spec.grid.lr.size() * spec.grid.seeds.size());
   const std::string n = std::to_string(per_setting);
-  EXPECT_EQ(rows, (std::vector<std::string>{"layer-decay 0.75 5 " + n, "lp-ft 5 " + n,
-                                            "range 1-2 2 " + n,
-                                            "trailing 0 " + std::to_string(
-                                                                per_setting *
-                                                                static_cast<int>(
-                                                                    spec.grid.unfrozen.size()))}));
+  EXPECT_EQ(rows,
+            (std::vector<std::string>{
+                "layer-decay 0.75 5 " + n, "lp-ft 5 " + n, "range 1-2 2 " + n,
+                "trailing 0 " +
+                    std::to_string(per_setting * static_cast<int>(spec.grid.unfrozen.size()))}));
 }
 
 TEST_F(ResultsStoreTest, RunningTimeLeavesOutTheGapsBetweenRuns) {
@@ -511,9 +496,9 @@ TEST_F(ResultsStoreTest, RefusesFilesThatAreNotResultsDatabasesAndLeavesThemAlon
   EXPECT_EQ(read_bytes(path_), newer);
 
   EXPECT_EQ(open_error(dir_.file("missing/dir/x.db"), Access::kReadWrite),
-            dir_.file("missing/dir/x.db") + ": cannot open or create the results database (" +
-                dir_.file("missing/dir/x.db") +
-                ": unable to open database file); check that the folder exists and is writable");
+            dir_.file("missing/dir/x.db") +
+                ": cannot open or create the results database (unable to open database file); "
+                "check that the folder exists and is writable");
   EXPECT_EQ(
       open_error(dir_.file("absent.db"), Access::kReadOnly),
       dir_.file("absent.db") + ": no results database; run `sweep run FILE` first, or pass --db");

@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/errors.h"
 #include "core/grid.h"
 #include "core/sweep_file.h"
+#include "fake_system.h"
 #include "spec_fixture.h"
 #include "storage/shard_file.h"
 #include "temp_dir.h"
@@ -19,18 +21,12 @@ namespace {
 const Claimant kTask{"node7", 11};
 const Claimant kLocal{"login", 12};
 
+// A trial's result as a GPU node of the cluster reports it.
 TrialResult result_with(double accuracy, const std::string& host) {
-  TrialResult r;
-  r.val_accuracy = accuracy;
-  r.test_accuracy = accuracy - 0.01;
-  r.train_seconds = 2.5;
-  r.device_seconds = 2.5;
+  TrialResult r = testing::sample_result(accuracy);
   r.device = "cuda:0";
   r.device_name = "Fake GPU";
   r.frozen_input = FrozenInput::kMemory;
-  r.trainable_params = 10;
-  r.total_params = 100;
-  r.epochs = {{1, 0.1, 1.5, 0.4, 1.4, 0.45, 1.0}, {2, 0.05, 0.9, 0.7, 1.0, 0.6, 1.2}};
   r.environment = {"0.1.0", "1.13.0", "cuda", "12.1", host, "linux", 4};
   return r;
 }
@@ -92,7 +88,7 @@ class ShardTest : public ::testing::Test {
     publish();
   }
 
-  void publish() { publish_shard(local_, dir_.file("scratch"), shard_path()); }
+  void publish() { publish_shard(real_system(), local_, dir_.file("scratch"), shard_path()); }
   std::string shard_path() const { return dir_.file("shards/task-0.db"); }
 
   TrialRecord main_trial(int position) { return main_.trials("unit").at(position); }
@@ -131,10 +127,34 @@ TEST_F(ShardTest, APublishedShardIsAWholeFileWithARollbackJournal) {
   EXPECT_EQ(fresh.trials("unit")[3].state, TrialState::kDone);
 }
 
+TEST_F(ShardTest, ADiskFullWhilePublishingLeavesTheLastShardWhole) {
+  run_task_partly();
+  local_.claim_next("unit", kTask, "cuda:0", 1e9);
+  local_.record_done(grid_[3].id, kTask, result_with(0.6, "node7"));
+  testing::FakeSystem full;
+  full.disk_space = 5000;  // the disk fills a few pages into the new shard
+  try {
+    publish_shard(full, local_, dir_.file("scratch"), shard_path());
+    FAIL() << "published onto a full disk";
+  } catch (const RuntimeError& e) {
+    EXPECT_EQ(std::string(e.what()), shard_path() + ": cannot write (No space left on device)");
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.file("shards"))) {
+    EXPECT_EQ(entry.path().filename(), "task-0.db") << "nothing half-written beside the shard";
+  }
+  EXPECT_EQ(ResultsStore(shard_path(), Access::kImmutable).trials("unit")[3].state,
+            TrialState::kPending)
+      << "the last shard, whole";
+
+  publish();  // room again: the next shard carries the trial
+  EXPECT_EQ(ResultsStore(shard_path(), Access::kImmutable).trials("unit")[3].state,
+            TrialState::kDone);
+}
+
 TEST_F(ShardTest, AShardOpensWhateverItsPathHolds) {
   const std::string odd = dir_.file("odd %41 dir?#");
   std::filesystem::create_directories(odd);
-  publish_shard(local_, dir_.file("scratch"), odd + "/task-0.db");
+  publish_shard(real_system(), local_, dir_.file("scratch"), odd + "/task-0.db");
   ResultsStore shard(odd + "/task-0.db", Access::kImmutable);
   EXPECT_EQ(shard.trials("unit").size(), 6u);
 }

@@ -1,13 +1,14 @@
 #include "experiments/data/image_cache.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
+#include "core/file_write.h"
 #include "core/sha256.h"
 
 namespace sweep {
@@ -26,19 +27,19 @@ void write_entry(const std::string& path, const DecodedFolder& folder) {
                        {"count", images.size()},
                        {"class_names", images.class_names},
                        {"skipped", folder.skipped}};
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << kMagic << header.dump() << '\n';
-    std::vector<int32_t> labels(images.labels.begin(), images.labels.end());
-    out.write(reinterpret_cast<const char*>(labels.data()),
-              static_cast<std::streamsize>(labels.size() * sizeof(int32_t)));
-    out.write(reinterpret_cast<const char*>(images.pixels.data()),
-              static_cast<std::streamsize>(images.pixels.size()));
-    if (!out) return;  // a cache that cannot be written only costs time
+  const std::vector<int32_t> labels(images.labels.begin(), images.labels.end());
+  try {
+    write_file(real_system(), path, [&](std::ostream& out) {
+      out << kMagic << header.dump() << '\n';
+      out.write(reinterpret_cast<const char*>(labels.data()),
+                static_cast<std::streamsize>(labels.size() * sizeof(int32_t)));
+      out.write(reinterpret_cast<const char*>(images.pixels.data()),
+                static_cast<std::streamsize>(images.pixels.size()));
+    });
+  } catch (const RuntimeError& e) {
+    // A cache that cannot be written only costs time.
+    std::fprintf(stderr, "sweep: image cache not kept: %s\n", e.what());
   }
-  std::error_code ignored;
-  fs::rename(tmp, path, ignored);
 }
 
 std::optional<DecodedFolder> read_entry(const std::string& path) {

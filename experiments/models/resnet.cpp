@@ -120,10 +120,10 @@ std::unique_ptr<Backbone> ResNetBackbone::clone() const {
   return copy;
 }
 
-void ResNetBackbone::save(const std::string& path) const {
+void ResNetBackbone::save(std::ostream& out) const {
   torch::serialize::OutputArchive archive;
   net_->save(archive);
-  archive.save_to(path);
+  archive.save_to(out);
 }
 
 void ResNetBackbone::load(const std::string& path) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "core/catalog.h"
@@ -30,7 +31,7 @@ class ResNetBackbone : public Backbone {
 
   void set_input(InputSpec input) { input_ = std::move(input); }
   // Weights and BatchNorm statistics, in LibTorch's serialization format.
-  void save(const std::string& path) const;
+  void save(std::ostream& out) const;
   // Throws RuntimeError when the file does not hold weights of this shape.
   void load(const std::string& path);
 

@@ -7,10 +7,12 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/errors.h"
+#include "core/file_write.h"
 #include "core/sha256.h"
 #include "experiments/train/file_lock.h"
 
@@ -37,25 +39,21 @@ torch::Tensor run_prefix(Backbone& backbone, int boundary, const torch::Tensor& 
   return boundary == backbone.num_blocks() ? Backbone::pool(out) : out;
 }
 
-void write_entry(const std::string& path, const torch::Tensor& values) {
+void write_entry(System& system, const std::string& path, const torch::Tensor& values) {
   const torch::Tensor cpu = values.to(torch::kCPU).contiguous();
   std::string header = kMagic + json{{"shape", cpu.sizes().vec()}}.dump() + "\n";
   assert(header.size() <= kHeaderBytes);
   header.resize(kHeaderBytes, ' ');
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out.write(header.data(), static_cast<std::streamsize>(header.size()));
-    out.write(static_cast<const char*>(cpu.data_ptr()), static_cast<std::streamsize>(cpu.nbytes()));
-    if (!out) {
-      out.close();
-      std::error_code ignored;
-      fs::remove(tmp, ignored);
-      return;  // a cache that cannot be written only costs time
-    }
+  try {
+    write_file(system, path, [&](std::ostream& out) {
+      out.write(header.data(), static_cast<std::streamsize>(header.size()));
+      out.write(static_cast<const char*>(cpu.data_ptr()),
+                static_cast<std::streamsize>(cpu.nbytes()));
+    });
+  } catch (const RuntimeError& e) {
+    // A cache that cannot be written only costs time; the trial goes on.
+    std::fprintf(stderr, "sweep: feature cache not kept: %s\n", e.what());
   }
-  std::error_code ignored;
-  fs::rename(tmp, path, ignored);
 }
 
 // The entry's values, mapped copy-on-write; empty when the file is missing or
@@ -166,7 +164,7 @@ std::optional<torch::Tensor> FeatureCache::activations(Backbone& backbone, int b
             .copy_(run_prefix(backbone, boundary, images.slice(0, start, end)));
       }
       if (on_disk) {
-        write_entry(path, *result);
+        write_entry(*options_.system, path, *result);
         prune_disk(key);
       }
     }

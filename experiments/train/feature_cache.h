@@ -21,6 +21,7 @@
 #include <string>
 
 #include "core/records.h"
+#include "core/system.h"
 #include "experiments/models/backbone.h"
 
 namespace sweep {
@@ -29,6 +30,7 @@ struct FeatureCacheOptions {
   std::string dir;                          // empty: memory only, not shared
   int64_t memory_bytes = int64_t{1} << 30;  // held in this process
   int64_t disk_bytes = int64_t{16} << 30;   // kept in `dir`
+  System* system = &real_system();          // writes entries (tests fill its disk)
 };
 
 // Names the frozen blocks [0, boundary) of `backbone`: `model_key` (the

@@ -7,6 +7,7 @@
 
 #include "core/catalog.h"
 #include "core/errors.h"
+#include "core/file_write.h"
 #include "core/identity.h"
 #include "experiments/data/target_data.h"
 #include "experiments/models/transfer_model.h"
@@ -64,14 +65,6 @@ std::optional<PretrainedBackbone> load_cached(const BackboneSpec& spec, const Ca
   }
 }
 
-// Writes `write(tmp)` then renames it over `path`, so readers never see half a file.
-template <typename Write>
-void write_atomically(const std::string& path, Write write) {
-  const std::string tmp = path + ".tmp";
-  write(tmp);
-  fs::rename(tmp, path);
-}
-
 PretrainedBackbone train_and_cache(const BackboneSpec& spec, const CachePaths& paths,
                                    const std::string& key, const std::string& cache_dir,
                                    const torch::Device& device, TrainingObserver& observer) {
@@ -107,7 +100,7 @@ PretrainedBackbone train_and_cache(const BackboneSpec& spec, const CachePaths& p
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   auto& backbone = dynamic_cast<ResNetBackbone&>(model.backbone());
-  write_atomically(paths.weights, [&](const std::string& tmp) { backbone.save(tmp); });
+  write_file(real_system(), paths.weights, [&](std::ostream& out) { backbone.save(out); });
   const json meta = {{"arch", spec.arch},
                      {"width", spec.width},
                      {"mean", input.mean},
@@ -115,7 +108,7 @@ PretrainedBackbone train_and_cache(const BackboneSpec& spec, const CachePaths& p
                      {"source", describe_source(source)},
                      {"source_accuracy", score.accuracy},
                      {"train_seconds", seconds}};
-  write_atomically(paths.meta, [&](const std::string& tmp) { std::ofstream(tmp) << meta.dump(2); });
+  write_file(real_system(), paths.meta, [&](std::ostream& out) { out << meta.dump(2); });
   auto cached = load_cached(spec, paths, key);
   if (!cached) throw RuntimeError(paths.weights + ": cannot read back the weights just written");
   cached->trained_now = true;

@@ -3,12 +3,12 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 #include "analysis/report_html.h"
 #include "analysis/report_text.h"
 #include "core/errors.h"
+#include "core/file_write.h"
 #include "runner/chart_library.h"
 #include "runner/commands/cli.h"
 #include "runner/stored_sweeps.h"
@@ -37,16 +37,14 @@ std::string utc_now() {
   return buffer;
 }
 
-void write_file(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out)
-      throw InputError(path +
-                       ": cannot write the report; check that the folder exists and is writable");
+void write_report(const std::string& path, const std::string& html) {
+  try {
+    write_file(real_system(), path, [&](std::ostream& out) { out << html; });
+  } catch (const RuntimeError& e) {
+    throw InputError(std::string(e.what()) +
+                     "; the report is not written: check that its folder exists, is writable "
+                     "and has room");
   }
-  std::filesystem::rename(tmp, path);
 }
 
 int report(const ReportOptions& options) {
@@ -66,7 +64,7 @@ int report(const ReportOptions& options) {
   std::string why;
   const auto charts = load_chart_library(why);
   if (!charts) std::fprintf(stderr, "sweep report: no charts: %s\n", why.c_str());
-  write_file(out, render_html_report(summaries, {options.db, utc_now(), charts}));
+  write_report(out, render_html_report(summaries, {options.db, utc_now(), charts}));
   std::printf("%s\n", std::filesystem::absolute(out).c_str());
   return kExitOk;
 }

@@ -111,7 +111,16 @@ int shard_run(const ShardRunOptions& o, System& system) {
                           .c_str());
   std::fflush(stdout);
 
-  const auto publish = [&] { publish_shard(store, scratch.path().string(), m.shard_path); };
+  // A shard that cannot be written (a full disk) stops the task; the last shard
+  // stays whole, and what was finished after it runs again with the task.
+  const auto publish = [&] {
+    try {
+      publish_shard(system, store, scratch.path().string(), m.shard_path);
+    } catch (const RuntimeError& e) {
+      throw RuntimeError(std::string("cannot publish the task's results: ") + e.what() +
+                         "; trials finished since its last shard run again when the task does");
+    }
+  };
   publish();
   InterruptGuard interrupts;
   auto progress = make_progress(stderr);
