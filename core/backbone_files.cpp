@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/errors.h"
+#include "core/path_kind.h"
 #include "core/read_file.h"
 #include "core/sha256.h"
 #include "core/spec_json.h"
@@ -93,12 +94,18 @@ void resolve_backbone_files(SweepSpec& spec, Diagnostics& diag) {
     BackboneSpec& backbone = spec.backbones[i];
     if (!backbone.is_torchscript()) continue;
     const std::string path = json_pointer_child(json_pointer_child("/backbones", i), "torchscript");
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(backbone.torchscript, error)) {
-      diag.error(path, backbone.torchscript + " does not exist");
-      continue;
-    }
     try {
+      switch (path_kind(backbone.torchscript)) {
+        case PathKind::kFile:
+          break;
+        case PathKind::kMissing:
+          throw InputError(backbone.torchscript + " does not exist");
+        case PathKind::kFolder:
+          throw InputError(backbone.torchscript +
+                           " is a folder; name the TorchScript file (.pt) inside it");
+        case PathKind::kOther:
+          throw InputError(backbone.torchscript + " is not a regular file");
+      }
       const BackboneMetadata meta = read_backbone_metadata(backbone.torchscript);
       backbone.blocks = static_cast<int>(meta.blocks.size());
       backbone.channels = meta.channels;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 #include <opencv2/imgcodecs.hpp>
 #include <set>
 
@@ -313,11 +314,11 @@ TEST(CheckSweepData, NamesMissingDatasetsAndBadFolders) {
             (std::vector<std::string>{
                 "s.json: /backbones/0/pretrain/dataset: fashion-mnist not found: " +
                     dir.file("no-fashion/train-images-idx3-ubyte.gz") +
-                    " does not exist; install the Debian package dataset-fashion-mnist, or set "
-                    "\"path\"",
+                    " does not exist; check \"path\", or drop it to use the installed copy in "
+                    "/usr/share/datasets/fashion-mnist",
                 "s.json: /targets/0/dataset: opencv-digits not found: " + dir.file("digits.png") +
-                    " does not exist; install the Debian package opencv-doc; on minimal images "
-                    "that drop /usr/share/doc, see \"digits.png\" in the README; or set \"path\"",
+                    " does not exist; check \"path\", or drop it to use the installed copy in "
+                    "/usr/share/doc/opencv-doc/examples/data/digits.png",
                 "s.json: /targets/1/path: " + dir.file("one") +
                     " has 1 class folder(s); an image-folder dataset needs at least two",
                 "s.json: /targets/2/classes/1: no class folder \"dgos\" in " + dir.file("two") +
@@ -358,9 +359,40 @@ TEST(CheckSweepData, ReadsBuiltInDatasetsAndNamesFilesThatAreNotWhatTheyClaim) {
   ASSERT_EQ(diag.messages().size(), prefixes.size());
   for (size_t i = 0; i < prefixes.size(); ++i) {
     EXPECT_EQ(diag.messages()[i].rfind(prefixes[i], 0), 0u) << diag.messages()[i];
-    EXPECT_NE(diag.messages()[i].find("; install the Debian package"), std::string::npos)
+    EXPECT_NE(diag.messages()[i].find("; check \"path\", or drop it"), std::string::npos)
         << diag.messages()[i];
   }
+}
+
+// Files that begin as PNGs but are cut short further in: found at validation,
+// in sweep's words, without libpng's own complaints on stderr.
+TEST(CheckSweepData, ImagesCutShortAreFoundAtValidationQuietly) {
+  ScopedTempDir dir;
+  testing::write_image_folder(dir.file("p"), {"a", "b"}, 4, 8);
+  for (const char* name : {"a/0.png", "a/1.png"}) {
+    const std::string file = dir.file("p/") + name;
+    std::ifstream in(file, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    std::ofstream(file, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  }
+  SweepSpec spec;
+  TargetSpec target;
+  target.data.kind = DatasetKind::kImageFolder;
+  target.data.path = dir.file("p");
+  target.train_per_class = 1;
+  target.val_per_class = 1;
+  target.test_per_class = 1;  // 3 images per class needed
+  spec.targets.push_back(target);
+  Diagnostics diag("s.json");
+  ::testing::internal::CaptureStderr();
+  check_sweep_data(spec, diag);
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  EXPECT_EQ(diag.messages(),
+            (std::vector<std::string>{
+                "s.json: /targets/0/path: class \"a\" has 2 images (and 2 files that do not "
+                "decode as a PNG or JPEG), but the splits need 3 per class; lower the per-class "
+                "counts or add images"}));
 }
 
 // Files named like images that are not, in an image folder: they do not count
@@ -384,10 +416,10 @@ TEST(CheckSweepData, FilesThatAreNotImagesDoNotCountTowardsTheSplits) {
   EXPECT_EQ(diag.messages(),
             (std::vector<std::string>{
                 "s.json: /targets/0/path: class folder \"bad\" in " + dir.file("p") +
-                    " holds 3 .png/.jpg/.jpeg files, none a PNG or JPEG inside",
-                "s.json: /targets/0/path: class \"good\" has 3 images (and 1 file that is not a "
-                "PNG or JPEG inside), but the splits need 4 per class; lower the per-class counts "
-                "or add images"}));
+                    " holds 3 .png/.jpg/.jpeg files, none of which decodes as a PNG or JPEG",
+                "s.json: /targets/0/path: class \"good\" has 3 images (and 1 file that does not "
+                "decode as a PNG or JPEG), but the splits need 4 per class; lower the per-class "
+                "counts or add images"}));
 }
 
 }  // namespace

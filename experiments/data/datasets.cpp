@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include <opencv2/imgcodecs.hpp>
+#include <tbb/parallel_for.h>
 
 #include "core/catalog.h"
 #include "core/errors.h"
@@ -12,6 +13,7 @@
 #include "experiments/data/idx_reader.h"
 #include "experiments/data/image_cache.h"
 #include "experiments/data/image_folder.h"
+#include "experiments/data/quiet_stderr.h"
 
 namespace sweep {
 namespace {
@@ -38,7 +40,14 @@ std::optional<std::string> missing_file(const DataSpec& data) {
   return std::nullopt;
 }
 
-std::string install_hint(DatasetKind kind) {
+// What to do about a built-in dataset that is missing or unreadable: fix the
+// "path" the sweep file gave, or install the package.
+std::string install_hint(const DataSpec& data) {
+  if (!data.path.empty()) {
+    return "check \"path\", or drop it to use the installed copy in " +
+           builtin_dataset(data.kind)->default_path;
+  }
+  const DatasetKind kind = data.kind;
   if (kind == DatasetKind::kOpencvDigits) {
     return "install the Debian package opencv-doc; on minimal images that drop /usr/share/doc, "
            "see \"digits.png\" in the README; or set \"path\"";
@@ -46,14 +55,24 @@ std::string install_hint(DatasetKind kind) {
   return "install the Debian package " + builtin_dataset(kind)->package + ", or set \"path\"";
 }
 
-// Whether the file starts as a PNG or JPEG does (its header only: a file that
-// is truncated further in still passes, and is skipped when decoded).
-bool looks_like_image(const std::string& file) {
+// Whether the file decodes as a PNG or JPEG: its header, then the whole file
+// at an eighth of its size (a JPEG decodes that way several times faster; a
+// truncated or damaged file fails either way).
+bool decodes(const std::string& file) {
   try {
-    return cv::haveImageReader(file);
+    return cv::haveImageReader(file) && !cv::imread(file, cv::IMREAD_REDUCED_GRAYSCALE_8).empty();
   } catch (const cv::Exception&) {
     return false;
   }
+}
+
+// How many of `files` decode, decoded in parallel without the codecs' own
+// complaints on stderr.
+int count_decodable(const std::vector<std::string>& files) {
+  std::vector<char> ok(files.size(), 0);
+  const QuietStderr quiet;
+  tbb::parallel_for(size_t{0}, files.size(), [&](size_t i) { ok[i] = decodes(files[i]) ? 1 : 0; });
+  return static_cast<int>(std::count(ok.begin(), ok.end(), 1));
 }
 
 void check_folder(const DataSpec& data, int need_per_class, const std::string& path,
@@ -86,14 +105,13 @@ void check_folder(const DataSpec& data, int need_per_class, const std::string& p
                           std::find(data.class_names.begin(), data.class_names.end(), cls.name) !=
                               data.class_names.end();
     if (!selected) continue;
-    const auto images =
-        static_cast<int>(std::count_if(cls.files.begin(), cls.files.end(), looks_like_image));
+    const int images = count_decodable(cls.files);
     const int others = static_cast<int>(cls.files.size()) - images;
-    const std::string not_images = others == 0
-                                       ? ""
-                                       : " (and " + std::to_string(others) +
-                                             (others == 1 ? " file that is" : " files that are") +
-                                             " not a PNG or JPEG inside)";
+    const std::string not_images =
+        others == 0 ? ""
+                    : " (and " + std::to_string(others) +
+                          (others == 1 ? " file that does" : " files that do") +
+                          " not decode as a PNG or JPEG)";
     if (cls.files.empty()) {
       diag.error(json_pointer_child(path, "path"), "class folder " + quote(cls.name) + " in " +
                                                        data.path +
@@ -101,7 +119,8 @@ void check_folder(const DataSpec& data, int need_per_class, const std::string& p
     } else if (images == 0) {
       diag.error(json_pointer_child(path, "path"),
                  "class folder " + quote(cls.name) + " in " + data.path + " holds " +
-                     std::to_string(others) + " .png/.jpg/.jpeg files, none a PNG or JPEG inside");
+                     std::to_string(others) +
+                     " .png/.jpg/.jpeg files, none of which decodes as a PNG or JPEG");
     } else if (images < need_per_class) {
       diag.error(json_pointer_child(path, "path"),
                  "class " + quote(cls.name) + " has " + std::to_string(images) + " images" +
@@ -152,7 +171,7 @@ void check_dataset(const DataSpec& data, int need_per_class, const std::string& 
   if (auto missing = missing_file(data)) {
     diag.error(json_pointer_child(path, "dataset"),
                std::string(dataset_name(data.kind)) + " not found: " + *missing +
-                   " does not exist; " + install_hint(data.kind));
+                   " does not exist; " + install_hint(data));
     return;
   }
   // Read here (a few tenths of a second), so that a file that is there but is
@@ -163,7 +182,7 @@ void check_dataset(const DataSpec& data, int need_per_class, const std::string& 
   } catch (const InputError& e) {
     diag.error(json_pointer_child(path, "dataset"), std::string(dataset_name(data.kind)) +
                                                         " unreadable: " + e.lines().at(0) + "; " +
-                                                        install_hint(data.kind));
+                                                        install_hint(data));
   }
 }
 

@@ -28,10 +28,10 @@ struct DatasetPools {
 // `cache_dir` (none when empty). Throws InputError for missing files.
 DatasetPools load_pools(const DataSpec& data, int channels, int size, const std::string& cache_dir);
 
-// Checks that the dataset is on disk: a built-in one by reading it whole (its
-// files must be what they claim), an image folder without decoding, that its
-// classes exist and hold at least `need_per_class` images each (0 = no
-// minimum). `path` is the JSON path of the object holding the data spec.
+// Checks that the dataset is on disk and is what it claims: a built-in one by
+// reading it whole, an image folder by decoding every image of the selected
+// classes (JPEGs at an eighth of their size); that its classes exist and hold
+// at least `need_per_class` images that decode (0 = no minimum). `path` is the JSON path of the object holding the data spec.
 // `read` holds the built-in datasets' folders read so far: each is read once,
 // however many sources and targets name it.
 void check_dataset(const DataSpec& data, int need_per_class, const std::string& path,

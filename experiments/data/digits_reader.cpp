@@ -3,6 +3,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/errors.h"
+#include "experiments/data/quiet_stderr.h"
 
 namespace sweep {
 namespace {
@@ -17,6 +18,7 @@ constexpr int kRowsPerDigit = 5;
 ImageSet read_digits_png(const std::string& path) {
   cv::Mat sheet;
   try {
+    const QuietStderr quiet;  // a broken sheet is reported below, not by libpng
     sheet = cv::imread(path, cv::IMREAD_GRAYSCALE);
   } catch (const cv::Exception& e) {
     throw InputError(path + ": cannot decode: " + e.msg);

@@ -10,6 +10,7 @@
 
 #include "core/errors.h"
 #include "experiments/data/image_convert.h"
+#include "experiments/data/quiet_stderr.h"
 
 namespace sweep {
 namespace {
@@ -74,6 +75,7 @@ DecodedFolder decode_image_folder(const FolderIndex& index, int channels, int si
   images.width = size;
   std::vector<uint8_t> pixels(files.size() * images.image_bytes());
   std::vector<std::string> failure(files.size());
+  const QuietStderr quiet;  // a broken file is reported below, not by libpng
   tbb::parallel_for(size_t{0}, files.size(), [&](size_t i) {
     try {
       const cv::Mat image = decode(files[i].first, channels);

@@ -30,8 +30,9 @@ TargetData load_target(const TargetSpec& target, int channels, int size,
 TargetData load_source(const PretrainSpec& source, int channels, int size,
                        const std::string& cache_dir = "");
 
-// Checks, without decoding images, that every dataset the sweep names is on disk
-// and large enough; reports with the JSON path of the target or backbone.
+// Checks that every dataset the sweep names is on disk, decodes and is large
+// enough (see check_dataset); reports with the JSON path of the target or
+// backbone.
 void check_sweep_data(const SweepSpec& spec, Diagnostics& diag);
 
 }  // namespace sweep
