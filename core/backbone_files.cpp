@@ -83,12 +83,6 @@ BackboneMetadata read_backbone_metadata(const std::string& torchscript_path) {
   return meta;
 }
 
-std::string file_sha256(const std::string& path) {
-  const auto bytes = read_file(path);
-  if (!bytes) throw RuntimeError(path + ": cannot read");
-  return sha256_hex(*bytes);
-}
-
 void resolve_backbone_files(SweepSpec& spec, Diagnostics& diag) {
   for (size_t i = 0; i < spec.backbones.size(); ++i) {
     BackboneSpec& backbone = spec.backbones[i];
@@ -110,7 +104,6 @@ void resolve_backbone_files(SweepSpec& spec, Diagnostics& diag) {
       backbone.blocks = static_cast<int>(meta.blocks.size());
       backbone.channels = meta.channels;
       backbone.image_size = meta.image_size;
-      backbone.content_sha256 = file_sha256(backbone.torchscript);
     } catch (const InputError& e) {
       for (const auto& line : e.lines()) diag.error(path, line);
     }

@@ -27,11 +27,8 @@ std::string metadata_path(const std::string& torchscript_path);
 BackboneMetadata read_backbone_metadata(const std::string& torchscript_path);
 
 // For each TorchScript backbone: checks its file and metadata, and fills in its
-// hash, block count, channels and image size; then checks the grid's depths
-// against the block counts. Problems are reported with the backbone's JSON path.
+// block count, channels and image size; then checks the grid's depths against
+// the block counts. Problems are reported with the backbone's JSON path.
 void resolve_backbone_files(SweepSpec& spec, Diagnostics& diag);
-
-// SHA-256 of a file's bytes; throws RuntimeError when it cannot be read.
-std::string file_sha256(const std::string& path);
 
 }  // namespace sweep

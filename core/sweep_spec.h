@@ -45,9 +45,10 @@ struct BackboneSpec {
   PretrainSpec pretrain;          // built-in only
 
   std::string torchscript;  // the file's absolute path; empty for a built-in backbone
-  // TorchScript, filled in from the file when the sweep is loaded (see
-  // resolve_backbone_files): the file's SHA-256, so that a changed file makes
-  // new trials, and its block count.
+  // TorchScript, filled in from the file when the sweep is loaded: its block
+  // count (resolve_backbone_files) and the digest of its weights, block names
+  // and preprocessing (content_digest, when the module is loaded), so that
+  // changed weights make new trials and a re-export of the same ones does not.
   std::string content_sha256;
   int blocks = 0;
 

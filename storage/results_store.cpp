@@ -80,6 +80,10 @@ Registration ResultsStore::register_sweep(const SweepSpec& spec,
   Statement find = db_.prepare("SELECT sweep_id FROM sweeps WHERE name = ?1");
   find.bind(1, spec.name).step();
   const int64_t sweep_id = find.int64(0);
+  std::set<std::string> previous;
+  Statement grid = db_.prepare("SELECT trial_id FROM sweep_trials WHERE sweep_id = ?1 AND reason = 'grid'");
+  grid.bind(1, sweep_id);
+  while (grid.step()) previous.insert(grid.text(0));
   db_.prepare("DELETE FROM sweep_trials WHERE sweep_id = ?1 AND reason = 'grid'")
       .bind(1, sweep_id)
       .run();
@@ -96,7 +100,9 @@ Registration ResultsStore::register_sweep(const SweepSpec& spec,
     insert_trial.reset();
     link.bind(1, sweep_id).bind(2, trial.id).bind(3, trial.position).run();
     link.reset();
+    previous.erase(trial.id);
   }
+  registration.left_behind = static_cast<int>(previous.size());
   Statement counts = db_.prepare(
       "SELECT count(*), coalesce(sum(state IN ('done', 'stopped')), 0) FROM sweep_trials "
       "JOIN trials USING (trial_id) WHERE sweep_id = ?1");

@@ -61,6 +61,9 @@ struct Registration {
   int total = 0;  // trials of the sweep: the grid and the seeds added to it so far
   int added = 0;  // trials new to the database
   int done = 0;   // of them already done (or stopped by successive halving)
+  // Trials of the sweep's previous grid that are not in this one (a changed
+  // grid, recipe or backbone): kept in the database, no longer the sweep's.
+  int left_behind = 0;
 };
 
 class ResultsStore {

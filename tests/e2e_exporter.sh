@@ -3,11 +3,14 @@
 # classifier (5 classes), wrapped and DataParallel-prefixed, export and give the
 # model's own features; a file that is not a checkpoint, a missing file and the
 # weights of another architecture end in one line naming the file, never a
-# traceback; --mean/--std reach the metadata.
+# traceback; --mean/--std reach the metadata. Exporting the same weights again
+# (another Python process, another checkpoint layout) keeps the sweep's trial
+# ids; other weights make new trials and `sweep run` says the backbone changed.
 # Exits 77 (CTest's skip) where Debian's python3-torchvision is missing.
-# Usage: e2e_exporter.sh REPOSITORY
+# Usage: e2e_exporter.sh REPOSITORY SWEEP_BINARY
 set -euo pipefail
 repo=$1
+sweep=$2
 python=/usr/bin/python3
 "$python" -c "import torchvision" 2>/dev/null ||
   { echo "SKIP: $python cannot import torchvision (apt-get install python3-torchvision)"; exit 77; }
@@ -22,6 +25,8 @@ torch.save(model.state_dict(), "five.pth")
 torch.save({"epoch": 3, "state_dict": {"module." + k: v for k, v in model.state_dict().items()}},
            "wrapped.pth")
 torch.save(torchvision.models.mobilenet_v3_small().state_dict(), "mobilenet.pth")
+torch.manual_seed(1)
+torch.save(torchvision.models.resnet18(num_classes=5).state_dict(), "other.pth")
 model.fc = torch.nn.Identity()
 model.eval()
 with torch.no_grad():
@@ -56,4 +61,33 @@ expect_exit 0 export_model mobilenet_v3_small --random --image-size 32 --mean 0.
   --std 0.25 0.25 0.25 --out grey.pt
 expect_output "inputs normalised with mean [0.5, 0.5, 0.5], std [0.25, 0.25, 0.25]"
 "$python" -c 'import json; m = json.load(open("grey.json")); assert m["mean"] == [0.5] * 3 and m["std"] == [0.25] * 3, m'
+# The same weights exported again, by another process from another layout:
+# the same trial ids, nothing to run. Other weights: new trials, and a word.
+"$python" - <<'PY'
+import pathlib
+from PIL import Image
+for cls, shade in (("light", 220), ("dark", 40)):
+    folder = pathlib.Path("photos") / cls
+    folder.mkdir(parents=True)
+    for i in range(6):
+        Image.new("RGB", (24, 24), (shade, (shade + 40 * i) % 256, 90)).save(folder / f"{i}.png")
+PY
+printf '%s\n' '{"name": "mine",' \
+  '"backbones": [{"name": "in-house", "torchscript": "model.pt"}],' \
+  '"targets": [{"name": "shades", "similarity": "far", "dataset": "image-folder", "path": "photos",' \
+  '             "train_per_class": 2, "val_per_class": 2, "test_per_class": 2}],' \
+  '"grid": {"unfrozen": [0], "lr": [0.05], "seeds": [0]},' \
+  '"training": {"epochs": 1, "batch_size": 4, "probe_epochs": 5}}' > mine.json
+expect_exit 0 export_model resnet18 --weights five.pth --image-size 32 --out model.pt
+expect_exit 0 "$sweep" run mine.json
+first=$(q sweep.db "SELECT trial_id FROM results")
+expect_exit 0 export_model resnet18 --weights wrapped.pth --image-size 32 --out model.pt
+expect_exit 0 "$sweep" run mine.json
+expect_output "1 already done, 0 to run"
+[ "$(q sweep.db "SELECT trial_id FROM results")" = "$first" ] || fail "re-exported, the trial ids changed"
+expect_exit 0 export_model resnet18 --weights other.pth --image-size 32 --out model.pt
+expect_exit 0 "$sweep" run mine.json
+expect_output 'mine: backbone "in-house" changed since the last run: 1 earlier trials kept but not part of this sweep'
+[ "$(q sweep.db "SELECT count(*) FROM results")" = 1 ] || fail "the sweep holds more than its one trial"
+[ "$(q sweep.db "SELECT trial_id FROM results")" != "$first" ] || fail "other weights kept the trial id"
 echo "e2e exporter: ok"

@@ -62,6 +62,37 @@ TEST(ResNet, CloneIsIndependent) {
   EXPECT_FALSE(all_equal(before, copy->parameters()));
 }
 
+// A backbone's identity follows its weights, statistics and preprocessing, not
+// how it was copied or saved.
+TEST(ResNet, ContentDigestFollowsWeightsStatisticsAndPreprocessing) {
+  auto original = tiny_resnet();
+  const std::string digest = content_digest(*original);
+  EXPECT_EQ(content_digest(*original->clone()), digest);
+
+  testing::ScopedTempDir dir;
+  write_file(real_system(), dir.file("w.pt"), [&](std::ostream& out) { original->save(out); });
+  ResNetBackbone loaded(*find_builtin_arch("resnet10"), 4, grey(16));
+  loaded.load(dir.file("w.pt"));
+  EXPECT_EQ(content_digest(loaded), digest);
+
+  auto nudged = original->clone();
+  {
+    torch::NoGradGuard no_grad;
+    nudged->block_parameters(2).front().view(-1)[0] += 1e-3;
+  }
+  EXPECT_NE(content_digest(*nudged), digest) << "a weight";
+  EXPECT_EQ(weights_digest(*nudged, 2), weights_digest(*original, 2)) << "blocks before it";
+
+  auto moved = original->clone();
+  moved->set_training(true);
+  moved->features(torch::randn({4, 1, 16, 16}));  // BatchNorm statistics
+  EXPECT_NE(content_digest(*moved), digest) << "statistics";
+
+  ResNetBackbone other_mean(*find_builtin_arch("resnet10"), 4, {1, 16, {0.4f}, {0.25f}});
+  other_mean.load(dir.file("w.pt"));
+  EXPECT_NE(content_digest(other_mean), digest) << "preprocessing";
+}
+
 TEST(ResNet, SaveAndLoadKeepWeightsAndStatistics) {
   testing::ScopedTempDir dir;
   auto original = tiny_resnet();

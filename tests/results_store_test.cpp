@@ -143,7 +143,9 @@ TEST_F(ResultsStoreTest, ChangedGridMovesTheSweepButKeepsOldTrials) {
   const auto longer_trials = expand_grid(longer);
   const Registration r = store.register_sweep(longer, longer_trials, "s.json");
   EXPECT_EQ(r.added, 24);
+  EXPECT_EQ(r.left_behind, 24) << "the 2-epoch trials are no longer the sweep's";
   EXPECT_EQ(store.trials("unit")[0].spec.recipe.epochs, 5);
+  EXPECT_EQ(store.register_sweep(longer, longer_trials, "s.json").left_behind, 0);
   Statement count = store.database().prepare("SELECT count(*) FROM trials");
   count.step();
   EXPECT_EQ(count.int64(0), 48);

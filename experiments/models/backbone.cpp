@@ -1,5 +1,7 @@
 #include "experiments/models/backbone.h"
 
+#include "core/sha256.h"
+
 namespace sweep {
 
 std::vector<torch::Tensor> Backbone::parameters() const {
@@ -44,6 +46,33 @@ std::vector<double> block_flops(Backbone& backbone, const torch::Device& device)
     x = y;
   }
   return flops;
+}
+
+std::string weights_digest(const Backbone& backbone, int blocks) {
+  const std::vector<std::string> names = backbone.block_names();
+  std::string bytes;
+  for (int b = 0; b < blocks; ++b) {
+    bytes += "block " + names.at(static_cast<size_t>(b)) + "\n";
+    std::vector<torch::Tensor> tensors = backbone.block_parameters(b);
+    for (const auto& t : backbone.block_buffers(b)) tensors.push_back(t);
+    for (const auto& t : tensors) {
+      const torch::Tensor cpu = t.detach().to(torch::kCPU).contiguous();
+      bytes += std::string(c10::toString(cpu.scalar_type())) + " " + c10::str(cpu.sizes()) + "\n";
+      bytes.append(static_cast<const char*>(cpu.data_ptr()), cpu.nbytes());
+    }
+  }
+  return sha256_hex(bytes);
+}
+
+std::string content_digest(const Backbone& backbone) {
+  const InputSpec& in = backbone.input();
+  std::string text = "channels " + std::to_string(in.channels) + " size " +
+                     std::to_string(in.size) + " features " +
+                     std::to_string(backbone.feature_dim()) + " mean";
+  for (float m : in.mean) text += " " + std::to_string(m);
+  text += " std";
+  for (float s : in.std) text += " " + std::to_string(s);
+  return sha256_hex(text + "\n" + weights_digest(backbone, backbone.num_blocks()));
 }
 
 }  // namespace sweep

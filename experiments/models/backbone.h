@@ -61,4 +61,14 @@ class Backbone {
 // through the backbone in evaluation mode, without gradients.
 std::vector<double> block_flops(Backbone& backbone, const torch::Device& device);
 
+// SHA-256 of what blocks [0, blocks) compute with: each block's name, then its
+// parameters and buffers in order, each as dtype, shape and values. The same
+// weights give the same digest however the file that holds them was written.
+std::string weights_digest(const Backbone& backbone, int blocks);
+
+// weights_digest() of every block together with the input the backbone
+// expects (channels, size, mean, std) and its feature width: a backbone's
+// identity in trial ids, stable when the same model is exported again.
+std::string content_digest(const Backbone& backbone);
+
 }  // namespace sweep

@@ -69,7 +69,9 @@ std::unique_ptr<ScriptedBackbone> ScriptedBackbone::load(const std::string& path
   return backbone;
 }
 
-void check_scripted_backbone(const std::string& path) { ScriptedBackbone::load(path); }
+std::string check_scripted_backbone(const std::string& path) {
+  return content_digest(*ScriptedBackbone::load(path));
+}
 
 torch::Tensor ScriptedBackbone::forward(const torch::Tensor& x, int begin, int end) {
   torch::Tensor y = x;

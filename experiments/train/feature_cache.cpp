@@ -95,16 +95,8 @@ std::optional<torch::Tensor> map_entry(const std::string& path) {
 }  // namespace
 
 std::string prefix_key(const Backbone& backbone, int boundary, const std::string& model_key) {
-  std::string bytes = model_key + "\n" + std::to_string(boundary) + "\n";
-  for (int b = 0; b < boundary; ++b) {
-    std::vector<torch::Tensor> tensors = backbone.block_parameters(b);
-    for (const auto& t : backbone.block_buffers(b)) tensors.push_back(t);
-    for (const auto& t : tensors) {
-      const torch::Tensor cpu = t.detach().to(torch::kCPU).contiguous();
-      bytes.append(static_cast<const char*>(cpu.data_ptr()), cpu.nbytes());
-    }
-  }
-  return sha256_hex(bytes);
+  return sha256_hex(model_key + "\n" + std::to_string(boundary) + "\n" +
+                    weights_digest(backbone, boundary));
 }
 
 FrozenInput frozen_input(CacheSource source) {

@@ -173,15 +173,15 @@ TrainableInputs trainable_inputs(TransferModel& model, const std::string& model_
   return in;
 }
 
-// A TorchScript backbone, checked to be the file the sweep was registered with.
+// A TorchScript backbone, checked to hold the weights the sweep was registered with.
 PretrainedBackbone load_scripted(const BackboneSpec& spec, const torch::Device& device) {
-  if (file_sha256(spec.torchscript) != spec.content_sha256) {
-    throw InputError(spec.torchscript +
-                     ": the file changed since the sweep was registered; "
-                     "run `sweep run` again to register trials for the new file");
-  }
   PretrainedBackbone out;
   out.backbone = ScriptedBackbone::load(spec.torchscript);
+  if (content_digest(*out.backbone) != spec.content_sha256) {
+    throw InputError(spec.torchscript +
+                     ": the weights changed since the sweep was registered; "
+                     "run `sweep run` again to register trials for the new file");
+  }
   out.backbone->to(device);
   out.backbone->set_training(false);
   out.record = {pretrain_key(spec),

@@ -10,6 +10,7 @@
 #include "analysis/format.h"
 #include "analysis/text_table.h"
 #include "core/errors.h"
+#include "core/json_reader.h"
 #include "core/system.h"
 #include "experiments/train/cuda_devices.h"
 #include "experiments/train/precision.h"
@@ -63,6 +64,25 @@ void print_precision_note(const SweepSpec& spec, const std::vector<Slot>& slots)
   if (!precision.note.empty()) std::printf("%s: %s\n", spec.name.c_str(), precision.note.c_str());
 }
 
+// Why earlier trials are no longer the sweep's, `count` of them: the backbones
+// whose weights changed since the spec stored `before`, else the grid or its
+// settings.
+std::string left_behind_line(const std::optional<SweepInfo>& before, const SweepSpec& now,
+                             int count) {
+  std::string changed;
+  for (const BackboneSpec& backbone : now.backbones) {
+    if (!before) break;
+    for (const BackboneSpec& old : before->spec.backbones) {
+      if (old.name == backbone.name && old.content_sha256 != backbone.content_sha256)
+        changed += (changed.empty() ? "" : ", ") + quote(backbone.name);
+    }
+  }
+  const std::string cause = changed.empty() ? "the grid or its settings changed"
+                                            : "backbone " + changed + " changed";
+  return cause + " since the last run: " + std::to_string(count) +
+         " earlier trials kept but not part of this sweep";
+}
+
 // The trials, and their state when the database already knows them. Reads only.
 int dry_run(const LoadedSweep& sweep, const std::string& db) {
   std::map<std::string, std::string> states;
@@ -99,7 +119,12 @@ int run(const RunOptions& options, System& system) {
   if (options.dry_run) return dry_run(sweep, options.db);
 
   ResultsStore store(options.db, Access::kReadWrite);
+  const std::optional<SweepInfo> before = store.sweep(sweep.spec.name);
   const Registration registration = store.register_sweep(sweep.spec, sweep.trials, sweep.path);
+  if (registration.left_behind > 0) {
+    std::printf("%s: %s\n", sweep.spec.name.c_str(),
+                left_behind_line(before, sweep.spec, registration.left_behind).c_str());
+  }
   const int retried = options.retry_failed ? store.reset_failed(sweep.spec.name) : 0;
   // Trials stopped by successive halving are results only while the sweep halves.
   if (!sweep.spec.halving) {

@@ -14,12 +14,13 @@ namespace {
 std::string axis(size_t n, const std::string& what) { return std::to_string(n) + " " + what; }
 
 // Loads each TorchScript backbone once, so that a bad file is reported before
-// anything is written rather than by every trial.
-void check_torchscript_files(const SweepSpec& spec, Diagnostics& diag) {
+// anything is written rather than by every trial, and records its digest.
+void check_torchscript_files(SweepSpec& spec, Diagnostics& diag) {
   for (size_t i = 0; i < spec.backbones.size(); ++i) {
-    if (!spec.backbones[i].is_torchscript()) continue;
+    BackboneSpec& backbone = spec.backbones[i];
+    if (!backbone.is_torchscript()) continue;
     try {
-      check_scripted_backbone(spec.backbones[i].torchscript);
+      backbone.content_sha256 = check_scripted_backbone(backbone.torchscript);
     } catch (const InputError& e) {
       diag.error(json_pointer_child(json_pointer_child("/backbones", i), "torchscript"),
                  e.lines().at(0));
