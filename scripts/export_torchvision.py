@@ -21,8 +21,10 @@ sweep file: {"name": "resnet18", "torchscript": "models/resnet18.pt"}.
 
 --weights takes a state dict of the model with any classifier (a fine-tuned or
 in-house checkpoint with 5 classes loads as well as ImageNet's 1000: the
-classifier is dropped), also wrapped as {"state_dict": ...} or {"model": ...}
-and with DataParallel's "module." prefixes. The input is normalised with
+classifier is dropped), also wrapped as {"state_dict": ...} or {"model": ...},
+with a prefix every key shares (DataParallel's "module.", Lightning's "model."),
+or a whole pickled model (torch.save(model); unpickling runs code from the file,
+so only use your own). The input is normalised with
 ImageNet's mean and standard deviation unless --mean and --std say otherwise:
 give the ones the weights were trained with.
 
@@ -89,27 +91,52 @@ def some(keys, n=3):
     return ", ".join(keys[:n]) + (", ..." if len(keys) > n else "")
 
 
+def read_checkpoint(path, torch):
+    """What torch.load finds in the file. A whole pickled model needs
+    weights_only=False, which newer torch refuses by default: asked again."""
+    def first_line(error):
+        return str(error).splitlines()[0] if str(error) else type(error).__name__
+    try:
+        return torch.load(str(path), map_location="cpu")
+    except Exception as error:  # pickle, zip and torch errors alike
+        if "weights_only" not in str(error):
+            fail("%s: not a PyTorch checkpoint (torch.load: %s)" % (path, first_line(error)))
+    try:
+        return torch.load(str(path), map_location="cpu", weights_only=False)
+    except Exception as error:
+        fail("%s: not a PyTorch checkpoint (torch.load: %s)" % (path, first_line(error)))
+
+
+def without_shared_prefix(state, expected):
+    """The state's keys as `expected` names them: while none matches, a first
+    name every key shares ("module.", "model.", "backbone.") is dropped."""
+    while state and not any(k in expected for k in state):
+        first = next(iter(state)).split(".", 1)[0] + "."
+        if first == "." or not all(k.startswith(first) for k in state):
+            break
+        state = {k[len(first):]: v for k, v in state.items()}
+    return state
+
+
 def load_weights(path, model, family, name, torch):
     """The checkpoint's weights into `model`, the classifier left out. Exits
     with one line naming the file and what is wrong with it."""
     if not path.is_file():
         fail("%s: no such file" % path)
-    try:
-        state = torch.load(str(path), map_location="cpu")
-    except Exception as error:  # pickle, zip and torch errors alike: not a checkpoint
-        fail("%s: not a PyTorch checkpoint (torch.load: %s)" % (
-            path, str(error).splitlines()[0] if str(error) else type(error).__name__))
+    state = read_checkpoint(path, torch)
     for wrapper in ("state_dict", "model"):
-        if isinstance(state, dict) and isinstance(state.get(wrapper), dict):
+        if isinstance(state, dict) and isinstance(state.get(wrapper), (dict, torch.nn.Module)):
             state = state[wrapper]
+    if isinstance(state, torch.nn.Module):  # a whole pickled model
+        state = state.state_dict()
     if not isinstance(state, dict) or not all(
             isinstance(k, str) and torch.is_tensor(v) for k, v in state.items()):
         fail("%s: a PyTorch file, but not a state dict of tensors; save the model's "
                  "state_dict()" % path)
-    state = {k[len("module."):] if k.startswith("module.") else k: v for k, v in state.items()}
     head = CLASSIFIERS[family]
-    state = {k: v for k, v in state.items() if not k.startswith(head)}
     expected = {k: v for k, v in model.state_dict().items() if not k.startswith(head)}
+    state = without_shared_prefix(state, expected)
+    state = {k: v for k, v in state.items() if not k.startswith(head)}
     missing = [k for k in expected if k not in state]
     unexpected = [k for k in state if k not in expected]
     reshaped = [k for k in state if k in expected and state[k].shape != expected[k].shape]

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # scripts/export_torchvision.py as users meet it: checkpoints with their own
-# classifier (5 classes), wrapped and DataParallel-prefixed, export and give the
-# model's own features; a file that is not a checkpoint, a missing file and the
-# weights of another architecture end in one line naming the file, never a
-# traceback; --mean/--std reach the metadata. Exporting the same weights again
+# classifier (5 classes), wrapped, DataParallel- or Lightning-prefixed, or the
+# whole pickled model, export and give the model's own features; a file that is
+# not a checkpoint, a missing file and the weights of another architecture end
+# in one line naming the file, never a traceback; --mean/--std reach the metadata. Exporting the same weights again
 # (another Python process, another checkpoint layout) keeps the sweep's trial
 # ids; other weights make new trials and `sweep run` says the backbone changed.
 # Exits 77 (CTest's skip) where Debian's python3-torchvision is missing.
@@ -24,6 +24,9 @@ model = torchvision.models.resnet18(num_classes=5)  # an in-house 5-class checkp
 torch.save(model.state_dict(), "five.pth")
 torch.save({"epoch": 3, "state_dict": {"module." + k: v for k, v in model.state_dict().items()}},
            "wrapped.pth")
+torch.save({"state_dict": {"model.backbone." + k: v for k, v in model.state_dict().items()}},
+           "lightning.pth")  # a module's attributes, Lightning-style
+torch.save(model, "pickled.pth")  # the whole model
 torch.save(torchvision.models.mobilenet_v3_small().state_dict(), "mobilenet.pth")
 torch.manual_seed(1)
 torch.save(torchvision.models.resnet18(num_classes=5).state_dict(), "other.pth")
@@ -34,7 +37,7 @@ with torch.no_grad():
 PY
 printf 'a shopping list, not a checkpoint\n' > notes.pth
 
-for weights in five wrapped; do
+for weights in five wrapped lightning pickled; do
   expect_exit 0 export_model resnet18 --weights "$weights.pth" --image-size 64 --out "$weights.pt"
   "$python" - "$weights.pt" <<'PY'
 import sys, torch
