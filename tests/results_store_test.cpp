@@ -476,6 +476,12 @@ TEST_F(ResultsStoreTest, RefusesFilesThatAreNotResultsDatabasesAndLeavesThemAlon
                 "name");
   EXPECT_EQ(read_bytes(dir_.file("notes.txt")), before);
 
+  std::ofstream(dir_.file("empty.db")).close();  // left by a run that could not start one
+  EXPECT_EQ(open_error(dir_.file("empty.db"), Access::kReadOnly),
+            dir_.file("empty.db") + ": an empty file, not a results database yet; `sweep run FILE "
+                                    "--db " +
+                dir_.file("empty.db") + "` makes it one");
+
   {
     Database other(dir_.file("other.db"), Database::Mode::kReadWriteCreate);
     other.exec("CREATE TABLE t (x)");

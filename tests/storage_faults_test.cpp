@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 
 #include "core/grid.h"
@@ -77,6 +78,20 @@ TEST_F(StorageFaultTest, ADiskFullAtATrialsCommitLosesNoRecordedTrialAndSaysSo) 
   EXPECT_EQ(reclaimed, std::vector<std::string>{second->id});
   EXPECT_EQ(store.claim_next("unit", kRunner, "cpu", 201.0)->id, second->id);
   EXPECT_TRUE(store.record_done(second->id, kRunner, sample_result(0.7)));
+}
+
+TEST_F(StorageFaultTest, ADiskFullWhileCreatingTheDatabaseLeavesNoFile) {
+  faults_.fill_disk(true);
+  try {
+    ResultsStore store(path_, Access::kReadWrite);
+    FAIL() << "created a database on a full disk";
+  } catch (const SqliteError& e) {
+    EXPECT_EQ(e.code(), SQLITE_FULL);
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir_.path())) << "half a database left behind";
+  faults_.fill_disk(false);
+  ResultsStore store(path_, Access::kReadWrite);
+  EXPECT_EQ(store.register_sweep(spec_, trials_, "s.json").added, 24);
 }
 
 TEST_F(StorageFaultTest, ALockHeldPastTheWaitFailsWithWordsAndChangesNothing) {
