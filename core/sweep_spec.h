@@ -210,12 +210,12 @@ struct TrialSpec {
   int position = 0;  // index in grid order
   BackboneSpec backbone;
   TargetSpec target;
-  int unfrozen = 0;  // blocks trained; 0 = head only, == blocks = everything
+  int unfrozen = 0;   // blocks trained; 0 = head only, == blocks = everything
   Strategy strategy;  // which blocks and how; trailing: the last `unfrozen`
-  int blocks = 0;    // the backbone's block count
+  int blocks = 0;     // the backbone's block count
   double lr = 0.0;
   int seed = 0;
-  TrainingRecipe recipe;  // grid axes applied
+  TrainingRecipe recipe;   // grid axes applied
   TrialSchedule schedule;  // not part of the identity; filled in by expand_grid
 };
 

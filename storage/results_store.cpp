@@ -81,7 +81,8 @@ Registration ResultsStore::register_sweep(const SweepSpec& spec,
   find.bind(1, spec.name).step();
   const int64_t sweep_id = find.int64(0);
   std::set<std::string> previous;
-  Statement grid = db_.prepare("SELECT trial_id FROM sweep_trials WHERE sweep_id = ?1 AND reason = 'grid'");
+  Statement grid =
+      db_.prepare("SELECT trial_id FROM sweep_trials WHERE sweep_id = ?1 AND reason = 'grid'");
   grid.bind(1, sweep_id);
   while (grid.step()) previous.insert(grid.text(0));
   db_.prepare("DELETE FROM sweep_trials WHERE sweep_id = ?1 AND reason = 'grid'")

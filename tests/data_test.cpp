@@ -364,6 +364,20 @@ TEST(CheckSweepData, ReadsBuiltInDatasetsAndNamesFilesThatAreNotWhatTheyClaim) {
   }
 }
 
+// A sweep of one image-folder target at `root` that trains on `train` images
+// per class and validates and tests on one each.
+SweepSpec folder_sweep(const std::string& root, int train) {
+  SweepSpec spec;
+  TargetSpec target;
+  target.data.kind = DatasetKind::kImageFolder;
+  target.data.path = root;
+  target.train_per_class = train;
+  target.val_per_class = 1;
+  target.test_per_class = 1;
+  spec.targets.push_back(target);
+  return spec;
+}
+
 // Files that begin as PNGs but are cut short further in: found at validation,
 // in sweep's words, without libpng's own complaints on stderr.
 TEST(CheckSweepData, ImagesCutShortAreFoundAtValidationQuietly) {
@@ -376,17 +390,9 @@ TEST(CheckSweepData, ImagesCutShortAreFoundAtValidationQuietly) {
     in.close();
     std::ofstream(file, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
   }
-  SweepSpec spec;
-  TargetSpec target;
-  target.data.kind = DatasetKind::kImageFolder;
-  target.data.path = dir.file("p");
-  target.train_per_class = 1;
-  target.val_per_class = 1;
-  target.test_per_class = 1;  // 3 images per class needed
-  spec.targets.push_back(target);
   Diagnostics diag("s.json");
   ::testing::internal::CaptureStderr();
-  check_sweep_data(spec, diag);
+  check_sweep_data(folder_sweep(dir.file("p"), 1), diag);  // 3 images per class needed
   EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
   EXPECT_EQ(diag.messages(),
             (std::vector<std::string>{
@@ -403,16 +409,8 @@ TEST(CheckSweepData, FilesThatAreNotImagesDoNotCountTowardsTheSplits) {
   for (const char* name : {"bad/0.png", "bad/1.png", "bad/2.png", "good/broken.jpg"}) {
     std::ofstream(dir.file("p/") + name) << "not an image";
   }
-  SweepSpec spec;
-  TargetSpec target;
-  target.data.kind = DatasetKind::kImageFolder;
-  target.data.path = dir.file("p");
-  target.train_per_class = 2;
-  target.val_per_class = 1;
-  target.test_per_class = 1;  // 4 images per class needed
-  spec.targets.push_back(target);
   Diagnostics diag("s.json");
-  check_sweep_data(spec, diag);
+  check_sweep_data(folder_sweep(dir.file("p"), 2), diag);  // 4 images per class needed
   EXPECT_EQ(diag.messages(),
             (std::vector<std::string>{
                 "s.json: /targets/0/path: class folder \"bad\" in " + dir.file("p") +

@@ -478,8 +478,9 @@ TEST_F(ResultsStoreTest, RefusesFilesThatAreNotResultsDatabasesAndLeavesThemAlon
 
   std::ofstream(dir_.file("empty.db")).close();  // left by a run that could not start one
   EXPECT_EQ(open_error(dir_.file("empty.db"), Access::kReadOnly),
-            dir_.file("empty.db") + ": an empty file, not a results database yet; `sweep run FILE "
-                                    "--db " +
+            dir_.file("empty.db") +
+                ": an empty file, not a results database yet; `sweep run FILE "
+                "--db " +
                 dir_.file("empty.db") + "` makes it one");
 
   {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include <opencv2/imgcodecs.hpp>
 #include <tbb/parallel_for.h>
+#include <opencv2/imgcodecs.hpp>
 
 #include "core/catalog.h"
 #include "core/errors.h"
@@ -107,11 +107,11 @@ void check_folder(const DataSpec& data, int need_per_class, const std::string& p
     if (!selected) continue;
     const int images = count_decodable(cls.files);
     const int others = static_cast<int>(cls.files.size()) - images;
-    const std::string not_images =
-        others == 0 ? ""
-                    : " (and " + std::to_string(others) +
-                          (others == 1 ? " file that does" : " files that do") +
-                          " not decode as a PNG or JPEG)";
+    const std::string not_images = others == 0
+                                       ? ""
+                                       : " (and " + std::to_string(others) +
+                                             (others == 1 ? " file that does" : " files that do") +
+                                             " not decode as a PNG or JPEG)";
     if (cls.files.empty()) {
       diag.error(json_pointer_child(path, "path"), "class folder " + quote(cls.name) + " in " +
                                                        data.path +
@@ -169,9 +169,9 @@ void check_dataset(const DataSpec& data, int need_per_class, const std::string& 
     return;
   }
   if (auto missing = missing_file(data)) {
-    diag.error(json_pointer_child(path, "dataset"),
-               std::string(dataset_name(data.kind)) + " not found: " + *missing +
-                   " does not exist; " + install_hint(data));
+    diag.error(json_pointer_child(path, "dataset"), std::string(dataset_name(data.kind)) +
+                                                        " not found: " + *missing +
+                                                        " does not exist; " + install_hint(data));
     return;
   }
   // Read here (a few tenths of a second), so that a file that is there but is

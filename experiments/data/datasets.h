@@ -31,9 +31,10 @@ DatasetPools load_pools(const DataSpec& data, int channels, int size, const std:
 // Checks that the dataset is on disk and is what it claims: a built-in one by
 // reading it whole, an image folder by decoding every image of the selected
 // classes (JPEGs at an eighth of their size); that its classes exist and hold
-// at least `need_per_class` images that decode (0 = no minimum). `path` is the JSON path of the object holding the data spec.
-// `read` holds the built-in datasets' folders read so far: each is read once,
-// however many sources and targets name it.
+// at least `need_per_class` images that decode (0 = no minimum). `path` is the
+// JSON path of the object holding the data spec. `read` holds the built-in
+// datasets' folders read so far: each is read once, however many sources and
+// targets name it.
 void check_dataset(const DataSpec& data, int need_per_class, const std::string& path,
                    Diagnostics& diag, std::set<std::string>& read);
 

@@ -77,8 +77,8 @@ std::string left_behind_line(const std::optional<SweepInfo>& before, const Sweep
         changed += (changed.empty() ? "" : ", ") + quote(backbone.name);
     }
   }
-  const std::string cause = changed.empty() ? "the grid or its settings changed"
-                                            : "backbone " + changed + " changed";
+  const std::string cause =
+      changed.empty() ? "the grid or its settings changed" : "backbone " + changed + " changed";
   return cause + " since the last run: " + std::to_string(count) +
          " earlier trials kept but not part of this sweep";
 }

@@ -49,7 +49,8 @@ std::string describe_grid(const LoadedSweep& sweep) {
   std::string settings = axis(g.unfrozen.size(), "depths");
   if (!g.strategies.empty()) {
     settings = "(" + settings + " + " +
-               axis(g.strategies.size(), g.strategies.size() == 1 ? "strategy" : "strategies") + ")";
+               axis(g.strategies.size(), g.strategies.size() == 1 ? "strategy" : "strategies") +
+               ")";
   }
   std::string text = axis(s.backbones.size(), s.backbones.size() == 1 ? "backbone" : "backbones") +
                      " x " + axis(s.targets.size(), s.targets.size() == 1 ? "target" : "targets") +
