@@ -5,7 +5,6 @@
 #include "core/errors.h"
 #include "core/path_kind.h"
 #include "core/read_file.h"
-#include "core/sha256.h"
 #include "core/spec_json.h"
 
 namespace sweep {

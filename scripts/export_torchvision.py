@@ -101,6 +101,8 @@ def read_checkpoint(path, torch):
     except Exception as error:  # pickle, zip and torch errors alike
         if "weights_only" not in str(error):
             fail("%s: not a PyTorch checkpoint (torch.load: %s)" % (path, first_line(error)))
+    print("%s: a whole pickled model; loading it runs code from the file, so only export "
+          "checkpoints you trust" % path, file=sys.stderr)
     try:
         return torch.load(str(path), map_location="cpu", weights_only=False)
     except Exception as error:

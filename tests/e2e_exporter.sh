@@ -90,7 +90,7 @@ expect_output "1 already done, 0 to run"
 [ "$(q sweep.db "SELECT trial_id FROM results")" = "$first" ] || fail "re-exported, the trial ids changed"
 expect_exit 0 export_model resnet18 --weights other.pth --image-size 32 --out model.pt
 expect_exit 0 "$sweep" run mine.json
-expect_output 'mine: backbone "in-house" changed since the last run: 1 earlier trials kept but not part of this sweep'
+expect_output 'mine: backbone "in-house" changed since the last run: 1 earlier trial kept but not part of this sweep'
 [ "$(q sweep.db "SELECT count(*) FROM results")" = 1 ] || fail "the sweep holds more than its one trial"
 [ "$(q sweep.db "SELECT trial_id FROM results")" != "$first" ] || fail "other weights kept the trial id"
 echo "e2e exporter: ok"

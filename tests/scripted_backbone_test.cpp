@@ -141,6 +141,15 @@ TEST_F(ScriptedBackboneTest, ClonesAreIndependentAndTrainable) {
   EXPECT_TRUE(all_equal(before, original->parameters()));
 }
 
+// Identity is what a model computes: the same weights and code scripted again
+// (other mangled class names, other archive bytes) are the same backbone; the
+// same weights behind other code are not.
+TEST_F(ScriptedBackboneTest, ContentDigestFollowsCodeAndWeightsNotTheArchive) {
+  const std::string relu = content_digest(*ScriptedBackbone::load(model("code_relu")));
+  EXPECT_EQ(content_digest(*ScriptedBackbone::load(model("code_relu_again"))), relu);
+  EXPECT_NE(content_digest(*ScriptedBackbone::load(model("code_tanh"))), relu);
+}
+
 TEST_F(ScriptedBackboneTest, BadFilesSayWhatIsWrong) {
   const std::string dir = SWEEP_TEST_MODELS_DIR;
   EXPECT_EQ(load_error(model("bad_not_torchscript"))

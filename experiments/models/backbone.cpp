@@ -1,5 +1,7 @@
 #include "experiments/models/backbone.h"
 
+#include <cstdio>
+
 #include "core/sha256.h"
 
 namespace sweep {
@@ -52,7 +54,7 @@ std::string weights_digest(const Backbone& backbone, int blocks) {
   const std::vector<std::string> names = backbone.block_names();
   std::string bytes;
   for (int b = 0; b < blocks; ++b) {
-    bytes += "block " + names.at(static_cast<size_t>(b)) + "\n";
+    bytes += "block " + names.at(static_cast<size_t>(b)) + "\n" + backbone.block_code(b) + "\n";
     std::vector<torch::Tensor> tensors = backbone.block_parameters(b);
     for (const auto& t : backbone.block_buffers(b)) tensors.push_back(t);
     for (const auto& t : tensors) {
@@ -69,9 +71,14 @@ std::string content_digest(const Backbone& backbone) {
   std::string text = "channels " + std::to_string(in.channels) + " size " +
                      std::to_string(in.size) + " features " +
                      std::to_string(backbone.feature_dim()) + " mean";
-  for (float m : in.mean) text += " " + std::to_string(m);
+  const auto exact = [](float value) {  // every float its own text
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, " %.9g", static_cast<double>(value));
+    return std::string(buffer);
+  };
+  for (float m : in.mean) text += exact(m);
   text += " std";
-  for (float s : in.std) text += " " + std::to_string(s);
+  for (float s : in.std) text += exact(s);
   return sha256_hex(text + "\n" + weights_digest(backbone, backbone.num_blocks()));
 }
 

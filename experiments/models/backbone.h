@@ -38,6 +38,10 @@ class Backbone {
 
   virtual std::vector<torch::Tensor> block_parameters(int block) const = 0;
   virtual std::vector<torch::Tensor> block_buffers(int block) const = 0;
+  // What the block computes, as text that is the same for the same code: a
+  // TorchScript block's inlined forward graph; empty for the built-in family,
+  // whose code the architecture's name fixes.
+  virtual std::string block_code(int /*block*/) const { return ""; }
   // Training or evaluation mode of one block (BatchNorm statistics, dropout).
   virtual void set_block_training(int block, bool training) = 0;
 
@@ -61,9 +65,9 @@ class Backbone {
 // through the backbone in evaluation mode, without gradients.
 std::vector<double> block_flops(Backbone& backbone, const torch::Device& device);
 
-// SHA-256 of what blocks [0, blocks) compute with: each block's name, then its
-// parameters and buffers in order, each as dtype, shape and values. The same
-// weights give the same digest however the file that holds them was written.
+// SHA-256 of what blocks [0, blocks) compute: each block's name and code, then
+// its parameters and buffers in order, each as dtype, shape and values. The
+// same model gives the same digest however the file that holds it was written.
 std::string weights_digest(const Backbone& backbone, int blocks);
 
 // weights_digest() of every block together with the input the backbone

@@ -1,5 +1,9 @@
 #include "experiments/models/scripted_backbone.h"
 
+#include <torch/csrc/jit/passes/inliner.h>
+
+#include <regex>
+
 #include "core/backbone_files.h"
 #include "core/errors.h"
 
@@ -83,6 +87,17 @@ std::vector<torch::Tensor> ScriptedBackbone::block_parameters(int block) const {
   std::vector<torch::Tensor> out;
   for (const auto& p : blocks_.at(static_cast<size_t>(block)).parameters()) out.push_back(p);
   return out;
+}
+
+std::string ScriptedBackbone::block_code(int block) const {
+  // The class names TorchScript gives a module carry a counter that differs
+  // from one export to the next ("___torch_mangle_3."); source locations would
+  // carry the archive's line numbers.
+  std::shared_ptr<torch::jit::Graph> graph =
+      blocks_.at(static_cast<size_t>(block)).get_method("forward").graph()->copy();
+  torch::jit::Inline(*graph);
+  static const std::regex mangle("___torch_mangle_[0-9]+\\.");
+  return std::regex_replace(graph->toString(/*print_source_locations=*/false), mangle, "");
 }
 
 std::vector<torch::Tensor> ScriptedBackbone::block_buffers(int block) const {

@@ -28,6 +28,7 @@ class ScriptedBackbone : public Backbone {
   torch::Tensor forward(const torch::Tensor& x, int begin, int end) override;
   std::vector<torch::Tensor> block_parameters(int block) const override;
   std::vector<torch::Tensor> block_buffers(int block) const override;
+  std::string block_code(int block) const override;
   void set_block_training(int block, bool training) override;
   void to(const torch::Device& device) override;
   std::unique_ptr<Backbone> clone() const override;

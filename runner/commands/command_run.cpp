@@ -79,8 +79,8 @@ std::string left_behind_line(const std::optional<SweepInfo>& before, const Sweep
   }
   const std::string cause =
       changed.empty() ? "the grid or its settings changed" : "backbone " + changed + " changed";
-  return cause + " since the last run: " + std::to_string(count) +
-         " earlier trials kept but not part of this sweep";
+  return cause + " since the last run: " + std::to_string(count) + " earlier " +
+         (count == 1 ? "trial" : "trials") + " kept but not part of this sweep";
 }
 
 // The trials, and their state when the database already knows them. Reads only.
