@@ -78,6 +78,8 @@ std::string temporary_name(const std::filesystem::path& path, System& system) {
          std::to_string(counter++);
 }
 
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
 [[noreturn]] void fail(const std::filesystem::path& path, const std::string& reason) {
   throw RuntimeError(path.string() + ": cannot write (" + reason + ")");
 }
@@ -98,9 +100,11 @@ void write_file(System& system, const std::filesystem::path& path,
   try {
     write(out);
     out.flush();
-  } catch (...) {
+  } catch (const std::exception& e) {
+    // A writer that gives up when its stream fails (LibTorch's does) throws its
+    // own words; the stream's errno says why.
     discard(fd);
-    throw;
+    fail(path, buffer.error() != 0 ? std::strerror(buffer.error()) : first_line(e.what()));
   }
   if (!out || buffer.error() != 0) {
     discard(fd);

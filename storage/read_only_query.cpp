@@ -89,7 +89,7 @@ QueryTable run_read_only_query(Database& db, const std::string& sql) {
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
   const int rc = sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &raw, &tail);
-  Statement stmt(db.handle(), raw);
+  Statement stmt(db.handle(), raw, db.path());
   if (rc != SQLITE_OK) {
     if (!why.empty()) throw InputError(refused + why + "; sweep query only reads");
     throw InputError("sweep query: " + std::string(sqlite3_errmsg(db.handle())));

@@ -3,7 +3,6 @@
 #include <sqlite3.h>
 
 #include <chrono>
-#include <filesystem>
 
 #include "core/path_kind.h"
 
@@ -406,8 +405,8 @@ Database open_results_database(const std::string& path, Access access) {
   db.set_busy_wait(std::chrono::minutes(1));
   const int version = check_existing(db, path);
   if (version == 0 && access != Access::kReadWrite) {
-    throw InputError(path + ": an empty file, not a results database yet; `sweep run FILE --db " +
-                     path + "` makes it one");
+    throw InputError(path + ": holds no results yet (an empty database); `sweep run FILE --db " +
+                     path + "` makes it a results database");
   }
   if (version != 0 && version < kSchemaVersion && access != Access::kReadWrite) {
     throw InputError(path + ": results database schema version " + std::to_string(version) +
@@ -431,12 +430,6 @@ Database open_results_database(const std::string& path, Access access) {
       db.exec("PRAGMA foreign_keys = ON");
     });
   } catch (const SqliteError& e) {
-    if (kind == PathKind::kMissing) {  // the file is ours: leave nothing half-made behind
-      opened.reset();
-      std::error_code ignored;
-      for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-        std::filesystem::remove(path + suffix, ignored);
-    }
     if (e.code() == SQLITE_READONLY || e.code() == SQLITE_CANTOPEN || e.code() == SQLITE_IOERR) {
       throw InputError(path + ": cannot write the results database (" + e.reason() +
                        "); check that the folder is writable");

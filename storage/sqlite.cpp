@@ -12,7 +12,6 @@ std::string advice(int code) {
     case SQLITE_FULL:
       return "the disk is full: free space, then run again; what was recorded is kept";
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
       return "another process kept it locked for longer than sweep waits; run again once it is "
              "done";
     case SQLITE_READONLY:
@@ -26,14 +25,7 @@ std::string advice(int code) {
 
 [[noreturn]] void throw_error(const std::string& path, const std::string& message, int code) {
   const int primary = code & 0xff;
-  const std::string more = advice(primary);
-  throw SqliteError(path, message + (more.empty() ? "" : " (" + more + ")"), primary);
-}
-
-// The file `db` works on, for messages.
-std::string file_of(sqlite3* db) {
-  const char* name = db ? sqlite3_db_filename(db, "main") : nullptr;
-  return name && *name ? name : "the results database";
+  throw SqliteError(path, message, advice(primary), primary);
 }
 
 [[noreturn]] void fail(sqlite3* db, int code, const std::string& path) {
@@ -61,33 +53,32 @@ std::string immutable_uri(const std::string& path) {
 void Statement::Finalizer::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
 
 Statement& Statement::bind(int index, int64_t value) {
-  if (int rc = sqlite3_bind_int64(stmt_.get(), index, value); rc != SQLITE_OK)
-    fail(db_, rc, file_of(db_));
+  if (int rc = sqlite3_bind_int64(stmt_.get(), index, value); rc != SQLITE_OK) fail(db_, rc, path_);
   return *this;
 }
 
 Statement& Statement::bind(int index, double value) {
   if (int rc = sqlite3_bind_double(stmt_.get(), index, value); rc != SQLITE_OK)
-    fail(db_, rc, file_of(db_));
+    fail(db_, rc, path_);
   return *this;
 }
 
 Statement& Statement::bind(int index, const std::string& value) {
   const int rc = sqlite3_bind_text(stmt_.get(), index, value.data(), static_cast<int>(value.size()),
                                    SQLITE_TRANSIENT);
-  if (rc != SQLITE_OK) fail(db_, rc, file_of(db_));
+  if (rc != SQLITE_OK) fail(db_, rc, path_);
   return *this;
 }
 
 Statement& Statement::bind_column(int index, const Statement& from, int column) {
   const int rc =
       sqlite3_bind_value(stmt_.get(), index, sqlite3_column_value(from.stmt_.get(), column));
-  if (rc != SQLITE_OK) fail(db_, rc, file_of(db_));
+  if (rc != SQLITE_OK) fail(db_, rc, path_);
   return *this;
 }
 
 Statement& Statement::bind_null(int index) {
-  if (int rc = sqlite3_bind_null(stmt_.get(), index); rc != SQLITE_OK) fail(db_, rc, file_of(db_));
+  if (int rc = sqlite3_bind_null(stmt_.get(), index); rc != SQLITE_OK) fail(db_, rc, path_);
   return *this;
 }
 
@@ -95,7 +86,7 @@ bool Statement::step() {
   const int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  fail(db_, rc, file_of(db_));
+  fail(db_, rc, path_);
 }
 
 void Statement::run() {
@@ -181,7 +172,7 @@ Statement Database::prepare(const std::string& sql) {
     sqlite3_finalize(stmt);
     fail(db_.get(), rc, path_);
   }
-  return Statement(db_.get(), stmt);
+  return Statement(db_.get(), stmt, path_);
 }
 
 int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }

@@ -21,12 +21,15 @@ namespace sweep {
 
 class SqliteError : public RuntimeError {
  public:
-  // "PATH: REASON"; REASON is SQLite's words and, for codes a user can act on
-  // (a full disk, a lock held too long, a read-only file), what to do.
-  SqliteError(const std::string& path, std::string reason, int code)
-      : RuntimeError(path + ": " + reason), reason_(std::move(reason)), code_(code) {}
-  const std::string& reason() const { return reason_; }
-  int code() const { return code_; }  // primary result code (SQLITE_BUSY, ...)
+  // "PATH: REASON (ADVICE)": REASON is SQLite's words, ADVICE what a user can
+  // do about this code (a full disk, a lock held too long, a read-only file),
+  // left out where there is nothing to do.
+  SqliteError(const std::string& path, std::string reason, const std::string& advice, int code)
+      : RuntimeError(path + ": " + reason + (advice.empty() ? "" : " (" + advice + ")")),
+        reason_(std::move(reason)),
+        code_(code) {}
+  const std::string& reason() const { return reason_; }  // SQLite's words alone
+  int code() const { return code_; }                     // primary result code (SQLITE_BUSY, ...)
 
  private:
   std::string reason_;
@@ -35,7 +38,9 @@ class SqliteError : public RuntimeError {
 
 class Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  // `path` names the database in errors.
+  Statement(sqlite3* db, sqlite3_stmt* stmt, std::string path)
+      : db_(db), stmt_(stmt), path_(std::move(path)) {}
 
   // Parameters are 1-based, as in SQLite. Each returns *this for chaining.
   Statement& bind(int index, int64_t value);
@@ -73,6 +78,7 @@ class Statement {
   };
   sqlite3* db_;
   std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+  std::string path_;
 };
 
 class Database {

@@ -3,7 +3,7 @@
 # stops with a message naming the database and what to do, the trials it
 # recorded stay, the file stays whole; once there is room, running again
 # finishes the sweep without running a recorded trial again. A database that
-# cannot even be created leaves no file behind.
+# cannot even be created is left empty, and `sweep status` says so.
 # Exits 77 (CTest's skip) where tmpfs cannot be mounted (not root, a container).
 # Usage: e2e_disk_full.sh SWEEP_BINARY SWEEPS_FOLDER
 set -euo pipefail
@@ -17,7 +17,8 @@ cleanup() { umount "$work/disk" 2>/dev/null || true; pkill -KILL -f "$work" 2>/d
 full="the disk is full: free space, then run again; what was recorded is kept"
 expect_exit 1 "$sweep" run "$sweeps/smoke.json" --db disk/s.db
 expect_output "disk/s.db: database or disk is full ($full)"
-[ -z "$(ls disk)" ] || fail "a database that could not be created left $(ls disk)"
+expect_exit 2 "$sweep" status --db disk/s.db
+expect_output "disk/s.db: holds no results yet (an empty database)"
 
 mount -o remount,size=280k disk  # room for the schema and a trial or two, not six
 expect_exit 1 "$sweep" run "$sweeps/smoke.json" --db disk/s.db

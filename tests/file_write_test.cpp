@@ -67,9 +67,9 @@ TEST_F(WriteFileTest, ReplacesAnOldFileAndKeepsTheUsualPermissions) {
   EXPECT_EQ(info.st_mode & 0777, 0666 & ~mask);
 }
 
-// The disk fills at every byte count from nothing to just short of the whole
-// file: each time the old file stays as it was, no temporary is left, and the
-// error names the path and the system's reason.
+// The disk fills at cuts from nothing to just short of the whole file (before,
+// inside and after the stream's 64 KiB buffer): each time the old file stays as
+// it was, no temporary is left, and the error names the path and the reason.
 TEST_F(WriteFileTest, ADiskThatFillsAtAnyByteLeavesTheOldFileAndNoTemporary) {
   { std::ofstream(file()) << "old"; }
   const std::string body(70'000, 'y');
@@ -94,13 +94,32 @@ TEST_F(WriteFileTest, ADiskThatFillsAtAnyByteLeavesTheOldFileAndNoTemporary) {
   EXPECT_EQ(read_whole(file()), body);
 }
 
-TEST_F(WriteFileTest, AWriterThatThrowsLeavesNothingAndItsErrorGoesOn) {
-  EXPECT_THROW(write_file(system_, file(),
-                          [](std::ostream& out) {
-                            out << "half";
-                            throw std::logic_error("the model would not save");
-                          }),
-               std::logic_error);
+TEST_F(WriteFileTest, AWriterThatThrowsLeavesNothingAndIsNamed) {
+  try {
+    write_file(system_, file(), [](std::ostream& out) {
+      out << "half";
+      throw std::logic_error("the model would not save\nbacktrace: ...");
+    });
+    FAIL() << "a throwing writer published";
+  } catch (const RuntimeError& e) {
+    EXPECT_EQ(std::string(e.what()), file().string() + ": cannot write (the model would not save)");
+  }
+  EXPECT_TRUE(names_in(dir_.path()).empty());
+}
+
+// LibTorch's writer throws its own error when its stream fails: the disk's
+// reason is the one reported.
+TEST_F(WriteFileTest, AWriterThatGivesUpOnAFullDiskReportsTheFullDisk) {
+  system_.disk_space = 10;
+  try {
+    write_file(system_, file(), [](std::ostream& out) {
+      out << std::string(100'000, 'z');
+      if (!out) throw std::runtime_error("PytorchStreamWriter failed writing file data/0");
+    });
+    FAIL() << "published onto a full disk";
+  } catch (const RuntimeError& e) {
+    EXPECT_EQ(std::string(e.what()), file().string() + ": cannot write (No space left on device)");
+  }
   EXPECT_TRUE(names_in(dir_.path()).empty());
 }
 

@@ -337,7 +337,7 @@ TEST_F(ResultsStoreTest, AProbeCurveReadsBackAsRecordedItsFitIncluded) {
     BoundaryProbe probe;
     probe.boundary = b;
     probe.block = "block" + std::to_string(b);
-    probe.feature_dim = 8 * b;
+    probe.feature_dim = int64_t{8} * b;
     probe.val_accuracy = 0.5 + 0.1 * b;
     probe.suffix_val_accuracy = 0.75;
     probe.train_accuracy = b == 1 ? std::nan("") : 0.9;
@@ -479,9 +479,8 @@ TEST_F(ResultsStoreTest, RefusesFilesThatAreNotResultsDatabasesAndLeavesThemAlon
   std::ofstream(dir_.file("empty.db")).close();  // left by a run that could not start one
   EXPECT_EQ(open_error(dir_.file("empty.db"), Access::kReadOnly),
             dir_.file("empty.db") +
-                ": an empty file, not a results database yet; `sweep run FILE "
-                "--db " +
-                dir_.file("empty.db") + "` makes it one");
+                ": holds no results yet (an empty database); `sweep run FILE --db " +
+                dir_.file("empty.db") + "` makes it a results database");
 
   {
     Database other(dir_.file("other.db"), Database::Mode::kReadWriteCreate);
