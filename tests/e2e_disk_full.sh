@@ -27,6 +27,8 @@ cp "$work/out" first.log
 recorded=$(q disk/s.db "SELECT count(*) FROM results WHERE state = 'done'")
 [ "$(q disk/s.db "PRAGMA integrity_check")" = ok ] || fail "the database is damaged"
 [ "$recorded" -lt 6 ] || fail "the disk never filled: every trial was recorded"
+expect_exit 0 "$sweep" status --db disk/s.db
+expect_output "its runner is gone, so it runs again with the next \`sweep run\`"
 
 mount -o remount,size=8m disk
 expect_exit 0 "$sweep" run "$sweeps/smoke.json" --db disk/s.db

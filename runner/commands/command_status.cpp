@@ -6,6 +6,7 @@
 
 #include "analysis/format.h"
 #include "core/errors.h"
+#include "core/system.h"
 #include "runner/commands/cli.h"
 #include "runner/scheduler.h"
 #include "runner/slurm_status.h"
@@ -19,22 +20,35 @@ struct StatusOptions {
   std::string sweep;
 };
 
-std::string status_of(ResultsStore& store, const std::string& name) {
+// " (its runner is gone ...)" for a trial claimed by a process of this host
+// that no longer exists (killed, or stopped by a full disk); empty otherwise.
+// Claims from other hosts are judged by their lease when a runner starts.
+std::string gone_note(const std::string& claimed_by, System& system) {
+  const size_t colon = claimed_by.rfind(':');
+  if (colon == std::string::npos || claimed_by.substr(0, colon) != system.host_name()) return "";
+  try {
+    if (system.process_alive(std::stoll(claimed_by.substr(colon + 1)))) return "";
+  } catch (const std::exception&) {
+    return "";
+  }
+  return "; its runner is gone, so it runs again with the next `sweep run`";
+}
+
+std::string status_of(ResultsStore& store, const std::string& name, System& system) {
   const auto trials = store.trials(name);
   const SweepSummary s = summarize(name, trials, std::nullopt);
-  std::string out = name + ": " + std::to_string(s.total) + " trials: " + std::to_string(s.done) +
-                    " done, " + std::to_string(s.running) + " running, " +
-                    std::to_string(s.failed) + " failed, " + std::to_string(s.pending) +
-                    " pending" +
-                    (s.stopped ? ", " + std::to_string(s.stopped) + " stopped by successive halving"
-                               : "") +
-                    "\n";
+  std::string out =
+      name + ": " + std::to_string(s.total) + " trials: " + std::to_string(s.done) + " done, " +
+      std::to_string(s.running) + " running, " + std::to_string(s.failed) + " failed, " +
+      std::to_string(s.pending) + " pending" +
+      (s.stopped ? ", " + std::to_string(s.stopped) + " stopped by successive halving" : "") + "\n";
   std::map<std::string, int> in_use;
   for (const auto& t : trials) {
     if (t.state != TrialState::kRunning) continue;
     ++in_use[t.device];
     out += "  running on " + t.device + ": " + describe_trial(t.spec) + " (attempt " +
-           std::to_string(t.attempts) + ", by " + t.claimed_by + " since " + t.started_at + ")\n";
+           std::to_string(t.attempts) + ", by " + t.claimed_by + " since " + t.started_at +
+           gone_note(t.claimed_by, system) + ")\n";
   }
   if (!in_use.empty()) {
     out += "  devices in use:";
@@ -66,7 +80,7 @@ int status(const StatusOptions& options) {
   auto runner = make_process_runner();
   Slurm slurm(*runner);
   for (const auto& name : names) {
-    std::fputs(status_of(store, name).c_str(), stdout);
+    std::fputs(status_of(store, name, real_system()).c_str(), stdout);
     std::fputs(describe_submissions(store, options.db, name, slurm).c_str(), stdout);
   }
   return kExitOk;
