@@ -53,6 +53,11 @@ TEST(Precision, LossScalingSkipsOverflowingStepsAndGrowsBack) {
   w.mutable_grad() = torch::ones({2});
   scaler.unscale({w});
   EXPECT_DOUBLE_EQ(scaler.current(), 65536.0) << "doubled after two good steps";
+  torch::Tensor v = torch::ones({3}, torch::requires_grad());
+  v.mutable_grad() = torch::tensor({1.0f, NAN, 1.0f});
+  w.mutable_grad() = torch::ones({2});
+  EXPECT_FALSE(scaler.unscale({w, v})) << "a NaN in any gradient skips the step";
+  EXPECT_DOUBLE_EQ(scaler.current(), 32768.0);
   LossScaler none(Precision{torch::kBFloat16, ""});
   EXPECT_DOUBLE_EQ(none.current(), 1.0) << "bf16 keeps fp32's range: no scaling";
 }

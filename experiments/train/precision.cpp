@@ -128,13 +128,15 @@ torch::Tensor LossScaler::scale(const torch::Tensor& loss) const {
 
 bool LossScaler::unscale(const std::vector<torch::Tensor>& params) {
   if (!enabled_) return true;
-  bool finite = true;
+  // One flag per gradient, read back once: on a GPU each read is a
+  // synchronisation, and a step has one gradient per parameter tensor.
+  std::vector<torch::Tensor> finite;
   for (const torch::Tensor& p : params) {
     if (!p.grad().defined()) continue;
     p.mutable_grad().div_(scale_);
-    finite = finite && torch::isfinite(p.grad()).all().item<bool>();
+    finite.push_back(torch::isfinite(p.grad()).all());
   }
-  if (!finite) {
+  if (!finite.empty() && !torch::stack(finite).all().item<bool>()) {
     scale_ /= 2.0;
     good_steps_ = 0;
     return false;
