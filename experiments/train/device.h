@@ -27,6 +27,10 @@ std::string device_model(const torch::Device& device);
 void reset_peak_memory(const torch::Device& device);
 int64_t peak_memory_bytes(const torch::Device& device);
 
+// Returns the blocks a GPU's caching allocator holds but no tensor uses (after
+// an out-of-memory error); nothing on the CPU.
+void release_cached_memory(const torch::Device& device);
+
 // Versions, host and threads of this process, for the trials it runs.
 Environment current_environment(const torch::Device& device);
 

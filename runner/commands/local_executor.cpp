@@ -9,9 +9,14 @@ namespace sweep {
 namespace {
 
 template <typename Fn>
-auto translating_torch_errors(Fn fn) -> decltype(fn()) {
+auto translating_torch_errors(const torch::Device& device, Fn fn) -> decltype(fn()) {
   try {
     return fn();
+  } catch (const c10::OutOfMemoryError& e) {
+    // The caching allocator keeps the blocks the failed trial held; hand them
+    // back so the worker's next trial starts from an empty device.
+    release_cached_memory(device);
+    throw RuntimeError(e.what_without_backtrace());
   } catch (const c10::Error& e) {
     throw RuntimeError(e.what_without_backtrace());
   }
@@ -38,8 +43,8 @@ void LocalExecutor::use_threads(int threads) {
   if (threads == threads_) return;
   threads_ = threads;
   parallelism_.reset();
-  parallelism_ = std::make_unique<tbb::global_control>(
-      tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads));
+  parallelism_ = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                       static_cast<size_t>(threads));
   torch::set_num_threads(threads);
 }
 
@@ -47,18 +52,20 @@ LocalExecutor::~LocalExecutor() = default;
 
 PretrainedRecord LocalExecutor::prepare_backbone(const BackboneSpec& backbone,
                                                  TrainingObserver& observer) {
-  return translating_torch_errors([&] { return resources_->backbone(backbone, observer).record; });
+  return translating_torch_errors(resources_->device(),
+                                  [&] { return resources_->backbone(backbone, observer).record; });
 }
 
 TransferMeasure LocalExecutor::measure(const BackboneSpec& backbone, const TargetSpec& target,
                                        const ProbeSettings& probes, TrainingObserver& observer) {
-  return translating_torch_errors([&] {
+  return translating_torch_errors(resources_->device(), [&] {
     return measure_transfer(backbone, target, probes.recipe, probes.lrs, *resources_, observer);
   });
 }
 
 TrialResult LocalExecutor::run(const TrialSpec& trial, TrainingObserver& observer) {
-  return translating_torch_errors([&] { return run_trial(trial, *resources_, observer); });
+  return translating_torch_errors(resources_->device(),
+                                  [&] { return run_trial(trial, *resources_, observer); });
 }
 
 }  // namespace sweep
