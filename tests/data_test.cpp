@@ -159,6 +159,21 @@ TEST(ImageFolder, DecodesSkipsCorruptAndKeepsClassOrder) {
       dir.file("photos/cats/broken.png") + ": not a decodable PNG or JPEG image (strict mode)");
 }
 
+// OpenCV hands a file with DICOM's magic to GDCM whatever its name; the device
+// kit replaces GDCM with stubs that open nothing. Either way: skipped, no crash.
+TEST(ImageFolder, ADicomFileIsSkippedLikeAnyOtherUndecodableImage) {
+  ScopedTempDir dir;
+  testing::write_image_folder(dir.file("photos"), {"a", "b"}, 2, 8);
+  std::ofstream(dir.file("photos/a/scan.png"), std::ios::binary)
+      << std::string(128, '\0') << "DICM" << std::string(64, '\x02');
+  const DecodedFolder decoded =
+      decode_image_folder(scan_image_folder(dir.file("photos")), 1, 8, false);
+  EXPECT_EQ(decoded.images.size(), 4u);
+  ASSERT_EQ(decoded.skipped.size(), 1u);
+  EXPECT_EQ(decoded.skipped[0],
+            dir.file("photos/a/scan.png") + ": not a decodable PNG or JPEG image");
+}
+
 TEST(ImageCache, DecodesOnceAndRereadsUntilTheFolderChanges) {
   ScopedTempDir dir;
   testing::write_image_folder(dir.file("p"), {"a", "b"}, 2, 8);

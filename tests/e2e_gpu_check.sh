@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# scripts/gpu-check.sh's dry run on this build: every step the device would run,
+# on the CPU in a small configuration, and the table it prints. The kit and the
+# configure against it are tested by kit_root.sh (label kit).
+# Usage: e2e_gpu_check.sh REPO BUILD_DIR
+set -euo pipefail
+repo=$1
+build=$2
+sweep=$build/runner/sweep
+source "$(dirname "$0")/e2e_lib.sh"
+
+OUT=$work/out-dir "$repo/scripts/gpu-check.sh" --dry-run --build "$build" > run.log 2>&1 ||
+  { cat run.log; fail "gpu-check.sh --dry-run failed"; }
+table=$work/out-dir/gpu-check.md
+[ -s "$table" ] || fail "no table in $table"
+grep -q '^# gpu-check: dry run on the CPU' "$table" || fail "the table does not say it is a dry run"
+grep -q '^| ctest -L gpu | exit 0 | e2e_gpu: Skipped' "$table" ||
+  fail "the gpu label: $(grep 'ctest -L gpu' "$table")"
+grep -q '^| pretraining, shared by the runs | exit 0 | backbone .* pretrained on ' "$table" ||
+  fail "pretraining: $(grep pretraining "$table")"
+for row in "per-device 1, fp32" "per-device 2, fp32" "per-device 2, auto"; do
+  grep -q "^| study, $row | exit 0 | 6/6 trials done in [0-9]* s; peak [0-9]* MiB per trial; mean test [0-9.]*%" "$table" ||
+    { cat "$table"; fail "study row \"$row\""; }
+done
+for depth in head-only "2 blocks" "all blocks"; do
+  grep -q "^| sweep | cpu | $depth | fp32 | [0-9]* | [0-9]* |$" "$table" ||
+    { cat "$table"; fail "no fp32 throughput row for $depth"; }
+  grep -q "^| sweep | cpu | $depth | fp16 | not run: " "$table" ||
+    { cat "$table"; fail "fp16 on the CPU is not marked as not run for $depth"; }
+done
+for log in build gpu-label pretrain study-per1 study-per2 study-auto throughput-sweep; do
+  [ -s "$work/out-dir/$log.log" ] || fail "no log $log.log under OUT"
+done
+echo "gpu-check dry run: $(grep -c '^| ' "$table") table rows"
