@@ -10,6 +10,7 @@
 
 #ifdef SWEEP_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
 #include <cuda_runtime_api.h>
 #endif
 
@@ -94,6 +95,13 @@ int64_t peak_memory_bytes(const torch::Device& device) {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<int64_t>(usage.ru_maxrss) * 1024;
+}
+
+void make_current(const torch::Device& device) {
+#ifdef SWEEP_WITH_CUDA
+  if (device.is_cuda()) c10::cuda::set_device(device.index());
+#endif
+  (void)device;
 }
 
 void release_cached_memory(const torch::Device& device) {

@@ -27,6 +27,12 @@ std::string device_model(const torch::Device& device);
 void reset_peak_memory(const torch::Device& device);
 int64_t peak_memory_bytes(const torch::Device& device);
 
+// Makes a GPU the process's current CUDA device: a worker serves one GPU slot,
+// and whatever LibTorch puts on "the current device" (its CUDA context, streams,
+// the caching allocator's first pool) then lands on that GPU, not on cuda:0.
+// Nothing for the CPU.
+void make_current(const torch::Device& device);
+
 // Returns the blocks a GPU's caching allocator holds but no tensor uses (after
 // an out-of-memory error); nothing on the CPU.
 void release_cached_memory(const torch::Device& device);

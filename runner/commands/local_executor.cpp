@@ -36,6 +36,7 @@ LocalExecutor::LocalExecutor(const std::string& device, int threads, const std::
     : threads_(0),
       resources_(std::make_unique<TrialResources>(parse_device(device), cache_dir,
                                                   feature_cache_options(feature_memory_mb))) {
+  make_current(resources_->device());
   use_threads(threads);
 }
 
