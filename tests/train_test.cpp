@@ -12,6 +12,7 @@
 #include "experiments/train/optim.h"
 #include "experiments/train/pretrain.h"
 #include "experiments/train/probe.h"
+#include "experiments/train/precision.h"
 #include "experiments/train/trial.h"
 #include "temp_dir.h"
 
@@ -386,6 +387,21 @@ TEST_F(TrialTest, SameSeedSameResult) {
   const TrialResult b = run_trial(trial(2), resources, observer);
   EXPECT_DOUBLE_EQ(a.epochs.back().train_loss, b.epochs.back().train_loss);
   EXPECT_DOUBLE_EQ(a.test_accuracy, b.test_accuracy);
+}
+
+// A head-only trial trains its probe in fp32 and records "fp32" whatever the
+// recipe asks; its validation and test passes must then run in fp32 too.
+TEST_F(TrialTest, HeadOnlyTrialsAreEvaluatedInThePrecisionTheyRecord) {
+  if (!cpu_has_native_bf16()) GTEST_SKIP() << "this CPU has no native bf16: both runs are fp32";
+  TrialResources resources(torch::kCPU, dir_.file("cache"));
+  TrainingObserver observer;
+  TrialSpec bf16 = trial(0);
+  bf16.recipe.precision = PrecisionKind::kBf16;
+  const TrialResult a = run_trial(trial(0), resources, observer);
+  const TrialResult b = run_trial(bf16, resources, observer);
+  EXPECT_EQ(b.precision, "fp32");
+  EXPECT_DOUBLE_EQ(a.val_loss, b.val_loss);
+  EXPECT_DOUBLE_EQ(a.test_loss, b.test_loss);
 }
 
 TEST_F(TrialTest, ResultsWithAndWithoutTheFeatureCacheAgree) {

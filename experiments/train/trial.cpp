@@ -320,15 +320,17 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
   // standardised features, so the folded head is evaluated anew.
   const EpochMetrics* last = fitted.epochs.empty() ? nullptr : &fitted.epochs.back();
   const bool validated = trial.unfrozen > 0 && last && !std::isnan(last->val_accuracy);
+  // Head-only probes train on fp32 features and are evaluated in fp32; only
+  // fine-tunes autocast.
+  const Precision ran_in = trial.unfrozen == 0 ? Precision{} : precision;
   const Score val_score =
-      validated ? Score{last->val_loss, last->val_accuracy} : evaluate(logits, in.val, precision);
+      validated ? Score{last->val_loss, last->val_accuracy} : evaluate(logits, in.val, ran_in);
   const Score test_score = fitted.stopped_epoch ? Score{std::nan(""), std::nan("")}
-                                                : evaluate(logits, in.test, precision);
+                                                : evaluate(logits, in.test, ran_in);
   result.frozen_input = in.frozen;
   result.diverged = fitted.diverged;
   result.stopped_epoch = fitted.stopped_epoch;
-  // Head-only probes train on fp32 features; only fine-tunes autocast.
-  result.precision = trial.unfrozen == 0 ? "fp32" : precision_name(precision);
+  result.precision = precision_name(ran_in);
   result.val_accuracy = val_score.accuracy;
   result.test_accuracy = test_score.accuracy;
   result.val_loss = val_score.loss;
