@@ -53,18 +53,24 @@ def run(binary, sweep_file, folder, cache):
     return took
 
 
-def by_config(runs):
-    """{(target, unfrozen, lr): [test accuracies]} over the done trials of the runs."""
+def paired(a_runs, b_runs):
+    """{(target, unfrozen, lr): [(a test, b test)]} over the trials done on both
+    sides with the same seed in the same round: adaptive seeds add different
+    trials on each side, which would otherwise mix precision with sampling."""
     out = defaultdict(list)
-    for took in runs:
-        for t in took["trials"]:
-            if t["state"] == "done":
-                out[(t["target"], t["unfrozen"], t["lr"])].append(t["test_accuracy"])
+    for a_took, b_took in zip(a_runs, b_runs):
+        b_test = {(t["target"], t["unfrozen"], t["lr"], t["seed"]): t["test_accuracy"]
+                  for t in b_took["trials"] if t["state"] == "done"}
+        for t in a_took["trials"]:
+            key = (t["target"], t["unfrozen"], t["lr"], t["seed"])
+            if t["state"] == "done" and key in b_test:
+                out[key[:3]].append((t["test_accuracy"], b_test[key]))
     return out
 
 
 def chosen(runs):
-    """{(target, unfrozen): test accuracy at the lr with the best mean validation accuracy}."""
+    """{(target, unfrozen): (test accuracy, lr)} at the lr with the best mean
+    validation accuracy, as the report chooses it (over each side's own seeds)."""
     val, test = defaultdict(list), defaultdict(list)
     for took in runs:
         for t in took["trials"]:
@@ -92,12 +98,19 @@ def seconds_by_depth(runs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--build", required=True, help="the build folder (runner/sweep)")
+    parser.add_argument("--build", help="the build folder (runner/sweep)")
     parser.add_argument("--sweep", default=os.path.join(ROOT, "sweeps", "cats_vs_buildings.json"))
     parser.add_argument("--precision", default="bf16", choices=["bf16", "fp16", "auto"])
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--work", default="/tmp/sweep-precision")
+    parser.add_argument("--from-json", help="report a kept run (WORK/summary.json) again")
     args = parser.parse_args()
+    if args.from_json:
+        with open(args.from_json) as f:
+            report(json.load(f), args.precision)
+        return 0
+    if not args.build:
+        parser.error("--build is required unless --from-json is given")
     binary = os.path.join(args.build, "runner", "sweep")
     os.makedirs(args.work, exist_ok=True)
     cache = os.path.join(args.work, "cache")
@@ -114,7 +127,15 @@ def main():
             results[name].append(took)
             log(f"round {r}: {name}: {took['wall']:.1f} s wall, {len(took['trials'])} trials, "
                 f"ran in {'+'.join(took['precisions'])}")
-    low = args.precision
+    with open(os.path.join(args.work, "summary.json"), "w") as f:
+        json.dump(results, f)
+    report(results, args.precision)
+    return 0
+
+
+def report(results, low):
+    """The tables, from {"fp32": [run], LOW: [run]}."""
+    sides = ("fp32", low)
     walls = {n: statistics.median(t["wall"] for t in results[n]) for n in sides}
     ratios = [a["wall"] / b["wall"] for a, b in zip(results["fp32"], results[low])]
     log(f"\n| | fp32 | {low} |\n| --- | --- | --- |")
@@ -128,25 +149,23 @@ def main():
     log(f"\nfp32 / {low} wall, pair by pair: {', '.join(f'{x:.2f}' for x in ratios)} "
         f"(median {statistics.median(ratios):.2f})")
 
-    a, b = by_config(results["fp32"]), by_config(results[low])
-    log(f"\n| target | unfrozen | lr | fp32 test % (n) | {low} test % (n) | difference |")
-    log("| --- | --- | --- | --- | --- | --- |")
+    pairs = paired(results["fp32"], results[low])
+    log(f"\n| target | unfrozen | lr | pairs | fp32 test % | {low} test % | difference |")
+    log("| --- | --- | --- | --- | --- | --- | --- |")
     worst = 0.0
-    for key in sorted(set(a) & set(b), key=str):
-        x, y = statistics.mean(a[key]), statistics.mean(b[key])
+    for key in sorted(pairs, key=str):
+        x = statistics.mean(p[0] for p in pairs[key])
+        y = statistics.mean(p[1] for p in pairs[key])
         worst = max(worst, abs(y - x))
-        log(f"| {key[0]} | {key[1]} | {key[2]} | {100 * x:.1f} ({len(a[key])}) | "
-            f"{100 * y:.1f} ({len(b[key])}) | {100 * (y - x):+.1f} |")
-    log(f"\nlargest difference per configuration: {100 * worst:.1f} points")
+        log(f"| {key[0]} | {key[1]} | {key[2]} | {len(pairs[key])} | {100 * x:.1f} | "
+            f"{100 * y:.1f} | {100 * (y - x):+.2f} |")
+    log(f"\nlargest difference per configuration (same seeds, same rounds): {100 * worst:.2f} points")
     ca, cb = chosen(results["fp32"]), chosen(results[low])
     log(f"\n| target | unfrozen | fp32 test % (lr) | {low} test % (lr) | difference |")
     log("| --- | --- | --- | --- | --- |")
     for key in sorted(set(ca) & set(cb), key=str):
         log(f"| {key[0]} | {key[1]} | {100 * ca[key][0]:.1f} ({ca[key][1]}) | "
             f"{100 * cb[key][0]:.1f} ({cb[key][1]}) | {100 * (cb[key][0] - ca[key][0]):+.1f} |")
-    with open(os.path.join(args.work, "summary.json"), "w") as f:
-        json.dump({n: [{k: v for k, v in t.items()} for t in results[n]] for n in sides}, f)
-    return 0
 
 
 if __name__ == "__main__":
