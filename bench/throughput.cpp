@@ -4,7 +4,8 @@
 // head trains on synthetic images of the study's shape; the frozen prefix runs
 // every step (no feature cache), as bench/throughput.py runs it in PyTorch, so
 // the two sides do the same arithmetic. One untimed warm-up epoch, then
-// --epochs timed ones without validation; the row is the median epoch.
+// --epochs timed ones without validation; the row is the median epoch. Peak
+// memory on the CPU is the process's high-water mark since the row began.
 //
 // Prints one Markdown row per (depth, precision):
 //   | sweep | DEVICE | DEPTH | PRECISION | IMAGES/S | PEAK MiB |
@@ -13,7 +14,6 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -58,15 +58,21 @@ PrecisionKind precision_kind(const std::string& name) {
   throw InputError("--precisions: \"" + name + "\" is not one of fp32, bf16, fp16");
 }
 
-// Median seconds of one timed epoch.
+const BuiltinArch& builtin_arch(const std::string& name) {
+  const BuiltinArch* arch = find_builtin_arch(name);
+  if (arch == nullptr) throw InputError("--arch: \"" + name + "\" is not a built-in architecture");
+  return *arch;
+}
+
+// Median seconds of one timed epoch: one fit() of --epochs + 1 epochs (SGD with
+// momentum, a constant rate, no weight decay, as throughput.py trains), the
+// first epoch a warm-up. fit() reads each epoch's loss back, so its epoch
+// times include the device finishing.
 double epoch_seconds(const Options& o, const torch::Device& device, int unfrozen,
                      const Precision& precision) {
-  const BuiltinArch* arch = find_builtin_arch(o.arch);
-  if (arch == nullptr)
-    throw InputError("--arch: \"" + o.arch + "\" is not a built-in architecture");
   torch::manual_seed(0);
-  auto backbone =
-      std::make_unique<ResNetBackbone>(*arch, o.width, InputSpec{1, o.size, {0.5f}, {0.5f}});
+  auto backbone = std::make_unique<ResNetBackbone>(builtin_arch(o.arch), o.width,
+                                                   InputSpec{1, o.size, {0.5f}, {0.5f}});
   const int blocks = backbone->num_blocks();
   TransferModel model(std::move(backbone), 10, std::min(unfrozen, blocks));
   model.to(device);
@@ -81,18 +87,15 @@ double epoch_seconds(const Options& o, const torch::Device& device, int unfrozen
   setup.groups = {{model.trainable_parameters(), 1.0}};
   setup.train = &train;
   setup.recipe.batch_size = o.batch;
+  setup.recipe.weight_decay = 0.0;
+  setup.recipe.schedule = ScheduleKind::kConstant;
   setup.lr = 0.01;
-  setup.epochs = 1;
+  setup.epochs = o.epochs + 1;
   setup.precision = precision;
   TrainingObserver quiet;
-
+  const FitResult fitted = fit(setup, quiet);
   std::vector<double> seconds;
-  for (int e = 0; e <= o.epochs; ++e) {
-    const auto start = std::chrono::steady_clock::now();
-    fit(setup, quiet);  // reads the epoch's loss back, so the device has finished
-    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    if (e > 0) seconds.push_back(took.count());  // epoch 0 warms up
-  }
+  for (size_t e = 1; e < fitted.epochs.size(); ++e) seconds.push_back(fitted.epochs[e].seconds);
   std::sort(seconds.begin(), seconds.end());
   return seconds[seconds.size() / 2];
 }
@@ -100,9 +103,7 @@ double epoch_seconds(const Options& o, const torch::Device& device, int unfrozen
 int run(const Options& o) {
   if (o.threads > 0) torch::set_num_threads(o.threads);
   const torch::Device device = parse_device(o.device);
-  const int all =
-      ResNetBackbone(*find_builtin_arch(o.arch), o.width, InputSpec{1, o.size, {0.5f}, {0.5f}})
-          .num_blocks();
+  const int all = builtin_block_count(builtin_arch(o.arch));
   for (const std::string& depth : split(o.depths)) {
     const int unfrozen = depth == "all" ? all : std::stoi(depth);
     const std::string label = unfrozen == 0    ? "head-only"
@@ -138,9 +139,12 @@ int main(int argc, char** argv) {
   app.add_option("--width", o.width, "channels of the first stage")->capture_default_str();
   app.add_option("--size", o.size, "image side (one channel)")->capture_default_str();
   app.add_option("--images", o.images, "synthetic training images per epoch")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--batch", o.batch, "batch size")->capture_default_str();
-  app.add_option("--epochs", o.epochs, "timed epochs after one warm-up")->capture_default_str();
+  app.add_option("--epochs", o.epochs, "timed epochs after one warm-up")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--threads", o.threads, "torch threads (0: LibTorch's default)")
       ->capture_default_str();
   app.add_option("--depths", o.depths, "unfrozen blocks, comma-separated (0: head only; all)")

@@ -63,7 +63,10 @@ def images_per_second(args, device, unfrozen, name):
     model = TransferModel(backbone, 10, unfrozen).to(device)
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.SGD(params, lr=0.01, momentum=0.9)
-    scaler = torch.cuda.amp.GradScaler() if name == "fp16" else None
+    scaler = None
+    if name == "fp16":  # torch.amp.GradScaler from 2.3 on; torch.cuda.amp's is deprecated there
+        scaler = (torch.amp.GradScaler("cuda") if hasattr(torch.amp, "GradScaler")
+                  else torch.cuda.amp.GradScaler())
     images = torch.randn(args.images, 1, args.size, args.size, device=device)
     labels = torch.randint(10, (args.images,), device=device)
     seconds = []

@@ -9,6 +9,8 @@ sweeps=$2
 source "$(dirname "$0")/e2e_lib.sh"
 
 if ! "$sweep" run --dry-run --devices cuda:0 "$sweeps/smoke.json" > probe.log 2>&1; then
+  # Only a missing GPU skips; anything else (the datasets, say) is a failure.
+  grep -q "CUDA device" probe.log || { cat probe.log; fail "the dry run failed"; }
   echo "SKIP: no CUDA device: $(tail -1 probe.log)"
   exit 77
 fi

@@ -44,10 +44,13 @@ chroot "$root" bash -c 'cd /src/sweep && OUT=/src/out scripts/gpu-check.sh --dry
   fail "gpu-check.sh in the minimal root"
 
 table=$root/src/out/gpu-check.md
-grep -q "^| unit and torch tests | exit 0 |" "$table" || fail "unit tests in the minimal root: $(grep unit "$table")"
-[ "$(grep -c '^| study, .* | exit 0 | 6/6 trials done' "$table")" -eq 3 ] || fail "study rows: $(grep study "$table")"
+grep -q "^| unit and torch tests | ok |" "$table" || fail "unit tests in the minimal root: $(grep unit "$table")"
+[ "$(grep -c '^| study, .* | ok | 6/6 trials done' "$table")" -eq 3 ] || fail "study rows: $(grep study "$table")"
 grep -q '^| sweep | cpu | all blocks | fp32 | [0-9]' "$table" || fail "no throughput rows"
-grep -q "libopencv_imgcodecs.so.406 => /src/sweep/.kit/" "$root/src/out/ldd.txt" ||
-  fail "sweep did not load OpenCV from the kit: $(grep opencv "$root/src/out/ldd.txt")"
+ldd=$(tar -xzOf "$root/src/out/gpu-check-logs.tar.gz" ./ldd.txt)
+for lib in libopencv_imgcodecs.so.406 libtbb.so.12 libsqlite3.so.0 libgdal.so.32; do
+  grep -q "$lib => /src/sweep/.kit/" <<< "$ldd" ||
+    fail "sweep did not load $lib from the kit: $(grep "$lib" <<< "$ldd")"
+done
 cat "$table"
 echo "kit_root: the kit alone completed a minimal Debian root"

@@ -15,7 +15,11 @@ auto translating_torch_errors(const torch::Device& device, Fn fn) -> decltype(fn
   } catch (const c10::OutOfMemoryError& e) {
     // The caching allocator keeps the blocks the failed trial held; hand them
     // back so the worker's next trial starts from an empty device.
-    release_cached_memory(device);
+    try {
+      release_cached_memory(device);
+    } catch (const c10::Error&) {
+      // The out-of-memory error is the one to report.
+    }
     throw RuntimeError(e.what_without_backtrace());
   } catch (const c10::Error& e) {
     throw RuntimeError(e.what_without_backtrace());
