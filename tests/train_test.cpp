@@ -10,9 +10,9 @@
 #include "experiments/models/transfer_model.h"
 #include "experiments/train/device.h"
 #include "experiments/train/optim.h"
+#include "experiments/train/precision.h"
 #include "experiments/train/pretrain.h"
 #include "experiments/train/probe.h"
-#include "experiments/train/precision.h"
 #include "experiments/train/trial.h"
 #include "temp_dir.h"
 
@@ -245,8 +245,7 @@ TEST(LinearProbe, FeaturesConstantInTrainingGetNoWeight) {
   recipe.probe_epochs = 20;
   TrainingObserver observer;
   train_linear_probe(head, train, train, recipe, 0.05, observer);
-  EXPECT_TRUE(torch::all(head->weight.select(1, 4) == 0).item<bool>())
-      << head->weight.select(1, 4);
+  EXPECT_TRUE(torch::all(head->weight.select(1, 4) == 0).item<bool>()) << head->weight.select(1, 4);
   TensorSet woken = train;
   woken.images.select(1, 4).fill_(3.0);
   torch::NoGradGuard no_grad;

@@ -325,8 +325,8 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
   const Precision ran_in = trial.unfrozen == 0 ? Precision{} : precision;
   const Score val_score =
       validated ? Score{last->val_loss, last->val_accuracy} : evaluate(logits, in.val, ran_in);
-  const Score test_score = fitted.stopped_epoch ? Score{std::nan(""), std::nan("")}
-                                                : evaluate(logits, in.test, ran_in);
+  const Score test_score =
+      fitted.stopped_epoch ? Score{std::nan(""), std::nan("")} : evaluate(logits, in.test, ran_in);
   result.frozen_input = in.frozen;
   result.diverged = fitted.diverged;
   result.stopped_epoch = fitted.stopped_epoch;
