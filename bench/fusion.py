@@ -11,8 +11,12 @@ separate stages against one fused stage, medians over repetitions, alternated
 so both see the same load. A ratio below 1 means fusion saves time.
 
     /usr/bin/python3 bench/fusion.py --threads 1
-    /usr/bin/python3 bench/fusion.py --threads 2
+    /usr/bin/python3 bench/fusion.py --threads 2 --precision bf16
+
+With --precision bf16 both sides run under CPU autocast to bf16, as a trial with
+"precision": "bf16" does (on a CPU with avx512_bf16, else oneDNN's slow path).
 """
+import contextlib
 import argparse
 import statistics
 import time
@@ -40,17 +44,26 @@ def median_ms(step, reps):
     return 1e3 * statistics.median(times)
 
 
-def compare(channels, size, batch, reps):
+def compare(channels, size, batch, reps, precision):
     x = torch.randn(batch, channels, size, size)
     a, b = stage(channels), stage(channels)
     fused = stage(channels, groups=2)
     both = torch.cat([x, x], 1)
 
+    def autocast():
+        if precision == "bf16":
+            return torch.autocast("cpu", dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
     def separate():
-        (a(x).sum() + b(x).sum()).backward()
+        with autocast():
+            loss = a(x).float().sum() + b(x).float().sum()
+        loss.backward()
 
     def together():
-        fused(both).sum().backward()
+        with autocast():
+            loss = fused(both).float().sum()
+        loss.backward()
 
     separate(), together()  # warm-up: oneDNN builds its kernels once
     times = {"separate": [], "fused": []}
@@ -65,15 +78,16 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--precision", choices=("fp32", "bf16"), default="fp32")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     print(f"torch {torch.__version__}, {args.threads} thread(s), batch {args.batch}, "
-          f"median of {args.reps}")
+          f"{args.precision}, median of {args.reps}")
     print("| stage | two models, ms | fused, ms | fused / separate |")
     print("| --- | ---: | ---: | ---: |")
     for channels, size in SHAPES:
-        separate, fused = compare(channels, size, args.batch, args.reps)
+        separate, fused = compare(channels, size, args.batch, args.reps, args.precision)
         print(f"| {channels} ch, {size}x{size} | {separate:.2f} | {fused:.2f} | "
               f"{fused / separate:.2f} |", flush=True)
 

@@ -9,9 +9,9 @@
 
 #include <cerrno>
 #include <climits>
-#include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <string_view>
 
 #include "core/errors.h"
 
@@ -83,6 +83,31 @@ struct ProcessPool::Worker {
   }
 };
 
+std::vector<std::string> worker_environment(int threads, char* const* parent) {
+  const std::string count = std::to_string(threads);
+  std::vector<std::string> env = {"OMP_NUM_THREADS=" + count, "MKL_NUM_THREADS=" + count};
+  bool user_waits = false;
+  for (char* const* e = parent; *e; ++e) {
+    const std::string_view entry(*e);
+    if (entry.rfind("OMP_NUM_THREADS=", 0) == 0 || entry.rfind("MKL_NUM_THREADS=", 0) == 0) continue;
+    user_waits = user_waits || entry.rfind("OMP_WAIT_POLICY=", 0) == 0 ||
+                 entry.rfind("GOMP_SPINCOUNT=", 0) == 0;
+    env.emplace_back(entry);
+  }
+  // A waiting OpenMP thread spins for about 20 microseconds, then sleeps. Spinning
+  // without end (libgomp's default is 3 ms, ACTIVE minutes) takes a core from
+  // whatever else runs there and slowed shared trials 7-10x; sleeping at once
+  // (PASSIVE alone) made 2-thread training 15-20% slower alone, since the gaps
+  // between a step's parallel regions are mostly shorter than a wake-up. The
+  // spin count is libgomp's (about 100 per microsecond); PASSIVE keeps threads
+  // from spinning at all where there are more of them than cores.
+  if (!user_waits) {
+    env.emplace_back("OMP_WAIT_POLICY=PASSIVE");
+    env.emplace_back("GOMP_SPINCOUNT=2000");
+  }
+  return env;
+}
+
 std::string describe_exit(int status) {
   if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
   if (WIFSIGNALED(status)) {
@@ -119,18 +144,7 @@ void ProcessPool::start(int slot) {
   args.insert(args.end(), worker_options_.begin(), worker_options_.end());
   // The child may only call async-signal-safe functions before exec, so argv
   // and the environment are prepared here.
-  // Waiting OpenMP threads sleep instead of spinning: a spinning thread takes a
-  // core from whatever else runs there (another runner's worker, a build) and
-  // slowed shared trials 7-10x. A user's own OMP_WAIT_POLICY wins.
-  std::vector<std::string> env_strings = {"OMP_NUM_THREADS=" + threads,
-                                          "MKL_NUM_THREADS=" + threads};
-  if (!std::getenv("OMP_WAIT_POLICY")) env_strings.push_back("OMP_WAIT_POLICY=PASSIVE");
-  for (char** e = environ; *e; ++e) {
-    if (std::strncmp(*e, "OMP_NUM_THREADS=", 16) != 0 &&
-        std::strncmp(*e, "MKL_NUM_THREADS=", 16) != 0) {
-      env_strings.push_back(*e);
-    }
-  }
+  std::vector<std::string> env_strings = worker_environment(s.threads, environ);
   std::vector<char*> argv, envp;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -42,6 +42,11 @@ class ProcessPool : public WorkerPool {
   std::vector<std::unique_ptr<Worker>> workers_;
 };
 
+// A worker's environment: the parent's (`environ`), with OMP_NUM_THREADS and
+// MKL_NUM_THREADS set to `threads`, and short bounded spinning for OpenMP's waiting
+// threads unless the user set OMP_WAIT_POLICY or GOMP_SPINCOUNT.
+std::vector<std::string> worker_environment(int threads, char* const* parent);
+
 // "exited with code 3", "crashed with signal 11 (SIGSEGV)" for a waitpid status.
 std::string describe_exit(int status);
 
