@@ -296,7 +296,10 @@ def main():
     # Measured first, while nothing of ours runs; a temporary database in WORK.
     overhead = (scheduler_overhead(binaries["scheduler"], args.scheduler_reps, 300, work)
                 if binaries["scheduler"] else None)
+    with open(sweep_file) as f:
+        precision = json.load(f).get("training", {}).get("precision", "fp32")
     state = {"machine": info, "sweep_file": sweep_file, "threads": args.threads,
+             "precision": precision,
              "sweep_threads": args.sweep_threads,
              "pretraining": args.pretraining, "work": work, "overhead": overhead,
              "sweep": [], "lean": [], "reference": []}

@@ -88,7 +88,9 @@ def header(state):
     return [f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, {m['os']}; "
             f"{m['date']}; commit {m['commit']}; Python torch {m['python_torch']}, LibTorch "
             f"{m['libtorch']}; PyTorch on {state['threads']} thread(s), sweep "
-            f"{threads_phrase(state.get('sweep_threads'))}; {state['sweep_file']}.", "",
+            f"{threads_phrase(state.get('sweep_threads'))}; {state['sweep_file']}; trials "
+            f"that train blocks in {state.get('precision', 'fp32')} on every side (probes and "
+            "pretraining in fp32).", "",
             "Pretraining **included**: every `sweep run` starts with an empty cache folder and "
             "pretrains its backbone; `lean.py` pretrains its own from the same source images; "
             "`reference.py` loads the export's weights (its pretraining excluded)."

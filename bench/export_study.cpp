@@ -126,7 +126,8 @@ json describe_recipe(const TrainingRecipe& r) {
           {"optimizer", optimizer_name(r.optimizer)},
           {"momentum", r.momentum},
           {"schedule", schedule_name(r.schedule)},
-          {"weight_decay", r.weight_decay}};
+          {"weight_decay", r.weight_decay},
+          {"precision", precision_name(r.precision)}};
 }
 
 json describe_trial_for_python(const TrialSpec& t, const std::string& data_key) {

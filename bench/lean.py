@@ -16,12 +16,15 @@ under no_grad with their BatchNorm in eval, no validation during training:
 validation accuracy (to choose the learning rate) and test accuracy once at the
 end. Head-only trials are the same linear probe as sweep's and reference.py's:
 each split's features once under no_grad, standardised with the training split's
-statistics, the head trained for probe_epochs on them. The model, data loading
+statistics, the head trained for probe_epochs on them. A trial whose recipe
+says "precision": "bf16" trains and is evaluated under CPU autocast to bf16, as
+sweep's do; probes and pretraining stay fp32 on both sides. The model, data loading
 and evaluation are reference.py's (bench/study_model.py).
 
     python3 bench/lean.py EXPORT_DIR --threads 2 --out lean.json
     python3 bench/lean.py EXPORT_DIR --threads 2 --pretrained   # the export's weights
 """
+import contextlib
 import time
 
 import torch
@@ -34,9 +37,10 @@ from study_model import (ResNet, TransferModel, arguments, begin, evaluate, expo
 PROGRAM = "lean.py"
 
 
-def fit(model, params, images, labels, recipe, lr, epochs):
-    """SGD with momentum and weight decay, sweep's cosine schedule per step.
-    True when the loss diverged (checked once per epoch)."""
+def fit(model, params, images, labels, recipe, lr, epochs, arithmetic=contextlib.nullcontext):
+    """SGD with momentum and weight decay, sweep's cosine schedule per step, each
+    forward pass under `arithmetic()`. True when the loss diverged (checked once
+    per epoch)."""
     optimizer = torch.optim.SGD(params, lr=lr, momentum=recipe["momentum"],
                                 weight_decay=recipe["weight_decay"])
     group = optimizer.param_groups[0]
@@ -49,7 +53,9 @@ def fit(model, params, images, labels, recipe, lr, epochs):
         loss_sum = torch.zeros(())
         for idx in torch.randperm(n).split(batch):
             group["lr"] = scheduled_lr(lr, step, total_steps)
-            loss = F.cross_entropy(model(images[idx]), labels[idx])
+            with arithmetic():
+                out = model(images[idx])
+            loss = F.cross_entropy(out.float(), labels[idx])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -97,7 +103,7 @@ def run_trial(pretrained, data, trial):
         lambda head, f_train, _: fit(head, list(head.parameters()), *f_train, trial,
                                      trial["lr"], trial["probe_epochs"]),
         lambda model, params: fit(model, params, *data["train"], trial, trial["lr"],
-                                  trial["epochs"]))
+                                  trial["epochs"], lambda: study_model.arithmetic(trial)))
 
 
 def main():

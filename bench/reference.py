@@ -13,6 +13,7 @@ trained for probe_epochs on them.
 
     python3 bench/reference.py EXPORT_DIR --threads 2 --out reference.json
 """
+import contextlib
 import math
 
 import torch
@@ -37,8 +38,10 @@ def sweep_order(train, batch, epochs):
         yield [(images[i], labels[i]) for i in order.split(batch)]
 
 
-def fit(model, params, train, val, trial, epochs, shuffle="dataloader"):
-    """SGD with momentum and weight decay, cosine per step; validation each epoch."""
+def fit(model, params, train, val, trial, epochs, shuffle="dataloader",
+        arithmetic=contextlib.nullcontext):
+    """SGD with momentum and weight decay, cosine per step; validation each epoch;
+    forward passes under `arithmetic()`."""
     optimizer = torch.optim.SGD(params, lr=trial["lr"], momentum=trial["momentum"],
                                 weight_decay=trial["weight_decay"])
     batch = min(trial["batch_size"], len(train))
@@ -50,14 +53,17 @@ def fit(model, params, train, val, trial, epochs, shuffle="dataloader"):
         model.train()
         for x, y in (next(epoch_batches) if epoch_batches else loader):
             optimizer.zero_grad()
-            loss = F.cross_entropy(model(x), y)
+            with arithmetic():
+                out = model(x)
+            loss = F.cross_entropy(out.float(), y)
             loss.backward()
             optimizer.step()
             scheduler.step()
             diverged = diverged or not math.isfinite(loss.item())
         if diverged:
             break
-        evaluate(model, *val.tensors)
+        with arithmetic():
+            evaluate(model, *val.tensors)
     return diverged
 
 
@@ -68,7 +74,8 @@ def run_trial(pretrained, data, trial, shuffle="dataloader"):
         lambda head, f_train, f_val: fit(head, list(head.parameters()), TensorDataset(*f_train),
                                          TensorDataset(*f_val), trial, trial["probe_epochs"],
                                          shuffle),
-        lambda model, params: fit(model, params, train, val, trial, trial["epochs"], shuffle))
+        lambda model, params: fit(model, params, train, val, trial, trial["epochs"], shuffle,
+                                  lambda: study_model.arithmetic(trial)))
 
 
 def main():

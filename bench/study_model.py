@@ -10,6 +10,7 @@ features; one trial's outline; and the loop over the grid that both scripts
 print and record.
 """
 import argparse
+import contextlib
 import copy
 import json
 import math
@@ -174,7 +175,7 @@ def evaluate(model, images, labels):
     model.eval()
     correct, loss, n = 0, 0.0, 0
     for x, y in batches(images, labels):
-        out = model(x)
+        out = model(x).float()
         loss += F.cross_entropy(out, y, reduction="sum").item()
         correct += (out.argmax(1) == y).sum().item()
         n += len(y)
@@ -202,11 +203,26 @@ def linear_probe(model, data, train_head):
     return diverged, evaluate(model.head, *val), evaluate(model.head, *test)
 
 
+def arithmetic(trial):
+    """The trial's precision as sweep runs a trial that trains blocks: "bf16" is CPU
+    autocast to bf16 around forward passes only (weights, loss, backward's
+    accumulation and the optimizer stay fp32: run under autocast too, backward and
+    step trained a random-weight clothes trial to 32% where fp32 reaches 66%);
+    "fp32" plain. A context manager; one per use."""
+    precision = trial.get("precision", "fp32")
+    if precision == "bf16":
+        return torch.autocast("cpu", dtype=torch.bfloat16)
+    if precision != "fp32":
+        raise SystemExit(f"precision {precision!r}: only fp32 and bf16 are written here")
+    return contextlib.nullcontext()
+
+
 def run_trial(pretrained, data, trial, train_head, fine_tune):
     """One trial as both references run it: a copy of the pretrained backbone, the
-    trial's seed, a new head. Head-only trials are linear_probe(train_head); deeper
-    ones `fine_tune(model, trainable params)` -> diverged, then evaluated. Timed
-    from the copy to the test accuracy."""
+    trial's seed, a new head. Head-only trials are linear_probe(train_head), in
+    fp32 as sweep's probes; deeper ones `fine_tune(model, trainable params)` ->
+    diverged (its forward passes in the trial's arithmetic()), then evaluated in
+    that arithmetic. Timed from the copy to the test accuracy."""
     start = time.perf_counter()
     backbone = copy.deepcopy(pretrained)
     torch.manual_seed(trial["seed"])
@@ -215,7 +231,8 @@ def run_trial(pretrained, data, trial, train_head, fine_tune):
         diverged, val_score, test_score = linear_probe(model, data, train_head)
     else:
         diverged = fine_tune(model, [p for p in model.parameters() if p.requires_grad])
-        val_score, test_score = evaluate(model, *data["val"]), evaluate(model, *data["test"])
+        with arithmetic(trial):
+            val_score, test_score = evaluate(model, *data["val"]), evaluate(model, *data["test"])
     keys = ("id", "position", "backbone", "target", "unfrozen", "blocks", "lr", "seed")
     return dict({k: trial[k] for k in keys}, diverged=diverged, val_accuracy=val_score[1],
                 test_accuracy=test_score[1], seconds=time.perf_counter() - start)
