@@ -54,9 +54,10 @@ int CoreBudget::runners() {
   return std::max(1, live + (mine_.empty() ? 1 : 0));
 }
 
+int CoreBudget::cores() { return std::max(1, system_.cpu_cores() / runners()); }
+
 int CoreBudget::threads_per_worker(int workers) {
-  const int share = std::max(1, system_.cpu_cores() / runners());
-  return std::max(1, share / std::max(1, workers));
+  return std::max(1, cores() / std::max(1, workers));
 }
 
 fs::path default_runner_folder(System& system) {

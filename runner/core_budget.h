@@ -3,8 +3,10 @@
 // threads spin, and two runners of 2 threads each on 2 cores ran every trial 7
 // to 10 times slower, not 2. Each `sweep run` registers itself in a folder of
 // the machine (one file per runner, named by its pid); the budget is the cores
-// divided by the live runners found there, at least one thread per worker. It
-// is recomputed whenever a job starts, so it follows runners that start or end.
+// divided by the live runners found there, at least one thread per worker, and
+// no more jobs running at once than that share (two runners of two single-thread
+// workers on 2 cores would otherwise time-slice four processes). It is
+// recomputed whenever a job starts, so it follows runners that start or end.
 //
 // Registration is atomic file creation and removal; files of runners that died
 // are ignored and removed by the next one that looks. Not thread-safe.
@@ -26,6 +28,9 @@ class CoreBudget {
   CoreBudget(const CoreBudget&) = delete;
   CoreBudget& operator=(const CoreBudget&) = delete;
 
+  // This runner's share of the cores now: the cores divided by the live
+  // runners, at least 1. It runs no more jobs at once than this.
+  int cores();
   // Threads for each of `workers` CPU workers of this runner: its share of the
   // cores split between them, at least 1.
   int threads_per_worker(int workers);

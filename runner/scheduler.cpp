@@ -100,8 +100,7 @@ class Scheduler::Run {
       const std::string key = pretrain_key(backbone);
       if (std::count(unprepared_keys_.begin(), unprepared_keys_.end(), key)) continue;
       for (const TargetSpec& target : s_.spec_.targets) {
-        const auto stored = s_.store_.measure(key, target_key(target));
-        if (stored && stored->probe_key == probe_key(s_.spec_.training, s_.spec_.grid.lr)) continue;
+        if (measured(backbone, target)) continue;
         Job job;
         job.kind = Job::Kind::kMeasure;
         job.backbone = backbone;
@@ -113,12 +112,25 @@ class Scheduler::Run {
     return jobs;
   }
 
-  // Runs the jobs over the slots until all are answered. False when stopped.
+  // Whether the store holds this pair's measures with this sweep's probe settings.
+  bool measured(const BackboneSpec& backbone, const TargetSpec& target) const {
+    const auto stored = s_.store_.measure(pretrain_key(backbone), target_key(target));
+    return stored && stored->probe_key == probe_key(s_.spec_.training, s_.spec_.grid.lr);
+  }
+
+  // Runs the jobs over the slots until all are answered. False when stopped. A
+  // measure that another runner on the same database recorded meanwhile is
+  // not taken again.
   bool run_jobs(std::vector<Job> queue) {
     while (!queue.empty() || any_busy()) {
       if (s_.options_.stop_requested()) return stop_everything();
       for (size_t s = 0; s < slots_.size() && !queue.empty(); ++s) {
         if (slots_[s].busy || slots_[s].retired) continue;
+        if (!room_for_another()) break;
+        while (!queue.empty() && queue.front().kind == Job::Kind::kMeasure &&
+               measured(queue.front().backbone, queue.front().target))
+          queue.erase(queue.begin());
+        if (queue.empty()) break;
         start(s, queue.front());
         queue.erase(queue.begin());
       }
@@ -181,6 +193,7 @@ class Scheduler::Run {
   bool start_pending_trials() {
     for (size_t s = 0; s < slots_.size(); ++s) {
       if (slots_[s].busy || slots_[s].retired) continue;
+      if (!room_for_another()) break;
       const auto trial =
           s_.store_.claim_next(s_.spec_.name, s_.me_, s_.slots_[s].device, now(), unprepared_keys_);
       if (!trial) return false;
@@ -470,6 +483,14 @@ class Scheduler::Run {
 
   bool any_busy() const {
     return std::any_of(slots_.begin(), slots_.end(), [](const SlotState& s) { return s.busy; });
+  }
+
+  // Whether a free slot may take a job now (SchedulerOptions::max_running).
+  bool room_for_another() const {
+    if (!s_.options_.max_running) return true;
+    const auto busy =
+        std::count_if(slots_.begin(), slots_.end(), [](const SlotState& s) { return s.busy; });
+    return busy < s_.options_.max_running();
   }
 
   bool all_retired() const {

@@ -47,6 +47,10 @@ struct SchedulerOptions {
   // hold up the trials behind them, so they may take more than a trial's
   // share). Empty: the slots' threads, fixed.
   std::function<int(Job::Kind)> threads_per_job;
+  // How many jobs may run at once, asked whenever a slot is free (CoreBudget:
+  // the runner's share of the cores, so that runners sharing a machine do not
+  // run more workers than it has cores between them). Empty: every slot.
+  std::function<int()> max_running;
   // Called after each trial's result or failure is recorded in the store; a
   // Slurm array task publishes its shard here. May be empty.
   std::function<void()> after_trial;

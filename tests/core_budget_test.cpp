@@ -29,8 +29,27 @@ TEST(CoreBudget, RunnersShareTheCoresAndFollowThoseThatStartOrEnd) {
     EXPECT_EQ(a.threads_per_worker(1), 2);
     EXPECT_EQ(b.threads_per_worker(1), 2);
     EXPECT_EQ(a.threads_per_worker(4), 1) << "never below one thread";
+    EXPECT_EQ(a.cores(), 2);
+    EXPECT_EQ(b.cores(), 2);
   }
   EXPECT_EQ(a.threads_per_worker(1), 4) << "the second runner ended";
+  EXPECT_EQ(a.cores(), 4);
+}
+
+TEST(CoreBudget, MoreRunnersThanCoresStillRunOneJobEach) {
+  testing::ScopedTempDir dir;
+  testing::FakeSystem first, second, third;
+  first.cores = second.cores = third.cores = 2;
+  first.pid = 10;
+  second.pid = 11;
+  third.pid = 12;
+  first.live_pids = second.live_pids = third.live_pids = {10, 11, 12};
+  const auto folder = dir.path() / "runners";
+  CoreBudget a(first, folder), b(second, folder), c(third, folder);
+  EXPECT_EQ(a.runners(), 3);
+  EXPECT_EQ(a.cores(), 1);
+  EXPECT_EQ(c.cores(), 1);
+  EXPECT_EQ(b.threads_per_worker(2), 1);
 }
 
 TEST(CoreBudget, ADeadRunnersFileIsIgnoredAndRemoved) {

@@ -29,6 +29,14 @@ for depth in head-only "2 blocks" "all blocks"; do
   grep -q "^| sweep | cpu | $depth | fp16 | not run: " "$table" ||
     { cat "$table"; fail "fp16 on the CPU is not marked as not run for $depth"; }
 done
+if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  grep -q '^| fusion of learning-rate variants, fp32 | ok | table below |$' "$table" ||
+    { cat "$table"; fail "no fusion row"; }
+  for stage in "16 ch, 28x28" "32 ch, 14x14" "64 ch, 7x7" "128 ch, 4x4"; do
+    grep -q "^| $stage | [0-9.]* | [0-9.]* | [0-9.]* |$" "$table" ||
+      { cat "$table"; fail "no fusion timing for $stage"; }
+  done
+fi
 [ "$(ls "$work/out-dir")" = "$(printf 'gpu-check-logs.tar.gz\ngpu-check.md')" ] ||
   fail "OUT holds more than the table and the logs' archive (a device returns 8 files): $(ls "$work/out-dir")"
 mkdir logs && tar -xzf "$work/out-dir/gpu-check-logs.tar.gz" -C logs

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -31,6 +32,9 @@ class FakePool : public WorkerPool {
 
   void assign(int slot, const Job& job) override {
     assigned.push_back({slot, job.kind == Job::Kind::kTrial ? job.trial.position : -1});
+    busy.insert(slot);
+    busy_when_assigned.push_back(busy.size());
+    if (on_assign) on_assign(job);
     threads_by_kind[job.kind].insert(job.threads);
     std::string behaviour = "ok";
     if (job.kind == Job::Kind::kTrial && slot_behaviour.count(slot))
@@ -60,17 +64,7 @@ class FakePool : public WorkerPool {
       reply.message.pretrained = {pretrain_key(job.backbone), "resnet10", "fake", 0.9, 1.0, "w.pt"};
     } else if (job.kind == Job::Kind::kMeasure) {
       reply.message.kind = WorkerMessage::Kind::kMeasured;
-      TransferMeasure& m = reply.message.measure;
-      m.pretrain_key = pretrain_key(job.backbone);
-      m.target_key = target_key(job.target);
-      m.backbone = job.backbone.name;
-      m.target = job.target.name;
-      m.logme = -0.5;
-      m.frechet = 3.0;
-      m.source_images = 100;
-      m.target_images = 80;
-      m.seconds = 0.1;
-      m.probe_key = probe_key(job.probes.recipe, job.probes.lrs);
+      reply.message.measure = measure_of(job);
     } else if (rung_val_of && !job.trial.schedule.rungs.empty()) {
       reply.message.kind = WorkerMessage::Kind::kRung;
       reply.message.epoch = job.trial.schedule.rungs.front();
@@ -88,6 +82,21 @@ class FakePool : public WorkerPool {
       }
     }
     queued.push_back(reply);
+  }
+
+  static TransferMeasure measure_of(const Job& job) {
+    TransferMeasure m;
+    m.pretrain_key = pretrain_key(job.backbone);
+    m.target_key = target_key(job.target);
+    m.backbone = job.backbone.name;
+    m.target = job.target.name;
+    m.logme = -0.5;
+    m.frechet = 3.0;
+    m.source_images = 100;
+    m.target_images = 80;
+    m.seconds = 0.1;
+    m.probe_key = probe_key(job.probes.recipe, job.probes.lrs);
+    return m;
   }
 
   void decide(int slot, bool keep) override {
@@ -139,6 +148,12 @@ class FakePool : public WorkerPool {
       out.push_back(it->second);
       it = delayed.erase(it);
     }
+    for (const PoolEvent& e : out) {
+      const auto kind = e.message.kind;
+      if (e.kind == PoolEvent::Kind::kExited || (kind != WorkerMessage::Kind::kProgress &&
+                                                 kind != WorkerMessage::Kind::kRung))
+        busy.erase(e.slot);
+    }
     return out;
   }
 
@@ -155,6 +170,9 @@ class FakePool : public WorkerPool {
   std::map<std::string, std::string> backbone_behaviour;
   std::vector<std::pair<int, int>> assigned;  // slot, trial position (-1: backbone)
   std::vector<int> killed;
+  std::function<void(const Job&)> on_assign;
+  std::set<int> busy;                      // slots with a job not answered yet
+  std::vector<size_t> busy_when_assigned;  // busy slots, that one included, at each assign
   std::map<Job::Kind, std::set<int>> threads_by_kind;  // the threads each kind of job was given
   std::function<double(const TrialSpec&)> val_of, rung_val_of;
   std::function<int(const TrialSpec&)> rung_delay_of, result_delay_of;
@@ -389,6 +407,42 @@ TEST_F(SchedulerTest, PretrainingAndMeasuringMayTakeMoreThreadsThanATrial) {
   EXPECT_EQ(pool_.threads_by_kind[Job::Kind::kTrial], std::set<int>{1});
   EXPECT_EQ(pool_.threads_by_kind[Job::Kind::kBackbone], std::set<int>{2});
   EXPECT_EQ(pool_.threads_by_kind[Job::Kind::kMeasure], std::set<int>{2});
+}
+
+TEST_F(SchedulerTest, RunsNoMoreJobsAtOnceThanItsShareOfTheCoresAndFollowsTheShare) {
+  // Another runner holds half the cores for the first 10 jobs, then ends.
+  options_.max_running = [this] { return pool_.assigned.size() < 10 ? 1 : 2; };
+  pool_.result_delay_of = [](const TrialSpec&) { return 3; };
+  const RunOutcome outcome = run(2);
+  EXPECT_EQ(outcome.done, 24);
+  ASSERT_GT(pool_.busy_when_assigned.size(), 10u);
+  for (size_t i = 0; i < 10; ++i) EXPECT_EQ(pool_.busy_when_assigned[i], 1u) << "job " << i;
+  EXPECT_EQ(*std::max_element(pool_.busy_when_assigned.begin(), pool_.busy_when_assigned.end()),
+            2u)
+      << "both slots work once the share grows";
+}
+
+TEST_F(SchedulerTest, AMeasureAnotherRunnerRecordedMeanwhileIsNotTakenAgain) {
+  ASSERT_EQ(spec_.targets.size(), 2u);
+  options_.max_running = [] { return 1; };
+  std::vector<std::string> measured_here;
+  pool_.on_assign = [&](const Job& job) {
+    if (job.kind != Job::Kind::kMeasure) return;
+    measured_here.push_back(job.target.name);
+    Job other = job;  // meanwhile another runner on this database measures the next target
+    other.target = spec_.targets[1];
+    if (measured_here.size() == 1) store_.record_measure(FakePool::measure_of(other));
+  };
+  EXPECT_EQ(run(2).done, 24);
+  EXPECT_EQ(measured_here, std::vector<std::string>{spec_.targets[0].name});
+  EXPECT_TRUE(store_.measure(pretrain_key(spec_.backbones[0]), target_key(spec_.targets[1])));
+}
+
+TEST_F(SchedulerTest, EverySlotWorksWithoutACap) {
+  pool_.result_delay_of = [](const TrialSpec&) { return 3; };
+  run(3);
+  EXPECT_EQ(*std::max_element(pool_.busy_when_assigned.begin(), pool_.busy_when_assigned.end()),
+            3u);
 }
 
 TEST_F(SchedulerTest, ProgressShowsCountsEtaAndBestValidation) {

@@ -160,6 +160,7 @@ int run(const RunOptions& options, System& system) {
     scheduling.threads_per_job = [&budget, workers](Job::Kind kind) {
       return budget->threads_per_worker(kind == Job::Kind::kTrial ? workers : 1);
     };
+    scheduling.max_running = [&budget] { return budget->cores(); };
   }
   const double start = system.monotonic_seconds();
   Scheduler scheduler(sweep.spec, store, pool, slots, *progress, system, scheduling);
