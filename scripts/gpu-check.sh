@@ -11,7 +11,9 @@
 #      nvidia-smi meanwhile, peak GPU memory per trial from the results;
 #   3. training images per second for head-only, 2 blocks and all blocks, fp32
 #      against bf16 and fp16 autocast, sweep's loop (bench/throughput) against a
-#      lean PyTorch loop (bench/throughput.py) on the same GPU.
+#      lean PyTorch loop (bench/throughput.py) on the same GPU;
+#   4. two learning-rate variants fused into grouped convolutions against two
+#      models (bench/fusion.py) in fp32, bf16 and fp16.
 # Writes OUT/gpu-check.md (one table) and OUT/gpu-check-logs.tar.gz (every log,
 # the machine's versions first), both again after every row, since the device
 # returns at most 8 files and a command cut short returns only what is there;
@@ -73,6 +75,14 @@ write_table() {
   echo "| loop | device | trained | precision | images/s | peak MiB |"
   echo "| --- | --- | --- | --- | --- | --- |"
   grep -h '^| ' "$logs/throughput-sweep.log" "$logs/throughput-pytorch.log" 2>/dev/null || true
+  local fusion
+  for fusion in "$logs"/fusion-*.log; do
+    [ -e "$fusion" ] || continue
+    echo
+    echo "Two learning-rate variants fused into grouped convolutions against two models (bench/fusion.py; below 1: fusion saves time): $(head -1 "$fusion")"
+    echo
+    grep '^| ' "$fusion" || true
+  done
 }
 publish() {
   write_table > "$table.part"
@@ -324,6 +334,14 @@ done
 if [ -n "$python" ]; then
   step throughput-pytorch 30 bounded "$python" bench/throughput.py --device "$device" "${sizes[@]}"
   row "throughput, lean PyTorch loop" "$(outcome $?)" "rows below ($python)"
+  # Whether fusing learning-rate variants (HFTA) pays on this device: not on
+  # the CPUs measured so far (bench/RESULTS.md).
+  if $dry; then fusion=(fp32) reps=3; else fusion=(fp32 bf16 fp16) reps=30; fi
+  for precision in "${fusion[@]}"; do
+    step "fusion-$precision" 10 bounded "$python" bench/fusion.py --device "$device" \
+      --threads "$jobs_n" --precision "$precision" --reps "$reps"
+    row "fusion of learning-rate variants, $precision" "$(outcome $?)" "table below"
+  done
 else
   row "throughput, lean PyTorch loop" "not run" "no python3 here has torch"
 fi
