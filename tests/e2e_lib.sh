@@ -8,6 +8,12 @@ cleanup() { pkill -KILL -f "$work" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 cd "$work"
 export SWEEP_CACHE="$work/cache"
+# Runners share the machine's cores with every runner registered on it
+# (runner/core_budget.h), and ctest runs these scripts side by side: each gets
+# its own runner folder, so what it checks does not depend on which scripts run
+# beside it. Runners started by one script still share theirs.
+mkdir -m 700 "$work/runtime"
+export XDG_RUNTIME_DIR="$work/runtime"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 # expect_exit CODE CMD...: runs CMD, keeps its output in $work/out, checks the code.
