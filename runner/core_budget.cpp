@@ -24,7 +24,8 @@ std::optional<int64_t> pid_of(const std::string& name) {
 
 }  // namespace
 
-CoreBudget::CoreBudget(System& system, fs::path folder) : system_(system), folder_(std::move(folder)) {
+CoreBudget::CoreBudget(System& system, fs::path folder)
+    : system_(system), folder_(std::move(folder)) {
   std::error_code error;
   fs::create_directories(folder_, error);
   if (error) return;

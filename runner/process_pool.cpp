@@ -89,7 +89,8 @@ std::vector<std::string> worker_environment(int threads, char* const* parent) {
   bool user_waits = false;
   for (char* const* e = parent; *e; ++e) {
     const std::string_view entry(*e);
-    if (entry.rfind("OMP_NUM_THREADS=", 0) == 0 || entry.rfind("MKL_NUM_THREADS=", 0) == 0) continue;
+    if (entry.rfind("OMP_NUM_THREADS=", 0) == 0 || entry.rfind("MKL_NUM_THREADS=", 0) == 0)
+      continue;
     user_waits = user_waits || entry.rfind("OMP_WAIT_POLICY=", 0) == 0 ||
                  entry.rfind("GOMP_SPINCOUNT=", 0) == 0;
     env.emplace_back(entry);

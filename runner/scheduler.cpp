@@ -258,8 +258,7 @@ class Scheduler::Run {
                                 m.measure.curve));
         if (const auto& skipped = m.measure.skipped_images; !skipped.empty()) {
           s_.progress_.print("skipped  " + m.measure.target + ": " +
-                             skipped_images_phrase(skipped.size()) + ", first " +
-                             skipped.front() +
+                             skipped_images_phrase(skipped.size()) + ", first " + skipped.front() +
                              " (all in `sweep report --html` and the skipped_images table)");
         }
         job_succeeded(s);
@@ -557,7 +556,7 @@ RunOutcome Scheduler::run() { return Run(*this).run(); }
 std::string describe_trial(const TrialSpec& trial) {
   const std::string strategy = strategy_label(trial.strategy, trial.unfrozen, trial.blocks);
   const std::string depth =
-      !strategy.empty()   ? strategy
+      !strategy.empty()     ? strategy
       : trial.unfrozen == 0 ? "head only"
       : trial.unfrozen == trial.blocks
           ? "all " + std::to_string(trial.blocks) + " blocks"

@@ -150,8 +150,8 @@ class FakePool : public WorkerPool {
     }
     for (const PoolEvent& e : out) {
       const auto kind = e.message.kind;
-      if (e.kind == PoolEvent::Kind::kExited || (kind != WorkerMessage::Kind::kProgress &&
-                                                 kind != WorkerMessage::Kind::kRung))
+      if (e.kind == PoolEvent::Kind::kExited ||
+          (kind != WorkerMessage::Kind::kProgress && kind != WorkerMessage::Kind::kRung))
         busy.erase(e.slot);
     }
     return out;
@@ -417,8 +417,7 @@ TEST_F(SchedulerTest, RunsNoMoreJobsAtOnceThanItsShareOfTheCoresAndFollowsTheSha
   EXPECT_EQ(outcome.done, 24);
   ASSERT_GT(pool_.busy_when_assigned.size(), 10u);
   for (size_t i = 0; i < 10; ++i) EXPECT_EQ(pool_.busy_when_assigned[i], 1u) << "job " << i;
-  EXPECT_EQ(*std::max_element(pool_.busy_when_assigned.begin(), pool_.busy_when_assigned.end()),
-            2u)
+  EXPECT_EQ(*std::max_element(pool_.busy_when_assigned.begin(), pool_.busy_when_assigned.end()), 2u)
       << "both slots work once the share grows";
 }
 
