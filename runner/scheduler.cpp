@@ -480,16 +480,16 @@ class Scheduler::Run {
                        [](const SlotState& s) { return !s.busy && !s.retired; });
   }
 
-  bool any_busy() const {
-    return std::any_of(slots_.begin(), slots_.end(), [](const SlotState& s) { return s.busy; });
+  int busy_slots() const {
+    return static_cast<int>(
+        std::count_if(slots_.begin(), slots_.end(), [](const SlotState& s) { return s.busy; }));
   }
+
+  bool any_busy() const { return busy_slots() > 0; }
 
   // Whether a free slot may take a job now (SchedulerOptions::max_running).
   bool room_for_another() const {
-    if (!s_.options_.max_running) return true;
-    const auto busy =
-        std::count_if(slots_.begin(), slots_.end(), [](const SlotState& s) { return s.busy; });
-    return busy < s_.options_.max_running();
+    return !s_.options_.max_running || busy_slots() < s_.options_.max_running();
   }
 
   bool all_retired() const {
