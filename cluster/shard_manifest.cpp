@@ -35,7 +35,7 @@ ShardManifest read_manifest(const json& value, const std::string& source) {
     m.shard_path = value.at("shard").get<std::string>();
     m.cache_dir = value.at("cache").get<std::string>();
     Diagnostics diag(source);
-    m.sweep = read_sweep(value.at("sweep"), diag);
+    m.sweep = read_canonical_sweep(value.at("sweep"), diag);
     diag.throw_if_any();
   } catch (const json::exception& e) {
     throw InputError(source + ": not a shard manifest written by `sweep submit` (" + e.what() +

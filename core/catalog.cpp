@@ -34,6 +34,8 @@ const DatasetInfo* builtin_dataset(DatasetKind kind) {
                                    6000,
                                    1000,
                                    "/usr/share/datasets/fashion-mnist",
+                                   {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                                    "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"},
                                    "dataset-fashion-mnist",
                                    1,
                                    28};
@@ -42,6 +44,7 @@ const DatasetInfo* builtin_dataset(DatasetKind kind) {
                                   500,
                                   0,
                                   "/usr/share/doc/opencv-doc/examples/data/digits.png",
+                                  {},
                                   "opencv-doc",
                                   1,
                                   20};

@@ -28,6 +28,9 @@ struct DatasetInfo {
   int pool_per_class;       // images per class that train and validation are drawn from
   int test_pool_per_class;  // images per class of a separate test set; 0 = test shares the pool
   std::string default_path;
+  // The files in the folder at default_path (or the sweep file's path); empty:
+  // the path is the one file.
+  std::vector<std::string> files;
   std::string package;  // the Debian package that provides it
   int channels;
   int image_size;

@@ -4,21 +4,57 @@
 #include "core/spec_json.h"
 
 namespace sweep {
+namespace {
 
-std::string trial_id(const TrialSpec& trial) {
-  return sha256_hex(to_json(trial).dump()).substr(0, 16);
+using nlohmann::json;
+
+std::string key_of(const json& value) { return sha256_hex(value.dump()).substr(0, 16); }
+
+// A dataset's canonical form without its path: its content digest says what it holds.
+void drop_path(json& data) { data.erase("path"); }
+
+void drop_paths_of_target(json& target) {
+  drop_path(target);
+  if (target.contains("shift")) {
+    for (json& step : target["shift"]) drop_path(step);  // a mix names a dataset
+  }
 }
 
-namespace {
+void drop_paths_of_backbone(json& backbone) {
+  backbone.erase("torchscript");
+  if (backbone.contains("pretrain")) drop_path(backbone["pretrain"]);
+}
+
+// An earlier release's form: paths in, no content digests.
+void drop_content(json& data) { data.erase("content"); }
 
 // The key of a trial's configuration with one field left out.
 std::string key_without(const TrialSpec& trial, const char* field) {
-  nlohmann::json config = to_json(trial);
+  json config = identity_json(trial);
   config.erase(field);
-  return sha256_hex(config.dump()).substr(0, 16);
+  return key_of(config);
 }
 
 }  // namespace
+
+json identity_json(const TrialSpec& trial) {
+  json config = to_json(trial);
+  drop_paths_of_backbone(config["backbone"]);
+  drop_paths_of_target(config["target"]);
+  return config;
+}
+
+std::string trial_id(const TrialSpec& trial) { return key_of(identity_json(trial)); }
+
+std::string legacy_trial_id(const TrialSpec& trial) {
+  json config = to_json(trial);
+  if (config["backbone"].contains("pretrain")) drop_content(config["backbone"]["pretrain"]);
+  drop_content(config["target"]);
+  if (config["target"].contains("shift")) {
+    for (json& step : config["target"]["shift"]) drop_content(step);
+  }
+  return key_of(config);
+}
 
 std::string cell_key(const TrialSpec& trial) { return key_without(trial, "seed"); }
 
@@ -37,16 +73,23 @@ std::string probe_key(const TrainingRecipe& recipe, const std::vector<double>& l
 }
 
 std::string pretrain_key(const BackboneSpec& backbone) {
-  nlohmann::json recipe = to_json(backbone);
+  // Built-in weights are cached on disk under this key: it stays what earlier
+  // releases computed (the pretraining data by its path, "" for a package's),
+  // so that their weights, and the trials trained on them, stay valid. A
+  // TorchScript backbone is its digest, wherever its file lies.
+  json recipe = to_json(backbone);
   recipe.erase("name");
-  return sha256_hex(recipe.dump()).substr(0, 16);
+  recipe.erase("torchscript");
+  if (recipe.contains("pretrain")) drop_content(recipe["pretrain"]);
+  return key_of(recipe);
 }
 
 std::string target_key(const TargetSpec& target) {
-  nlohmann::json data = to_json(target);
+  json data = to_json(target);
+  drop_paths_of_target(data);
   data.erase("name");
   data.erase("similarity");
-  return sha256_hex(data.dump()).substr(0, 16);
+  return key_of(data);
 }
 
 }  // namespace sweep

@@ -1,7 +1,10 @@
 // The mapping between the spec types and JSON, both ways. Reading validates every
 // field (type, range, known names) and reports problems through Diagnostics with
-// the JSON path; writing produces the canonical form that trial identities hash and
-// that the database stores. Reading the canonical form back gives equal values.
+// the JSON path; writing produces the canonical form that the database, shard
+// manifests and worker messages store (trial identities hash it without its paths:
+// identity.h). Two readers, one per form: a user's sweep file, which may not set
+// what sweep fills in itself, and the canonical form, which holds it. Reading the
+// canonical form back gives equal values (tests/spec_round_trip_test.cpp).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -16,24 +19,20 @@
 namespace sweep {
 
 // Readers: on bad input they report through `diag` and return what they could read.
-SweepSpec read_sweep(const nlohmann::json& value, Diagnostics& diag, bool canonical = false);
-// `canonical`: also read what sweep fills in itself (a TorchScript file's hash and
-// block count), as in the canonical form of a trial; a sweep file may not set it.
-BackboneSpec read_backbone(const nlohmann::json& value, const std::string& path, Diagnostics& diag,
-                           bool canonical = false);
-// `levels`: where a sweep file's "levels" go (see read_targets); nullptr, as
-// in a trial's canonical form, where a target has none.
-TargetSpec read_target(const nlohmann::json& value, const std::string& path, Diagnostics& diag,
-                       std::vector<double>* levels = nullptr);
-// A sweep file's target, appended to `targets` with `path` appended to `paths`:
-// one target, or with "levels" one per level, each named NAME@LEVEL, its shift
-// chain's amounts scaled by the level.
-void read_targets(const nlohmann::json& value, const std::string& path, Diagnostics& diag,
-                  std::vector<TargetSpec>& targets, std::vector<std::string>& paths);
-// The keys of a dataset ("dataset", "path", "classes", "strict") among the
-// members of an object being read.
-DataSpec read_data(ObjectReader& in);
+
+// A user's sweep file. What sweep fills in itself (a TorchScript file's digest,
+// block count and input shape; a dataset's content digest) is refused; a target
+// with "levels" becomes one target per level.
+SweepSpec read_sweep_file(const nlohmann::json& value, Diagnostics& diag);
+// The canonical form of a sweep (to_json), as the database and shard manifests
+// hold it, with everything sweep filled in.
+SweepSpec read_canonical_sweep(const nlohmann::json& value, Diagnostics& diag);
+BackboneSpec read_canonical_backbone(const nlohmann::json& value, const std::string& path,
+                                     Diagnostics& diag);
+TargetSpec read_canonical_target(const nlohmann::json& value, const std::string& path,
+                                 Diagnostics& diag);
 TrainingRecipe read_recipe(const nlohmann::json& value, const std::string& path, Diagnostics& diag);
+// A trial's canonical form (to_json(TrialSpec)); its id and schedule are left empty.
 TrialSpec read_trial(const nlohmann::json& value, Diagnostics& diag);
 
 // Checks the grid's depths and strategies against each backbone's block count,

@@ -5,6 +5,7 @@
 
 #include "core/catalog.h"
 #include "core/spec_json.h"
+#include "core/spec_read_form.h"
 
 namespace sweep {
 namespace {
@@ -31,10 +32,11 @@ std::vector<std::string> precision_names() {
           precision_name(PrecisionKind::kFp16), precision_name(PrecisionKind::kAuto)};
 }
 
-PretrainSpec read_pretrain(const json& value, const std::string& path, Diagnostics& diag) {
+PretrainSpec read_pretrain(const json& value, const std::string& path, Diagnostics& diag,
+                           SpecForm form) {
   ObjectReader in(value, path, diag);
   PretrainSpec pretrain;
-  pretrain.data = read_data(in);
+  pretrain.data = read_data(in, form);
   pretrain.per_class =
       static_cast<int>(in.integer_or("per_class", pretrain.per_class, 1, kMaxJsonInt));
   pretrain.epochs = static_cast<int>(in.integer_or("epochs", pretrain.epochs, 1, 1000));
@@ -245,8 +247,11 @@ void check_depths(const SweepSpec& spec, Diagnostics& diag) {
   }
 }
 
+namespace {
+
 BackboneSpec read_backbone(const json& value, const std::string& path, Diagnostics& diag,
-                           bool canonical) {
+                           SpecForm form) {
+  const bool canonical = form == SpecForm::kCanonical;
   ObjectReader in(value, path, diag);
   BackboneSpec backbone;
   if (const json* name = in.require("name", "how reports refer to this backbone")) {
@@ -279,10 +284,17 @@ BackboneSpec read_backbone(const json& value, const std::string& path, Diagnosti
   backbone.image_size = static_cast<int>(in.integer_or("image_size", backbone.image_size, 8, 1024));
   if (const json* pretrain = in.require(
           "pretrain", "the source dataset the backbone learns from, or \"torchscript\": a file")) {
-    backbone.pretrain = read_pretrain(*pretrain, in.path_of("pretrain"), diag);
+    backbone.pretrain = read_pretrain(*pretrain, in.path_of("pretrain"), diag, form);
   }
   in.finish();
   return backbone;
+}
+
+}  // namespace
+
+BackboneSpec read_canonical_backbone(const json& value, const std::string& path,
+                                     Diagnostics& diag) {
+  return read_backbone(value, path, diag, SpecForm::kCanonical);
 }
 
 TrainingRecipe read_recipe(const json& value, const std::string& path, Diagnostics& diag) {
@@ -329,7 +341,9 @@ TrainingRecipe read_recipe(const json& value, const std::string& path, Diagnosti
   return recipe;
 }
 
-SweepSpec read_sweep(const json& value, Diagnostics& diag, bool canonical) {
+namespace {
+
+SweepSpec read_sweep(const json& value, Diagnostics& diag, SpecForm form) {
   ObjectReader in(value, "", diag);
   SweepSpec spec;
   if (const json* name = in.require("name", "the sweep's name, e.g. \"cats_vs_buildings\"")) {
@@ -339,11 +353,16 @@ SweepSpec read_sweep(const json& value, Diagnostics& diag, bool canonical) {
   for_each_element(in.require("backbones", "a list of backbones to compare"),
                    in.path_of("backbones"), diag, "backbones",
                    [&](const json& item, const std::string& p) {
-                     spec.backbones.push_back(read_backbone(item, p, diag, canonical));
+                     spec.backbones.push_back(read_backbone(item, p, diag, form));
                    });
   for_each_element(in.require("targets", "a list of target datasets"), in.path_of("targets"), diag,
                    "targets", [&](const json& item, const std::string& p) {
-                     read_targets(item, p, diag, spec.targets, spec.target_paths);
+                     if (form == SpecForm::kSweepFile) {
+                       read_targets(item, p, diag, spec.targets, spec.target_paths);
+                       return;
+                     }
+                     spec.targets.push_back(read_target(item, p, diag, form, nullptr));
+                     spec.target_paths.push_back(p);
                    });
   if (const json* grid = in.require("grid", "the axes: unfrozen, lr, seeds")) {
     spec.grid = read_grid(*grid, in.path_of("grid"), diag);
@@ -369,14 +388,24 @@ SweepSpec read_sweep(const json& value, Diagnostics& diag, bool canonical) {
   return spec;
 }
 
+}  // namespace
+
+SweepSpec read_sweep_file(const json& value, Diagnostics& diag) {
+  return read_sweep(value, diag, SpecForm::kSweepFile);
+}
+
+SweepSpec read_canonical_sweep(const json& value, Diagnostics& diag) {
+  return read_sweep(value, diag, SpecForm::kCanonical);
+}
+
 TrialSpec read_trial(const json& value, Diagnostics& diag) {
   ObjectReader in(value, "", diag);
   TrialSpec trial;
   if (const json* v = in.require("backbone", "the backbone")) {
-    trial.backbone = read_backbone(*v, in.path_of("backbone"), diag, /*canonical=*/true);
+    trial.backbone = read_canonical_backbone(*v, in.path_of("backbone"), diag);
   }
   if (const json* v = in.require("target", "the target")) {
-    trial.target = read_target(*v, in.path_of("target"), diag);
+    trial.target = read_canonical_target(*v, in.path_of("target"), diag);
   }
   if (const json* v = in.require("training", "the recipe")) {
     trial.recipe = read_recipe(*v, in.path_of("training"), diag);

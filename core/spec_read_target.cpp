@@ -6,6 +6,7 @@
 
 #include "core/catalog.h"
 #include "core/spec_json.h"
+#include "core/spec_read_form.h"
 
 namespace sweep {
 namespace {
@@ -142,7 +143,8 @@ std::string number_text(double value) {
   return text;
 }
 
-ShiftStep read_shift_step(const json& value, const std::string& path, Diagnostics& diag) {
+ShiftStep read_shift_step(const json& value, const std::string& path, Diagnostics& diag,
+                          SpecForm form) {
   ObjectReader in(value, path, diag);
   ShiftStep step;
   std::vector<const ShiftRange*> named;
@@ -171,16 +173,17 @@ ShiftStep read_shift_step(const json& value, const std::string& path, Diagnostic
                        number_text(range.max) + ", got " + number_text(step.amount));
       }
     }
-    if (step.kind == ShiftKind::kMix) step.mix = read_data(in);
+    if (step.kind == ShiftKind::kMix) step.mix = read_data(in, form);
   }
   in.finish();
   return step;
 }
 
-std::vector<ShiftStep> read_shift(const json& value, const std::string& path, Diagnostics& diag) {
+std::vector<ShiftStep> read_shift(const json& value, const std::string& path, Diagnostics& diag,
+                                  SpecForm form) {
   std::vector<ShiftStep> chain;
   for_each_element(&value, path, diag, "shift steps", [&](const json& item, const std::string& p) {
-    chain.push_back(read_shift_step(item, p, diag));
+    chain.push_back(read_shift_step(item, p, diag, form));
   });
   return chain;
 }
@@ -225,7 +228,7 @@ TargetSpec at_level(const TargetSpec& target, double level) {
 
 }  // namespace
 
-DataSpec read_data(ObjectReader& in) {
+DataSpec read_data(ObjectReader& in, SpecForm form) {
   DataSpec data;
   const json* dataset =
       in.require("dataset", "one of \"fashion-mnist\", \"opencv-digits\", \"image-folder\"");
@@ -248,10 +251,12 @@ DataSpec read_data(ObjectReader& in) {
     data.path = in.string_or("path", "");
   }
   read_classes(in, data);
+  // Filled in by sweep from the files (content_digest.h); a sweep file may not set it.
+  if (form == SpecForm::kCanonical) data.content_sha256 = in.string_or("content", "");
   return data;
 }
 
-TargetSpec read_target(const json& value, const std::string& path, Diagnostics& diag,
+TargetSpec read_target(const json& value, const std::string& path, Diagnostics& diag, SpecForm form,
                        std::vector<double>* levels) {
   ObjectReader in(value, path, diag);
   TargetSpec target;
@@ -262,7 +267,7 @@ TargetSpec read_target(const json& value, const std::string& path, Diagnostics& 
   if (const json* similarity = in.find("similarity"); similarity && *similarity != "") {
     target.similarity = read_name(*similarity, in.path_of("similarity"), diag).value_or("");
   }
-  target.data = read_data(in);
+  target.data = read_data(in, form);
   if (const json* train = in.find("train_per_class")) {
     if (auto n = read_integer(*train, in.path_of("train_per_class"), diag, 1, kMaxJsonInt)) {
       target.train_per_class = static_cast<int>(*n);
@@ -275,7 +280,7 @@ TargetSpec read_target(const json& value, const std::string& path, Diagnostics& 
   target.sample_seed =
       static_cast<int>(in.integer_or("sample_seed", target.sample_seed, 0, kMaxJsonInt));
   if (const json* shift = in.find("shift"))
-    target.shift = read_shift(*shift, in.path_of("shift"), diag);
+    target.shift = read_shift(*shift, in.path_of("shift"), diag, form);
   if (levels) {
     if (const json* list = in.find("levels")) {
       *levels = read_levels(*list, in.path_of("levels"), diag);
@@ -293,7 +298,7 @@ TargetSpec read_target(const json& value, const std::string& path, Diagnostics& 
 void read_targets(const json& value, const std::string& path, Diagnostics& diag,
                   std::vector<TargetSpec>& targets, std::vector<std::string>& paths) {
   std::vector<double> levels;
-  const TargetSpec target = read_target(value, path, diag, &levels);
+  const TargetSpec target = read_target(value, path, diag, SpecForm::kSweepFile, &levels);
   if (levels.empty()) {
     targets.push_back(target);
     paths.push_back(path);
@@ -308,6 +313,10 @@ void read_targets(const json& value, const std::string& path, Diagnostics& diag,
                      " bytes, above the " + std::to_string(kMaxNameBytes) + " a name may hold");
     }
   }
+}
+
+TargetSpec read_canonical_target(const json& value, const std::string& path, Diagnostics& diag) {
+  return read_target(value, path, diag, SpecForm::kCanonical, nullptr);
 }
 
 }  // namespace sweep

@@ -12,6 +12,7 @@ json to_json(const DataSpec& data) {
   if (!data.class_names.empty()) out["classes"] = data.class_names;
   if (!data.class_ids.empty()) out["classes"] = data.class_ids;
   if (data.kind == DatasetKind::kImageFolder) out["strict"] = data.strict;
+  if (!data.content_sha256.empty()) out["content"] = data.content_sha256;
   return out;
 }
 

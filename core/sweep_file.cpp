@@ -56,7 +56,7 @@ SweepSpec parse_sweep_text(const std::string& text, const std::string& source) {
                      " is out of range (numbers must fit a double: at most about 1.8e308)");
   }
   Diagnostics diag(source);
-  SweepSpec spec = read_sweep(document, diag);
+  SweepSpec spec = read_sweep_file(document, diag);
   diag.throw_if_any();
   return spec;
 }

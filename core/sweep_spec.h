@@ -19,6 +19,10 @@ struct DataSpec {
   std::vector<int> class_ids;            // built-in datasets; empty = every class
   std::vector<std::string> class_names;  // image-folder sub-folders; empty = every class
   bool strict = false;  // image-folder: an image that does not decode fails the load
+  // Filled in when the sweep is loaded (content_digest.h): the digest of the
+  // data's files, so that a trial's identity follows what the data holds, not
+  // where it lies. Empty until then.
+  std::string content_sha256;
 };
 
 // How a built-in backbone is pretrained before any trial uses it. The weights are
@@ -44,7 +48,9 @@ struct BackboneSpec {
   int image_size = 28;            // input height and width; TorchScript: from its metadata
   PretrainSpec pretrain;          // built-in only
 
-  std::string torchscript;  // the file's absolute path; empty for a built-in backbone
+  // The file's absolute path; empty for a built-in backbone. Where to load it
+  // from, not part of any identity.
+  std::string torchscript;
   // TorchScript, filled in from the file when the sweep is loaded: its block
   // count (resolve_backbone_files) and the digest of its weights, block names
   // and preprocessing (content_digest, when the module is loaded), so that

@@ -51,11 +51,11 @@ Job decode_job(const std::string& line) {
   try {
     if (v.at("job") == "backbone") {
       job.kind = Job::Kind::kBackbone;
-      job.backbone = read_backbone(v.at("backbone"), "/backbone", diag, /*canonical=*/true);
+      job.backbone = read_canonical_backbone(v.at("backbone"), "/backbone", diag);
     } else if (v.at("job") == "measure") {
       job.kind = Job::Kind::kMeasure;
-      job.backbone = read_backbone(v.at("backbone"), "/backbone", diag, /*canonical=*/true);
-      job.target = read_target(v.at("target"), "/target", diag);
+      job.backbone = read_canonical_backbone(v.at("backbone"), "/backbone", diag);
+      job.target = read_canonical_target(v.at("target"), "/target", diag);
       job.probes.recipe = read_recipe(v.at("recipe"), "/recipe", diag);
       job.probes.lrs = v.at("lrs").get<std::vector<double>>();
     } else {

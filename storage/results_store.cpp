@@ -95,10 +95,23 @@ Registration ResultsStore::register_sweep(const SweepSpec& spec,
   Statement link = db_.prepare(
       "INSERT INTO sweep_trials (sweep_id, trial_id, position) VALUES (?1, ?2, ?3) "
       "ON CONFLICT (sweep_id, trial_id) DO UPDATE SET position = ?3, reason = 'grid'");
+  // A known trial takes today's configuration: the same content, but its files
+  // may lie elsewhere now (a project moved to another folder or machine).
+  Statement refresh = db_.prepare(
+      "UPDATE trials SET config_json = ?2, pretrain_key = ?3 WHERE trial_id = ?1 AND "
+      "(config_json != ?2 OR pretrain_key != ?3)");
   for (const TrialSpec& trial : trials) {
     bind_trial(insert_trial, trial).run();
-    registration.added += db_.changes();
+    const int added = db_.changes();
+    registration.added += added;
     insert_trial.reset();
+    if (added == 0) {
+      refresh.bind(1, trial.id)
+          .bind(2, to_json(trial).dump())
+          .bind(3, pretrain_key(trial.backbone));
+      refresh.run();
+      refresh.reset();
+    }
     link.bind(1, sweep_id).bind(2, trial.id).bind(3, trial.position).run();
     link.reset();
     previous.erase(trial.id);
@@ -419,7 +432,7 @@ std::optional<SweepInfo> ResultsStore::sweep(const std::string& name) {
   SweepInfo info;
   info.name = stmt.text(0);
   Diagnostics diag("results database, sweep " + name);
-  info.spec = read_sweep(json::parse(stmt.text(1)), diag, /*canonical=*/true);
+  info.spec = read_canonical_sweep(json::parse(stmt.text(1)), diag);
   if (!diag.ok()) throw RuntimeError(diag.messages().front());
   info.source_file = stmt.text(2);
   info.created_at = stmt.text(3);

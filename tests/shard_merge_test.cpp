@@ -77,7 +77,7 @@ class ShardTest : public ::testing::Test {
                            100,
                            80,
                            1.0,
-                           {"/photos/a/broken.jpg: not a decodable PNG or JPEG image"},
+                           {"/photos/a/broken.jpg: not a decodable image"},
                            {{5, "stage4", 64, 0.8, 0.01, 0.8, -0.5, 0.2}},
                            "probes"});
     local_.claim_next("unit", kTask, "cuda:0", 1e9);
