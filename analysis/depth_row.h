@@ -11,7 +11,7 @@
 namespace sweep {
 
 struct DepthRow {
-  std::string strategy;  // empty for the trailing blocks; else strategy_label() of format.h
+  std::string strategy;  // empty for a depth; else the strategy's setting_name() (strategy.h)
   int unfrozen = 0;
   int blocks = 0;
   double lr = 0.0;

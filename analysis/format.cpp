@@ -18,28 +18,6 @@ std::string percent(double fraction) { return printf_string("%.1f%%", 100.0 * fr
 
 std::string format_points(double fraction) { return printf_string("%+.1f", 100.0 * fraction); }
 
-std::string depth_label(int unfrozen, int blocks) {
-  return unfrozen == blocks ? std::to_string(unfrozen) + " (all)" : std::to_string(unfrozen);
-}
-
-std::string strategy_label(const Strategy& strategy, int unfrozen, int blocks) {
-  switch (strategy.kind) {
-    case StrategyKind::kTrailing:
-      return "";
-    case StrategyKind::kRange:
-      return (strategy.first == strategy.last ? "block " + std::to_string(strategy.first) + " only"
-                                              : "blocks " + std::to_string(strategy.first) + "-" +
-                                                    std::to_string(strategy.last) + " only") +
-             (strategy.from_probe ? ", from the probe" : "");
-    case StrategyKind::kLpFt:
-      return "LP-FT, " + depth_label(unfrozen, blocks) + " blocks";
-    case StrategyKind::kLayerDecay:
-      return "layer decay " + printf_string("%g", strategy.decay) + ", " +
-             depth_label(unfrozen, blocks) + " blocks";
-  }
-  return "";
-}
-
 std::string format_seconds(double seconds) {
   if (seconds < 60) return printf_string("%.1f s", seconds);
   const auto whole = static_cast<long>(seconds + 0.5);

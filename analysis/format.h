@@ -8,18 +8,13 @@
 namespace sweep {
 
 struct BackboneNote;
-struct Strategy;
 struct PairedDifference;
 struct DepthRow;
 struct GapToBest;
 
 std::string printf_string(const char* pattern, double value);
-std::string percent(double fraction);               // "91.0%"
-std::string format_points(double fraction);         // a difference in points: "+1.2"
-std::string depth_label(int unfrozen, int blocks);  // "2", or "5 (all)" for full fine-tuning
-// A strategy other than the trailing blocks: "block 1 only", "blocks 2-3 only",
-// "LP-FT, 5 (all) blocks", "layer decay 0.7, 5 (all) blocks"; "" for trailing.
-std::string strategy_label(const Strategy& strategy, int unfrozen, int blocks);
+std::string percent(double fraction);              // "91.0%"
+std::string format_points(double fraction);        // a difference in points: "+1.2"
 std::string format_seconds(double seconds);        // "42.1 s", "3m05s", "1h02m"
 std::string format_count(int64_t count);           // "1.3k", "2.1M"
 std::string format_lr(double lr);                  // "0.01", "3e-05"

@@ -17,9 +17,7 @@ bool unfinished(TrialState state) {
   return state == TrialState::kPending || state == TrialState::kRunning;
 }
 
-std::string depth_phrase(const DepthRow& row) {
-  return row.unfrozen == 0 ? "head-only" : depth_label(row.unfrozen, row.blocks) + " blocks";
-}
+std::string depth_phrase(const DepthRow& row) { return depth_name(row.unfrozen, row.blocks); }
 
 // "added seed 2: clothes undecided between head-only and 2 blocks (gap 1.1
 // points, 95% bounds -3.2 to 5.4 over 2 seeds)"

@@ -234,24 +234,21 @@ Chart training_curves(const SweepSummary& s) {
     const auto found = points.find(id);
     if (found == points.end()) continue;
     const TrialPoint& p = *found->second;
-    const std::string depth = !p.strategy.empty() ? p.strategy
-                              : p.unfrozen == 0   ? "head only"
-                                                  : depth_label(p.unfrozen, p.blocks) + " blocks";
     for (const EpochMetrics& e : epochs) {
       // Of the recipe's epochs: a trial stopped at a rung ends part-way; LP-FT
       // starts at epoch 0, from its probe.
       const double progress = static_cast<double>(e.epoch) /
                               static_cast<double>(std::max(p.epochs, epochs.back().epoch));
       rows.push_back({{"target", p.target},
-                      {"trial", depth + ", seed " + std::to_string(p.seed)},
-                      {"depth", depth},
+                      {"trial", p.setting + ", seed " + std::to_string(p.seed)},
+                      {"depth", p.setting},
                       {"epoch", e.epoch},
                       {"progress", progress},
                       {"metric", "training loss"},
                       {"value", e.train_loss}});
       rows.push_back({{"target", p.target},
-                      {"trial", depth + ", seed " + std::to_string(p.seed)},
-                      {"depth", depth},
+                      {"trial", p.setting + ", seed " + std::to_string(p.seed)},
+                      {"depth", p.setting},
                       {"epoch", e.epoch},
                       {"progress", progress},
                       {"metric", "validation accuracy"},

@@ -103,7 +103,8 @@ std::string depth_table(const TargetSummary& target, bool priced) {
              : row.unfrozen == 0 ? " class=\"head\""
                                  : "") +
             ">";
-    std::string depth = row.unfrozen == 0 ? "0 (head only)" : depth_label(row.unfrozen, row.blocks);
+    std::string depth = depth_label(row.unfrozen, row.blocks);
+    if (row.unfrozen == 0) depth += " (" + depth_name(row.unfrozen, row.blocks) + ")";
     if (recommended) depth += ", recommended";
     if (in_question) depth += ", undecided";
     html += cell(depth, true);
@@ -145,9 +146,7 @@ std::string ratio(double deeper, double head) {
 std::string verdict_cell(const TargetSummary& t) {
   const Verdict& v = t.verdict;
   const auto name = [&t](std::optional<size_t> i) {
-    const DepthRow& row = t.depths[*i];
-    return row.unfrozen == 0 ? std::string("head only")
-                             : depth_label(row.unfrozen, row.blocks) + " blocks";
+    return depth_name(t.depths[*i].unfrozen, t.depths[*i].blocks);
   };
   switch (v.kind) {
     case VerdictKind::kHeadOnly:

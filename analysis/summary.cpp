@@ -77,7 +77,7 @@ TrialPoint point_of(const TrialRecord& record) {
   point.similarity = spec.target.similarity;
   point.unfrozen = spec.unfrozen;
   point.blocks = spec.blocks;
-  point.strategy = strategy_label(spec.strategy, spec.unfrozen, spec.blocks);
+  point.setting = setting_name(spec.strategy, spec.unfrozen, spec.blocks);
   point.lr = spec.lr;
   point.seed = spec.seed;
   point.diverged = r.diverged;
@@ -114,11 +114,7 @@ void choose_rows(TargetSummary& target, double tolerance) {
   target.verdict = decide(target.depths, tolerance);
 }
 
-std::string blocks_phrase(const DepthRow& row) {
-  if (row.unfrozen == 0) return "head-only";
-  return depth_label(row.unfrozen, row.blocks) +
-         (row.unfrozen == 1 ? " unfrozen block" : " unfrozen blocks");
-}
+std::string blocks_phrase(const DepthRow& row) { return depth_name(row.unfrozen, row.blocks); }
 
 // "+13.7 points (95% CI 12.1 to 15.3)", or with one seed "+13.7 points (one seed, no interval)".
 std::string difference_phrase(const PairedDifference& d) {
@@ -232,9 +228,16 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
   // The cell of a trial: its depth's, or its strategy's.
   const auto cell_of = [&](const std::pair<std::string, std::string>& key,
                            const TrialSpec& spec) -> Cell& {
-    if (spec.strategy.kind == StrategyKind::kTrailing) return cells[key][spec.unfrozen][spec.lr];
+    switch (spec.strategy.kind) {
+      case StrategyKind::kTrailing:
+        return cells[key][spec.unfrozen][spec.lr];
+      case StrategyKind::kRange:
+      case StrategyKind::kLpFt:
+      case StrategyKind::kLayerDecay:
+        break;
+    }
     const auto label =
-        std::make_pair(strategy_label(spec.strategy, spec.unfrozen, spec.blocks), spec.unfrozen);
+        std::make_pair(setting_name(spec.strategy, spec.unfrozen, spec.blocks), spec.unfrozen);
     auto& list = strategy_cells[key];
     auto it = std::find_if(list.begin(), list.end(),
                            [&](const auto& entry) { return entry.first == label; });

@@ -55,7 +55,7 @@ struct GridCell {
 // A finished trial, for charts over all of them.
 struct TrialPoint {
   std::string trial_id, backbone, target, similarity;
-  std::string strategy;  // strategy_label(); empty for the trailing blocks
+  std::string setting;  // setting_name() of strategy.h
   int unfrozen = 0;
   int blocks = 0;
   double lr = 0.0;

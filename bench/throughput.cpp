@@ -21,6 +21,7 @@
 #include "core/catalog.h"
 #include "core/errors.h"
 #include "core/observer.h"
+#include "core/strategy.h"
 #include "experiments/models/resnet.h"
 #include "experiments/models/transfer_model.h"
 #include "experiments/train/device.h"
@@ -106,9 +107,7 @@ int run(const Options& o) {
   const int all = builtin_block_count(builtin_arch(o.arch));
   for (const std::string& depth : split(o.depths)) {
     const int unfrozen = depth == "all" ? all : std::stoi(depth);
-    const std::string label = unfrozen == 0    ? "head-only"
-                              : depth == "all" ? "all blocks"
-                                               : depth + " blocks";
+    const std::string label = depth_name(unfrozen, all);
     for (const std::string& name : split(o.precisions)) {
       const Precision precision =
           resolve_precision(precision_kind(name), device, cpu_has_native_bf16());

@@ -98,7 +98,10 @@ def main():
     blocks = len(ResNet(args.arch, args.width, 1).blocks())
     for depth in args.depths.split(","):
         unfrozen = blocks if depth == "all" else int(depth)
-        label = "head-only" if unfrozen == 0 else "all blocks" if depth == "all" else f"{depth} blocks"
+        # The row's label as sweep names the depth (depth_name in core/strategy.h).
+        label = ("head-only" if unfrozen == 0 else
+                 f"{unfrozen} (all) blocks" if unfrozen == blocks else
+                 f"{unfrozen} block" if unfrozen == 1 else f"{unfrozen} blocks")
         for name in args.precisions.split(","):
             if name not in DTYPES:
                 sys.exit(f"throughput.py: --precisions: {name!r} is not one of fp32, bf16, fp16")

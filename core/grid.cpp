@@ -32,21 +32,19 @@ std::vector<Strategy> settings_of(const GridSpec& grid) {
 // trailing kind written as no strategy at all (see to_json(TrialSpec)).
 std::pair<int, Strategy> resolve(Strategy setting, int blocks) {
   if (setting.depth.all) setting.depth = Depth{blocks, false};
-  if (setting.kind == StrategyKind::kTrailing) return {setting.depth.blocks, Strategy{}};
-  if (setting.kind == StrategyKind::kRange) return {setting.last - setting.first + 1, setting};
+  switch (setting.kind) {
+    case StrategyKind::kTrailing:
+      return {setting.depth.blocks, Strategy{}};
+    case StrategyKind::kRange:
+      return {setting.last - setting.first + 1, setting};
+    case StrategyKind::kLpFt:
+    case StrategyKind::kLayerDecay:
+      return {setting.depth.blocks, setting};
+  }
   return {setting.depth.blocks, setting};
 }
 
 }  // namespace
-
-int first_trained_block(const TrialSpec& trial) {
-  return trial.strategy.kind == StrategyKind::kRange ? trial.strategy.first - 1
-                                                     : trial.blocks - trial.unfrozen;
-}
-
-int end_trained_block(const TrialSpec& trial) {
-  return trial.strategy.kind == StrategyKind::kRange ? trial.strategy.last : trial.blocks;
-}
 
 int block_count(const BackboneSpec& backbone) {
   if (backbone.is_torchscript()) {

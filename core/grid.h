@@ -15,11 +15,6 @@ namespace sweep {
 // side by side, where successive halving can judge them together.
 std::vector<TrialSpec> expand_grid(const SweepSpec& spec);
 
-// The blocks a trial trains, counted from 0 at the input, [first, end): its
-// trailing `unfrozen` blocks, or its range.
-int first_trained_block(const TrialSpec& trial);
-int end_trained_block(const TrialSpec& trial);
-
 // Blocks a backbone exposes as freeze units.
 int block_count(const BackboneSpec& backbone);
 

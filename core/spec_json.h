@@ -41,13 +41,6 @@ void check_depths(const SweepSpec& spec, Diagnostics& diag);
 // A block count or "all".
 std::optional<Depth> read_depth(const nlohmann::json& item, const std::string& path,
                                 Diagnostics& diag);
-// One of a grid's strategies: {"blocks": [first, last]} (or one block),
-// {"lp_ft": depth}, {"layer_decay": factor, "unfrozen": depth}.
-Strategy read_strategy(const nlohmann::json& value, const std::string& path, Diagnostics& diag);
-// Each strategy against a backbone of `blocks` blocks (`backbone` names it in
-// messages); the paths are /grid/strategies/N.
-void check_strategies(const std::vector<Strategy>& strategies, int blocks,
-                      const std::string& backbone, Diagnostics& diag);
 
 nlohmann::json to_json(const DataSpec& data);
 nlohmann::json to_json(const PretrainSpec& pretrain);
@@ -55,7 +48,6 @@ nlohmann::json to_json(const BackboneSpec& backbone);
 nlohmann::json to_json(const TargetSpec& target);
 nlohmann::json to_json(const TrainingRecipe& recipe);
 nlohmann::json to_json(const GridSpec& grid);
-nlohmann::json to_json(const Strategy& strategy);  // the sweep file's form
 nlohmann::json to_json(const SweepSpec& sweep);
 // The trial's configuration without its id and position: what its identity hashes.
 nlohmann::json to_json(const TrialSpec& trial);

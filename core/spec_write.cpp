@@ -107,24 +107,6 @@ json to_json(const SweepSpec& sweep) {
   return out;
 }
 
-json to_json(const Strategy& strategy) {
-  const json depth = strategy.depth.all ? json("all") : json(strategy.depth.blocks);
-  switch (strategy.kind) {
-    case StrategyKind::kTrailing:
-      return {{"unfrozen", depth}};
-    case StrategyKind::kRange: {
-      json out = {{"blocks", {strategy.first, strategy.last}}};
-      if (strategy.from_probe) out["from_probe"] = true;  // else left out, as it was
-      return out;
-    }
-    case StrategyKind::kLpFt:
-      return {{"lp_ft", depth}};
-    case StrategyKind::kLayerDecay:
-      return {{"layer_decay", strategy.decay}, {"unfrozen", depth}};
-  }
-  return nullptr;
-}
-
 json to_json(const TrialSpec& trial) {
   json out = {{"backbone", to_json(trial.backbone)},
               {"target", to_json(trial.target)},
@@ -134,7 +116,7 @@ json to_json(const TrialSpec& trial) {
               {"seed", trial.seed},
               {"training", to_json(trial.recipe)}};
   // Written only when not the trailing blocks, so those trials keep their identities.
-  if (trial.strategy.kind != StrategyKind::kTrailing) out["strategy"] = to_json(trial.strategy);
+  if (in_trial_identity(trial.strategy)) out["strategy"] = to_json(trial.strategy);
   return out;
 }
 

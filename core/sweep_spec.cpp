@@ -68,20 +68,6 @@ std::string target_path(const SweepSpec& spec, size_t i) {
   return i < spec.target_paths.size() ? spec.target_paths[i] : "/targets/" + std::to_string(i);
 }
 
-const char* strategy_name(StrategyKind kind) {
-  switch (kind) {
-    case StrategyKind::kTrailing:
-      return "trailing";
-    case StrategyKind::kRange:
-      return "range";
-    case StrategyKind::kLpFt:
-      return "lp-ft";
-    case StrategyKind::kLayerDecay:
-      return "layer-decay";
-  }
-  return "?";
-}
-
 const char* shift_name(ShiftKind kind) {
   switch (kind) {
     case ShiftKind::kRotate:

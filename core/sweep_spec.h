@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/strategy.h"
+
 namespace sweep {
 
 enum class DatasetKind { kFashionMnist, kOpencvDigits, kImageFolder };
@@ -130,37 +132,6 @@ struct TrainingRecipe {
   int validate_every = 0;
 };
 
-// A number of trailing blocks to train; `all` is resolved per backbone.
-struct Depth {
-  int blocks = 0;
-  bool all = false;
-  bool operator==(const Depth& o) const { return blocks == o.blocks && all == o.all; }
-};
-
-// Other ways to spend trainable blocks than the trailing `unfrozen` ones, each
-// a setting of its own beside the depths: a block range (Lee et al., "Surgical
-// fine-tuning", ICLR 2023), a linear probe first and then fine-tuning (LP-FT;
-// Kumar et al., ICLR 2022), and layer-wise learning-rate decay (BEiT, timm).
-// Frozen blocks follow the same rules in each.
-enum class StrategyKind { kTrailing, kRange, kLpFt, kLayerDecay };
-struct Strategy {
-  StrategyKind kind = StrategyKind::kTrailing;
-  // kRange: the blocks trained, counted from the input from 1, both included;
-  // every other block stays frozen. With `from_probe` the head starts from the
-  // converged probe, as in LP-FT: a new head trained for a fine-tune's few
-  // epochs behind one early block learns little.
-  int first = 0, last = 0;
-  bool from_probe = false;
-  // kLpFt, kLayerDecay: the trailing blocks trained.
-  Depth depth{0, true};
-  // kLayerDecay: each trained block learns at this times the rate of the block
-  // above it; the head at the trial's rate.
-  double decay = 1.0;
-
-  // Whether the head starts from the probe: LP-FT, or a range that asks.
-  bool starts_from_probe() const { return kind == StrategyKind::kLpFt || from_probe; }
-};
-
 struct GridSpec {
   std::vector<Depth> unfrozen;
   std::vector<Strategy> strategies;  // beside the depths; each with every lr and seed
@@ -232,7 +203,6 @@ const char* schedule_name(ScheduleKind kind);
 const char* augment_name(AugmentKind kind);
 const char* precision_name(PrecisionKind kind);
 const char* shift_name(ShiftKind kind);
-const char* strategy_name(StrategyKind kind);  // "trailing", "range", "lp-ft", "layer-decay"
 
 // Where target `i` of `spec` is in its sweep file: /targets/N.
 std::string target_path(const SweepSpec& spec, size_t i);

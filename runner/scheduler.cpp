@@ -554,15 +554,8 @@ Scheduler::Scheduler(const SweepSpec& spec, ResultsStore& store, WorkerPool& poo
 RunOutcome Scheduler::run() { return Run(*this).run(); }
 
 std::string describe_trial(const TrialSpec& trial) {
-  const std::string strategy = strategy_label(trial.strategy, trial.unfrozen, trial.blocks);
-  const std::string depth =
-      !strategy.empty()     ? strategy
-      : trial.unfrozen == 0 ? "head only"
-      : trial.unfrozen == trial.blocks
-          ? "all " + std::to_string(trial.blocks) + " blocks"
-          : std::to_string(trial.unfrozen) + (trial.unfrozen == 1 ? " block" : " blocks");
-  return trial.target.name + ", " + depth + ", lr " + format_lr(trial.lr) + ", seed " +
-         std::to_string(trial.seed);
+  return trial.target.name + ", " + setting_name(trial.strategy, trial.unfrozen, trial.blocks) +
+         ", lr " + format_lr(trial.lr) + ", seed " + std::to_string(trial.seed);
 }
 
 }  // namespace sweep

@@ -23,7 +23,7 @@ for row in "per-device 1, fp32" "per-device 2, fp32" "per-device 2, auto"; do
   grep -q "^| study, $row | ok | 6/6 trials done in [0-9]* s (cap [0-9]* s); peak [0-9]* MiB per trial; mean test [0-9.]*%" "$table" ||
     { cat "$table"; fail "study row \"$row\""; }
 done
-for depth in head-only "2 blocks" "all blocks"; do
+for depth in head-only "2 blocks" "[0-9]* (all) blocks"; do
   grep -q "^| sweep | cpu | $depth | fp32 | [0-9]* | [0-9]* |$" "$table" ||
     { cat "$table"; fail "no fp32 throughput row for $depth"; }
   grep -q "^| sweep | cpu | $depth | fp16 | not run: " "$table" ||

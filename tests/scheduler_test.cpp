@@ -294,7 +294,7 @@ TEST_F(SchedulerTest, CrashesAndErrorsFailTheirTrialAloneWithTheCause) {
   EXPECT_EQ(trials[5].error, "boom");
   EXPECT_EQ(trials[7].error, "out of memory");
   EXPECT_EQ(trials[3].attempts, 1);
-  EXPECT_TRUE(sink_.printed("failed   near, head only, lr 0.1, seed 2 on cpu#"));
+  EXPECT_TRUE(sink_.printed("failed   near, head-only, lr 0.1, seed 2 on cpu#"));
 }
 
 TEST_F(SchedulerTest, RetriedFailuresCountTheirAttempts) {

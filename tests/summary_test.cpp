@@ -153,28 +153,28 @@ TEST(Summary, PairedDifferenceBySeed) {
 TEST(Summary, VerdictSentences) {
   const SweepSummary s = summarize("x", sample_sweep(), std::nullopt, 0.01);
   EXPECT_EQ(verdict_sentence(s.targets[0], 0.01),
-            "cats (near): undecided between head-only and 2 unfrozen blocks: 89.0% and 92.0% on "
+            "cats (near): undecided between head-only and 2 blocks: 89.0% and 92.0% on "
             "test, +3.0 points (95% CI 0.8 to 5.2), for 3.0x the compute; on validation "
-            "head-only trails the best (2 unfrozen blocks) by 3.0 points (95% bounds -3.3 to 9.3 "
+            "head-only trails the best (2 blocks) by 3.0 points (95% bounds -3.3 to 9.3 "
             "over 2 seeds), which does not settle a 1.0 point tolerance; about 2 more seeds per "
             "cell would decide it.");
   EXPECT_EQ(verdict_sentence(s.targets[1], 0.01),
-            "houses (far): undecided between head-only and 5 (all) unfrozen blocks: 52.0% and "
+            "houses (far): undecided between head-only and 5 (all) blocks: 52.0% and "
             "91.0% on test, +39.0 points (one seed, no interval), for 4.0x the compute; on "
-            "validation head-only trails the best (5 (all) unfrozen blocks) by 40.0 points, which "
+            "validation head-only trails the best (5 (all) blocks) by 40.0 points, which "
             "does not settle a 1.0 point tolerance; two seeds per cell at least are needed to "
             "measure the spread.");
   const SweepSummary loose = summarize("x", sample_sweep(), std::nullopt, 0.10);
   EXPECT_EQ(verdict_sentence(loose.targets[0], 0.10),
             "cats (near): head-only is enough at 89.0%: on validation the best setting, 2 "
-            "unfrozen blocks, is ahead by 3.0 (at most 9.3 at 95% over 2 seeds), within the 10.0 "
-            "points tolerance; on test 2 unfrozen blocks reaches 92.0%, +3.0 points (95% CI 0.8 "
+            "blocks, is ahead by 3.0 (at most 9.3 at 95% over 2 seeds), within the 10.0 "
+            "points tolerance; on test 2 blocks reaches 92.0%, +3.0 points (95% CI 0.8 "
             "to 5.2), for 3.0x the compute.");
   auto decided = sample_sweep();
   decided.push_back(done("houses", 0, 0.1, 1, 0.52, 0.53, 2.0));
   decided.push_back(done("houses", 5, 0.1, 1, 0.91, 0.92, 8.0));
   EXPECT_EQ(verdict_sentence(summarize("x", decided, std::nullopt).targets[1], 0.01),
-            "houses (far): open 5 (all) unfrozen blocks: 91.5% against 52.5% head-only, +39.0 "
+            "houses (far): open 5 (all) blocks: 91.5% against 52.5% head-only, +39.0 "
             "points (95% CI 36.8 to 41.2), for 4.0x the compute; on validation every shallower "
             "depth is credibly more than 1.0 point behind the best.");
   auto worse = decided;
@@ -183,7 +183,7 @@ TEST(Summary, VerdictSentences) {
   }
   EXPECT_EQ(verdict_sentence(summarize("x", worse, std::nullopt).targets[1], 0.01),
             "houses (far): head-only is enough at 52.5%: no deeper setting does better on "
-            "validation; on test 5 (all) unfrozen blocks reaches 91.5%, +39.0 points (95% CI 36.8 "
+            "validation; on test 5 (all) blocks reaches 91.5%, +39.0 points (95% CI 36.8 "
             "to 41.2), for 4.0x the compute.");
   TargetSummary nothing;
   nothing.target = "t";

@@ -84,16 +84,16 @@ EpochMetrics untrained_epoch(const Score& val) {
   return epoch;
 }
 
-// One group at the trial's rate; with layer-wise decay, the head at the
-// trial's rate and each trained block at `decay` times the rate of the one
-// above it.
+// One group at the trial's rate; where the strategy scales block rates, the
+// head at the trial's rate and each trained block in a group of its own, at
+// its block_lr_scale (strategy.h).
 std::vector<ParamGroup> param_groups(TransferModel& model, const Strategy& strategy) {
-  if (strategy.kind != StrategyKind::kLayerDecay) return {{model.trainable_parameters(), 1.0}};
+  if (!scales_block_rates(strategy)) return {{model.trainable_parameters(), 1.0}};
   std::vector<ParamGroup> groups = {{model.head()->parameters(), 1.0}};
-  double scale = 1.0;
-  for (int b = model.trained().end - 1; b >= model.trained().first; --b) {
-    scale *= strategy.decay;
-    groups.push_back({model.backbone().block_parameters(b), scale});
+  const BlockRange trained = model.trained();
+  for (int b = trained.end - 1; b >= trained.first; --b) {
+    groups.push_back(
+        {model.backbone().block_parameters(b), block_lr_scale(strategy, b, trained.end)});
   }
   return groups;
 }

@@ -97,11 +97,11 @@ int dry_run(const LoadedSweep& sweep, const std::string& db) {
     const std::string state = states.count(t.id) ? states[t.id] : "new";
     to_run += state == "done" ? 0 : 1;
     rows.push_back({std::to_string(t.position), t.id, t.backbone.name, t.target.name,
-                    depth_label(t.unfrozen, t.blocks), format_lr(t.lr), std::to_string(t.seed),
-                    state});
+                    setting_name(t.strategy, t.unfrozen, t.blocks), format_lr(t.lr),
+                    std::to_string(t.seed), state});
   }
   std::fputs(
-      format_table({"#", "trial", "backbone", "target", "unfrozen", "lr", "seed", "state"}, rows)
+      format_table({"#", "trial", "backbone", "target", "setting", "lr", "seed", "state"}, rows)
           .c_str(),
       stdout);
   std::printf("%s; %d to run (dry run: nothing was written)\n", describe_grid(sweep).c_str(),
