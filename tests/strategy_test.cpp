@@ -47,7 +47,9 @@ TEST(Strategy, TheListOfKindsHoldsEveryKindThatHasAName) {
     const bool listed =
         std::find(kStrategyKinds.begin(), kStrategyKinds.end(), kind) != kStrategyKinds.end();
     EXPECT_EQ(name != "?", listed) << value;
-    if (listed) EXPECT_TRUE(names.insert(name).second) << name << " twice";
+    if (listed) {
+      EXPECT_TRUE(names.insert(name).second) << name << " twice";
+    }
   }
   EXPECT_EQ(names, (std::set<std::string>{"trailing", "range", "lp-ft", "layer-decay"}));
 }
