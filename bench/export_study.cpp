@@ -202,7 +202,7 @@ json export_backbone(TrialResources& resources, const BackboneSpec& spec,
 
 int export_study(const ExportOptions& options) {
   if (options.threads > 0) torch::set_num_threads(options.threads);
-  const LoadedSweep sweep = load_checked_sweep(options.file);
+  const LoadedSweep sweep = load_checked_sweep(options.file, options.cache_dir);
   const fs::path out(options.out_dir);
   fs::create_directories(out);
   TrialResources resources(torch::kCPU, options.cache_dir);

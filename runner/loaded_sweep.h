@@ -13,6 +13,9 @@ struct LoadedSweep {
   std::string path;               // the sweep file, as the user named it
   SweepSpec spec;                 // canonical
   std::vector<TrialSpec> trials;  // the grid, in grid order
+  // What the data check has to say without refusing the sweep: per class of an
+  // image folder, the files passed over and why.
+  std::vector<std::string> notes;
 };
 
 }  // namespace sweep

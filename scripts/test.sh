@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The second set-up command: installs what is missing, builds, runs the tests.
-# The slow label (the full default study) and the kit label (the device kit in
-# a fresh minimal Debian root, about 20 minutes) are left out; run them with
+# The slow label (the full default study), the pairwise label (every pair of
+# features in 20 small studies; the default run takes the first 6) and the
+# kit label (the device kit in a fresh minimal Debian root, about 20 minutes)
+# are left out; run them with
 #   ctest --test-dir build -L slow --output-on-failure
+#   ctest --test-dir build -L pairwise --output-on-failure
 #   ctest --test-dir build -L kit --output-on-failure     (root, Debian's archive)
 # The slurm label starts a single-node Slurm of its own (as root; skipped
 # otherwise), with the packages deps.sh --tests installs.
@@ -21,7 +24,7 @@ esac
 
 if $ci; then scripts/deps.sh --ci; else scripts/deps.sh --tests; fi
 scripts/build.sh -DSWEEP_WERROR="$($ci && echo ON || echo OFF)"
-ctest --test-dir build -LE "slow|kit" --output-on-failure -j "$(nproc)"
+ctest --test-dir build -LE "slow|kit|pairwise" --output-on-failure -j "$(nproc)"
 $ci || exit 0
 
 start=$SECONDS

@@ -150,13 +150,11 @@ TEST(ImageFolder, DecodesSkipsCorruptAndKeepsClassOrder) {
   const DecodedFolder decoded = decode_image_folder(index, 1, 8, false);
   EXPECT_EQ(decoded.images.size(), 6u);
   ASSERT_EQ(decoded.skipped.size(), 1u);
-  EXPECT_EQ(decoded.skipped[0],
-            dir.file("photos/cats/broken.png") + ": not a decodable PNG or JPEG image");
+  EXPECT_EQ(decoded.skipped[0], dir.file("photos/cats/broken.png") + ": not a decodable image");
   EXPECT_EQ(decoded.images.class_names, (std::vector<std::string>{"cats", "dogs"}));
   EXPECT_EQ(decoded.images.image(0)[0], 40) << "cats were written with class index 1";
-  EXPECT_EQ(
-      first_error([&] { decode_image_folder(index, 1, 8, true); }),
-      dir.file("photos/cats/broken.png") + ": not a decodable PNG or JPEG image (strict mode)");
+  EXPECT_EQ(first_error([&] { decode_image_folder(index, 1, 8, true); }),
+            dir.file("photos/cats/broken.png") + ": not a decodable image (strict mode)");
 }
 
 // OpenCV hands a file with DICOM's magic to GDCM whatever its name; the device
@@ -170,8 +168,7 @@ TEST(ImageFolder, ADicomFileIsSkippedLikeAnyOtherUndecodableImage) {
       decode_image_folder(scan_image_folder(dir.file("photos")), 1, 8, false);
   EXPECT_EQ(decoded.images.size(), 4u);
   ASSERT_EQ(decoded.skipped.size(), 1u);
-  EXPECT_EQ(decoded.skipped[0],
-            dir.file("photos/a/scan.png") + ": not a decodable PNG or JPEG image");
+  EXPECT_EQ(decoded.skipped[0], dir.file("photos/a/scan.png") + ": not a decodable image");
 }
 
 TEST(ImageCache, DecodesOnceAndRereadsUntilTheFolderChanges) {
@@ -324,7 +321,8 @@ TEST(CheckSweepData, NamesMissingDatasetsAndBadFolders) {
   empty.data.class_names = {"cats", "empty"};
   spec.targets.push_back(empty);
   Diagnostics diag("s.json");
-  check_sweep_data(spec, diag);
+  std::vector<std::string> notes;
+  check_sweep_data(spec, diag, notes);
   EXPECT_EQ(diag.messages(),
             (std::vector<std::string>{
                 "s.json: /backbones/0/pretrain/dataset: fashion-mnist not found: " +
@@ -339,7 +337,7 @@ TEST(CheckSweepData, NamesMissingDatasetsAndBadFolders) {
                 "s.json: /targets/2/classes/1: no class folder \"dgos\" in " + dir.file("two") +
                     "; did you mean \"dogs\"?",
                 "s.json: /targets/3/path: class folder \"empty\" in " + dir.file("two") +
-                    " holds no images (.png, .jpg, .jpeg)",
+                    " holds no images (.jpg, .jpeg, .png, .ppm, .bmp, .pgm, .tif, .tiff, .webp)",
             }));
 }
 
@@ -365,7 +363,8 @@ TEST(CheckSweepData, ReadsBuiltInDatasetsAndNamesFilesThatAreNotWhatTheyClaim) {
     spec.targets.push_back(digits);
   }
   Diagnostics diag("s.json");
-  check_sweep_data(spec, diag);
+  std::vector<std::string> notes;
+  check_sweep_data(spec, diag, notes);
   const std::vector<std::string> prefixes = {
       "s.json: /backbones/0/pretrain/dataset: fashion-mnist unreadable: " +
           dir.file("fashion/train-images-idx3-ubyte.gz") + ": ",
@@ -407,12 +406,13 @@ TEST(CheckSweepData, ImagesCutShortAreFoundAtValidationQuietly) {
   }
   Diagnostics diag("s.json");
   ::testing::internal::CaptureStderr();
-  check_sweep_data(folder_sweep(dir.file("p"), 1), diag);  // 3 images per class needed
+  std::vector<std::string> notes;
+  check_sweep_data(folder_sweep(dir.file("p"), 1), diag, notes);  // 3 images per class needed
   EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
   EXPECT_EQ(diag.messages(),
             (std::vector<std::string>{
                 "s.json: /targets/0/path: class \"a\" has 2 images (and 2 files that do not "
-                "decode as a PNG or JPEG), but the splits need 3 per class; lower the per-class "
+                "decode), but the splits need 3 per class; lower the per-class "
                 "counts or add images"}));
 }
 
@@ -425,14 +425,20 @@ TEST(CheckSweepData, FilesThatAreNotImagesDoNotCountTowardsTheSplits) {
     std::ofstream(dir.file("p/") + name) << "not an image";
   }
   Diagnostics diag("s.json");
-  check_sweep_data(folder_sweep(dir.file("p"), 2), diag);  // 4 images per class needed
+  std::vector<std::string> notes;
+  check_sweep_data(folder_sweep(dir.file("p"), 2), diag, notes);  // 4 images per class needed
   EXPECT_EQ(diag.messages(),
             (std::vector<std::string>{
                 "s.json: /targets/0/path: class folder \"bad\" in " + dir.file("p") +
-                    " holds 3 .png/.jpg/.jpeg files, none of which decodes as a PNG or JPEG",
+                    " holds 3 image files, none of which decodes",
                 "s.json: /targets/0/path: class \"good\" has 3 images (and 1 file that does not "
-                "decode as a PNG or JPEG), but the splits need 4 per class; lower the per-class "
+                "decode), but the splits need 4 per class; lower the per-class "
                 "counts or add images"}));
+  EXPECT_EQ(notes, (std::vector<std::string>{
+                       "/targets/0/path: class \"bad\": 3 files skipped: 3 that do not decode "
+                       "(first: bad/0.png)",
+                       "/targets/0/path: class \"good\": 1 file skipped: 1 that does not decode "
+                       "(first: good/broken.jpg)"}));
 }
 
 }  // namespace

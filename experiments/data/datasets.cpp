@@ -1,12 +1,12 @@
 #include "experiments/data/datasets.h"
 
 #include <algorithm>
-#include <filesystem>
 
 #include <tbb/parallel_for.h>
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/catalog.h"
+#include "core/content_digest.h"
 #include "core/errors.h"
 #include "core/path_kind.h"
 #include "experiments/data/digits_reader.h"
@@ -18,25 +18,11 @@
 namespace sweep {
 namespace {
 
-namespace fs = std::filesystem;
-
-const char* kFashionFiles[] = {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-                               "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
-
-std::string fashion_file(const std::string& root, int i) {
-  return (fs::path(root) / kFashionFiles[i]).string();
-}
-
 // The one file whose absence best explains that a built-in dataset is missing.
 std::optional<std::string> missing_file(const DataSpec& data) {
-  const std::string root = dataset_path(data);
-  if (data.kind == DatasetKind::kFashionMnist) {
-    for (int i = 0; i < 4; ++i) {
-      if (path_kind(fashion_file(root, i)) == PathKind::kMissing) return fashion_file(root, i);
-    }
-    return std::nullopt;
+  for (const std::string& file : builtin_data_files(data)) {
+    if (path_kind(file) == PathKind::kMissing) return file;
   }
-  if (path_kind(root) == PathKind::kMissing) return root;
   return std::nullopt;
 }
 
@@ -66,17 +52,21 @@ bool decodes(const std::string& file) {
   }
 }
 
-// How many of `files` decode, decoded in parallel without the codecs' own
-// complaints on stderr.
-int count_decodable(const std::vector<std::string>& files) {
+// Those of `files` that do not decode, decoded in parallel without the codecs'
+// own complaints on stderr.
+std::vector<SkippedFile> undecodable(const std::vector<std::string>& files) {
   std::vector<char> ok(files.size(), 0);
   const QuietStderr quiet;
   tbb::parallel_for(size_t{0}, files.size(), [&](size_t i) { ok[i] = decodes(files[i]) ? 1 : 0; });
-  return static_cast<int>(std::count(ok.begin(), ok.end(), 1));
+  std::vector<SkippedFile> failed;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (!ok[i]) failed.push_back({files[i], SkipReason::kNotDecoded});
+  }
+  return failed;
 }
 
 void check_folder(const DataSpec& data, int need_per_class, const std::string& path,
-                  Diagnostics& diag) {
+                  Diagnostics& diag, std::vector<std::string>& notes) {
   FolderIndex index;
   try {
     index = scan_image_folder(data.path);
@@ -105,22 +95,27 @@ void check_folder(const DataSpec& data, int need_per_class, const std::string& p
                           std::find(data.class_names.begin(), data.class_names.end(), cls.name) !=
                               data.class_names.end();
     if (!selected) continue;
-    const int images = count_decodable(cls.files);
-    const int others = static_cast<int>(cls.files.size()) - images;
-    const std::string not_images = others == 0
-                                       ? ""
-                                       : " (and " + std::to_string(others) +
-                                             (others == 1 ? " file that does" : " files that do") +
-                                             " not decode as a PNG or JPEG)";
+    std::vector<SkippedFile> skipped = cls.skipped;
+    const std::vector<SkippedFile> failed = undecodable(cls.files);
+    skipped.insert(skipped.end(), failed.begin(), failed.end());
+    const int images = static_cast<int>(cls.files.size() - failed.size());
+    const int others = static_cast<int>(failed.size());
+    const std::string not_images =
+        others == 0 ? ""
+                    : " (and " + std::to_string(others) +
+                          (others == 1 ? " file that does" : " files that do") + " not decode)";
+    if (!skipped.empty()) {
+      notes.push_back(json_pointer_child(path, "path") + ": class " + quote(cls.name) + ": " +
+                      describe_skipped(skipped, data.path));
+    }
     if (cls.files.empty()) {
-      diag.error(json_pointer_child(path, "path"), "class folder " + quote(cls.name) + " in " +
-                                                       data.path +
-                                                       " holds no images (.png, .jpg, .jpeg)");
+      diag.error(json_pointer_child(path, "path"),
+                 "class folder " + quote(cls.name) + " in " + data.path +
+                     " holds no images (.jpg, .jpeg, .png, .ppm, .bmp, .pgm, .tif, .tiff, .webp)");
     } else if (images == 0) {
       diag.error(json_pointer_child(path, "path"),
                  "class folder " + quote(cls.name) + " in " + data.path + " holds " +
-                     std::to_string(others) +
-                     " .png/.jpg/.jpeg files, none of which decodes as a PNG or JPEG");
+                     std::to_string(others) + " image files, none of which decodes");
     } else if (images < need_per_class) {
       diag.error(json_pointer_child(path, "path"),
                  "class " + quote(cls.name) + " has " + std::to_string(images) + " images" +
@@ -144,8 +139,9 @@ DatasetPools load_pools(const DataSpec& data, int channels, int size,
   switch (data.kind) {
     case DatasetKind::kFashionMnist: {
       const auto& names = builtin_dataset(data.kind)->class_names;
-      pools.pool = read_idx(fashion_file(root, 0), fashion_file(root, 1), names);
-      pools.test_pool = read_idx(fashion_file(root, 2), fashion_file(root, 3), names);
+      const std::vector<std::string> files = builtin_data_files(data);
+      pools.pool = read_idx(files.at(0), files.at(1), names);
+      pools.test_pool = read_idx(files.at(2), files.at(3), names);
       break;
     }
     case DatasetKind::kOpencvDigits:
@@ -163,9 +159,10 @@ DatasetPools load_pools(const DataSpec& data, int channels, int size,
 }
 
 void check_dataset(const DataSpec& data, int need_per_class, const std::string& path,
-                   Diagnostics& diag, std::set<std::string>& read) {
+                   Diagnostics& diag, std::set<std::string>& read,
+                   std::vector<std::string>& notes) {
   if (data.kind == DatasetKind::kImageFolder) {
-    check_folder(data, need_per_class, path, diag);
+    check_folder(data, need_per_class, path, diag, notes);
     return;
   }
   if (auto missing = missing_file(data)) {

@@ -34,9 +34,10 @@ DatasetPools load_pools(const DataSpec& data, int channels, int size, const std:
 // at least `need_per_class` images that decode (0 = no minimum). `path` is the
 // JSON path of the object holding the data spec. `read` holds the built-in
 // datasets' folders read so far: each is read once, however many sources and
-// targets name it.
+// targets name it. What an image folder passes over (files of other types,
+// hidden ones, images that do not decode) is said per class in `notes`.
 void check_dataset(const DataSpec& data, int need_per_class, const std::string& path,
-                   Diagnostics& diag, std::set<std::string>& read);
+                   Diagnostics& diag, std::set<std::string>& read, std::vector<std::string>& notes);
 
 // The images of the selected classes (ids into the dataset's classes), relabelled
 // 0..k-1 in the order given. Empty `ids` keeps every class.

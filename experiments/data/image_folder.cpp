@@ -2,9 +2,6 @@
 
 #include <tbb/parallel_for.h>
 
-#include <algorithm>
-#include <cctype>
-#include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -15,17 +12,6 @@
 namespace sweep {
 namespace {
 
-namespace fs = std::filesystem;
-
-bool is_image_file(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext == ".png" || ext == ".jpg" || ext == ".jpeg";
-}
-
-bool is_hidden(const fs::path& path) { return path.filename().string().rfind('.', 0) == 0; }
-
 // Decodes one file to RGB or grey; an empty Mat when OpenCV cannot decode it.
 cv::Mat decode(const std::string& path, int channels) {
   cv::Mat image = cv::imread(path, channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
@@ -34,34 +20,6 @@ cv::Mat decode(const std::string& path, int channels) {
 }
 
 }  // namespace
-
-FolderIndex scan_image_folder(const std::string& root) {
-  std::error_code error;
-  if (!fs::is_directory(root, error)) {
-    throw InputError(root + ": not a folder (an image-folder dataset is ROOT/<class>/<image>)");
-  }
-  FolderIndex index;
-  index.root = root;
-  try {
-    for (const auto& entry : fs::directory_iterator(root)) {
-      if (!entry.is_directory() || is_hidden(entry.path())) continue;
-      FolderClass cls;
-      cls.name = entry.path().filename().string();
-      for (const auto& file : fs::directory_iterator(entry.path())) {
-        if (file.is_regular_file() && !is_hidden(file.path()) && is_image_file(file.path())) {
-          cls.files.push_back(file.path().string());
-        }
-      }
-      std::sort(cls.files.begin(), cls.files.end());
-      index.classes.push_back(std::move(cls));
-    }
-  } catch (const fs::filesystem_error& e) {
-    throw InputError(root + ": cannot list the folder: " + e.code().message());
-  }
-  std::sort(index.classes.begin(), index.classes.end(),
-            [](const FolderClass& a, const FolderClass& b) { return a.name < b.name; });
-  return index;
-}
 
 DecodedFolder decode_image_folder(const FolderIndex& index, int channels, int size, bool strict) {
   std::vector<std::pair<std::string, int>> files;  // path, label
@@ -80,7 +38,7 @@ DecodedFolder decode_image_folder(const FolderIndex& index, int channels, int si
     try {
       const cv::Mat image = decode(files[i].first, channels);
       if (image.empty()) {
-        failure[i] = "not a decodable PNG or JPEG image";
+        failure[i] = "not a decodable image";
         return;
       }
       store_chw(fit_image(image, channels, size), pixels.data() + i * images.image_bytes());

@@ -1,28 +1,15 @@
-// Datasets in the torchvision ImageFolder layout: root/<class>/<image>, with
-// PNG or JPEG images that OpenCV decodes. Classes are the sub-folders, sorted by
-// name. Thread-safe; decoding runs in parallel on oneTBB.
+// Decoding a dataset in the torchvision ImageFolder layout, listed by
+// scan_image_folder (core/image_folder_index.h), with OpenCV. Thread-safe;
+// decoding runs in parallel on oneTBB.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "core/image_folder_index.h"
 #include "experiments/data/image_set.h"
 
 namespace sweep {
-
-struct FolderClass {
-  std::string name;
-  std::vector<std::string> files;  // sorted paths of .png/.jpg/.jpeg files
-};
-
-struct FolderIndex {
-  std::string root;
-  std::vector<FolderClass> classes;  // sorted by name
-};
-
-// Lists the class folders and their image files without decoding anything.
-// Throws InputError when `root` is not a readable folder.
-FolderIndex scan_image_folder(const std::string& root);
 
 struct DecodedFolder {
   ImageSet images;

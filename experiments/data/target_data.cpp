@@ -89,25 +89,25 @@ TargetData load_source(const PretrainSpec& source, int channels, int size,
   return load_split(source.data, sizes, source.seed, channels, size, true, cache_dir);
 }
 
-void check_sweep_data(const SweepSpec& spec, Diagnostics& diag) {
+void check_sweep_data(const SweepSpec& spec, Diagnostics& diag, std::vector<std::string>& notes) {
   std::set<std::string> read;
   std::set<std::string> checked;  // JSON paths of the targets' entries and steps
   for (size_t i = 0; i < spec.backbones.size(); ++i) {
     if (spec.backbones[i].is_torchscript()) continue;  // pretrained elsewhere
     const std::string path = json_pointer_child(json_pointer_child("/backbones", i), "pretrain");
     const PretrainSpec& source = spec.backbones[i].pretrain;
-    check_dataset(source.data, source.per_class + 1, path, diag, read);
+    check_dataset(source.data, source.per_class + 1, path, diag, read, notes);
   }
   for (size_t i = 0; i < spec.targets.size(); ++i) {
     const TargetSpec& target = spec.targets[i];
     // A ladder's levels share their entry's data and mixed-in datasets: each is checked once.
     const std::string path = target_path(spec, i);
     if (checked.insert(path).second)
-      check_dataset(target.data, images_needed(target), path, diag, read);
+      check_dataset(target.data, images_needed(target), path, diag, read, notes);
     for (size_t k = 0; k < target.shift.size(); ++k) {
       const std::string step = json_pointer_child(json_pointer_child(path, "shift"), k);
       if (target.shift[k].kind == ShiftKind::kMix && checked.insert(step).second) {
-        check_dataset(target.shift[k].mix, 1, step, diag, read);
+        check_dataset(target.shift[k].mix, 1, step, diag, read, notes);
       }
     }
   }

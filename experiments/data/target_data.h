@@ -32,7 +32,7 @@ TargetData load_source(const PretrainSpec& source, int channels, int size,
 
 // Checks that every dataset the sweep names is on disk, decodes and is large
 // enough (see check_dataset); reports with the JSON path of the target or
-// backbone.
-void check_sweep_data(const SweepSpec& spec, Diagnostics& diag);
+// backbone. What image folders pass over is said in `notes`, a line per class.
+void check_sweep_data(const SweepSpec& spec, Diagnostics& diag, std::vector<std::string>& notes);
 
 }  // namespace sweep

@@ -43,10 +43,10 @@ class StatusLine : public TrainingObserver {
 };
 
 int predict(const PredictOptions& o, System& system) {
-  const LoadedSweep sweep = load_checked_sweep(o.file);
+  const std::string cache_dir = o.cache_dir.empty() ? default_cache_dir() : o.cache_dir;
+  const LoadedSweep sweep = load_checked_sweep(o.file, cache_dir);
   const std::string device = cuda_device_count() > 0 ? "cuda:0" : "cpu";
-  LocalExecutor executor(device, o.threads > 0 ? o.threads : system.cpu_cores(),
-                         o.cache_dir.empty() ? default_cache_dir() : o.cache_dir);
+  LocalExecutor executor(device, o.threads > 0 ? o.threads : system.cpu_cores(), cache_dir);
   ResultsStore store(o.db, Access::kReadWrite);
   InterruptGuard interrupts;
   StatusLine status(system);

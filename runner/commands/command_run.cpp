@@ -69,16 +69,31 @@ void print_precision_note(const SweepSpec& spec, const std::vector<Slot>& slots)
 // settings.
 std::string left_behind_line(const std::optional<SweepInfo>& before, const SweepSpec& now,
                              int count) {
-  std::string changed;
+  std::string backbones, targets;
+  int changed_targets = 0;
   for (const BackboneSpec& backbone : now.backbones) {
     if (!before) break;
     for (const BackboneSpec& old : before->spec.backbones) {
       if (old.name == backbone.name && old.content_sha256 != backbone.content_sha256)
-        changed += (changed.empty() ? "" : ", ") + quote(backbone.name);
+        backbones += (backbones.empty() ? "" : ", ") + quote(backbone.name);
     }
   }
-  const std::string cause =
-      changed.empty() ? "the grid or its settings changed" : "backbone " + changed + " changed";
+  // A target whose files changed (an earlier release recorded no digest).
+  for (const TargetSpec& target : now.targets) {
+    if (!before) break;
+    for (const TargetSpec& old : before->spec.targets) {
+      const std::string& was = old.data.content_sha256;
+      if (old.name == target.name && !was.empty() && was != target.data.content_sha256) {
+        targets += (targets.empty() ? "" : ", ") + quote(target.name);
+        ++changed_targets;
+      }
+    }
+  }
+  std::string cause = backbones.empty() ? "" : "backbone " + backbones;
+  if (!targets.empty())
+    cause += (cause.empty() ? "" : " and ") + std::string("the data of ") +
+             (changed_targets == 1 ? "target " : "targets ") + targets;
+  cause = cause.empty() ? "the grid or its settings changed" : cause + " changed";
   return cause + " since the last run: " + std::to_string(count) + " earlier " +
          (count == 1 ? "trial" : "trials") + " kept but not part of this sweep";
 }
@@ -110,7 +125,9 @@ int dry_run(const LoadedSweep& sweep, const std::string& db) {
 }
 
 int run(const RunOptions& options, System& system) {
-  LoadedSweep sweep = load_checked_sweep(options.file);
+  LoadedSweep sweep = load_checked_sweep(
+      options.file, options.cache_dir.empty() ? default_cache_dir() : options.cache_dir);
+  print_notes(sweep);
   if (options.price) sweep.spec.price_per_device_hour = options.price;
   const DeviceInventory inventory{cuda_device_count(), system.cpu_cores(),
                                   system.env("CUDA_VISIBLE_DEVICES")};
@@ -118,6 +135,7 @@ int run(const RunOptions& options, System& system) {
       plan_slots(options.devices, options.per_device, options.threads, inventory);
   if (options.dry_run) return dry_run(sweep, options.db);
 
+  adopt_earlier_trials(sweep, options.db);
   ResultsStore store(options.db, Access::kReadWrite);
   const std::optional<SweepInfo> before = store.sweep(sweep.spec.name);
   const Registration registration = store.register_sweep(sweep.spec, sweep.trials, sweep.path);

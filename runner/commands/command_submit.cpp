@@ -45,10 +45,12 @@ std::string describe_tasks(const SubmissionPlan& plan) {
 }
 
 int submit(const SubmitOptions& o, Slurm& slurm) {
-  const LoadedSweep sweep = load_checked_sweep(o.file);
   SubmissionOptions options = o.submission;
   options.cache_dir =
       fs::absolute(o.cache_dir.empty() ? default_cache_dir() : o.cache_dir).string();
+  const LoadedSweep sweep = load_checked_sweep(o.file, options.cache_dir);
+  print_notes(sweep);
+  adopt_earlier_trials(sweep, options.db);
   options.sweep_binary = fs::read_symlink("/proc/self/exe").string();
   const SubmissionDraft draft = draft_submission(sweep, options, slurm, real_system());
   const SubmissionPlan& plan = draft.plan;

@@ -14,7 +14,8 @@ struct ValidateOptions {
 };
 
 int validate(const ValidateOptions& options) {
-  const LoadedSweep sweep = load_checked_sweep(options.file);
+  const LoadedSweep sweep = load_checked_sweep(options.file, default_cache_dir());
+  print_notes(sweep);
   std::printf("%s: ok: sweep \"%s\", %s\n", options.file.c_str(), sweep.spec.name.c_str(),
               describe_grid(sweep).c_str());
   return kExitOk;

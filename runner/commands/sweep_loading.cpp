@@ -1,12 +1,19 @@
 #include "runner/commands/sweep_loading.h"
 
+#include <cstdio>
+
 #include "core/backbone_files.h"
+#include "core/content_digest.h"
 #include "core/errors.h"
 #include "core/grid.h"
 #include "core/json_reader.h"
+#include "core/path_kind.h"
 #include "core/sweep_file.h"
+#include "core/system.h"
 #include "experiments/data/target_data.h"
 #include "experiments/models/check_scripted.h"
+#include "storage/results_store.h"
+#include "storage/trial_renames.h"
 
 namespace sweep {
 namespace {
@@ -30,17 +37,38 @@ void check_torchscript_files(SweepSpec& spec, Diagnostics& diag) {
 
 }  // namespace
 
-LoadedSweep load_checked_sweep(const std::string& path) {
+LoadedSweep load_checked_sweep(const std::string& path, const std::string& cache_dir) {
   LoadedSweep sweep;
   sweep.path = path;
   sweep.spec = load_sweep_file(path);
   Diagnostics diag(path);
   resolve_backbone_files(sweep.spec, diag);
   if (diag.ok()) check_torchscript_files(sweep.spec, diag);
-  check_sweep_data(sweep.spec, diag);
+  check_sweep_data(sweep.spec, diag, sweep.notes);
+  if (diag.ok()) {
+    FileDigests digests(real_system(), cache_dir.empty() ? "" : cache_dir + "/file-digests.tsv");
+    fill_data_digests(sweep.spec, digests, diag);
+  }
   diag.throw_if_any();
   sweep.trials = expand_grid(sweep.spec);
   return sweep;
+}
+
+void adopt_earlier_trials(const LoadedSweep& sweep, const std::string& db) {
+  if (path_kind(db) == PathKind::kMissing) return;
+  ResultsStore store(db, Access::kReadWrite);
+  const int renamed = adopt_legacy_ids(store.database(), sweep.trials);
+  if (renamed == 0) return;
+  std::printf(
+      "%s: %d %s recorded by an earlier release of sweep renamed: a trial's id now hashes its "
+      "backbone's and data's content, not where their files lie; their results are kept\n",
+      db.c_str(), renamed, renamed == 1 ? "trial" : "trials");
+}
+
+void print_notes(const LoadedSweep& sweep) {
+  for (const std::string& note : sweep.notes) {
+    std::printf("%s: %s\n", sweep.path.c_str(), note.c_str());
+  }
 }
 
 std::string describe_grid(const LoadedSweep& sweep) {
