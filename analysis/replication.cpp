@@ -52,7 +52,8 @@ std::vector<AddedTrial> plan_added_seeds(const SweepSpec& spec,
     cell_template.emplace(cell, &t.spec);
     cell_of[t.spec.id] = cell;
   }
-  const SweepSummary summary = summarize(spec.name, trials, std::nullopt, tolerance);
+  const SweepSummary summary =
+      summarize(spec.name, trials, std::nullopt, tolerance, seed_looks(spec.grid));
   for (const TargetSummary& target : summary.targets) {
     if (target.verdict.kind != VerdictKind::kUndecided) continue;
     if (busy.count({target.backbone, target.target})) continue;  // its evidence is coming

@@ -317,8 +317,8 @@ std::string sweep_section(const SweepSummary& s, size_t index, std::vector<Chart
     html += "<li>" + html_escape(verdict_sentence(t, s.tolerance)) + "<br><span class=\"meta\">" +
             html_escape(prediction_line(t, s.tolerance)) + "</span></li>\n";
   }
-  html +=
-      "</ul></div>\n<p class=\"meta\">" + html_escape(verdict_rule_note(s.tolerance)) + "</p>\n";
+  html += "</ul></div>\n<p class=\"meta\">" + html_escape(verdict_rule_note(s.tolerance, s.looks)) +
+          "</p>\n";
   for (const BackboneNote& b : s.backbones) {
     html += "<p class=\"meta\">Backbone " + html_escape(describe_backbone(b)) + ".</p>\n";
   }

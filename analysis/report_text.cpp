@@ -108,7 +108,8 @@ std::string render_text_report(const SweepSummary& summary) {
   }
   out += similarity_text(summary);
   if (!summary.targets.empty()) {
-    out += "\n  * recommended; ? undecided between. " + verdict_rule_note(summary.tolerance) + "\n";
+    out += "\n  * recommended; ? undecided between. " +
+           verdict_rule_note(summary.tolerance, summary.looks) + "\n";
   }
   if (!summary.failures.empty()) {
     out += "\n  failed trials:\n";
