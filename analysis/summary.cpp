@@ -460,8 +460,9 @@ std::string prediction_line(const TargetSummary& target, double tolerance) {
   const Prediction prediction = predict_verdict(curve, tolerance);
   if (prediction.kind == VerdictKind::kNoData) return prediction_sentence(prediction, curve) + ".";
   return prediction_sentence(prediction, curve) + "; " +
-         prediction_check_phrase(prediction, target.verdict, target.depths) + " (" +
-         format_seconds(target.device_seconds) + " of device time).";
+         prediction_check_phrase(prediction, target.verdict, target.depths, tolerance,
+                                 target.device_seconds) +
+         " (" + format_seconds(target.device_seconds) + " of device time).";
 }
 
 std::string verdict_rule_note(double tolerance, const SeedLooks& looks) {
