@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "analysis/format.h"
+#include "analysis/pairing.h"
 #include "analysis/similarity.h"
 #include "analysis/text_table.h"
 
@@ -65,6 +66,10 @@ std::string render_text_report(const SweepSummary& summary) {
   for (const TargetSummary& target : summary.targets) {
     out += "\n  " + verdict_sentence(target, summary.tolerance) + "\n";
     out += "  " + prediction_line(target, summary.tolerance) + "\n";
+    if (const std::string paired = seed_pairing_sentence(seed_pairing(target.depths));
+        !paired.empty()) {
+      out += "  " + paired + "\n";
+    }
     if (target.measure) {
       out += "  measured before training: Frechet distance to the source " +
              format_frechet(target.measure->frechet) + ", LogME " +
