@@ -16,8 +16,12 @@ namespace {
 
 // Simulated sequences behind every design: the crossing rate they give is
 // within about 0.14 percentage points (two Monte Carlo standard errors) of the
-// true one. Chosen so that a design costs well under a second.
-constexpr int kPaths = 100000;
+// true one. Chosen so that a design costs well under a second. Designs of
+// many looks get fewer, down to 20,000 (0.3 points), so that the statistics
+// kept stay within kMaxValues floats (80 MB).
+constexpr size_t kPaths = 100000;
+constexpr size_t kMinPaths = 20000;
+constexpr size_t kMaxValues = 20000000;
 constexpr uint64_t kPathSeed = 25;
 constexpr double kPi = 3.14159265358979323846;
 
@@ -50,10 +54,11 @@ class Normals {
 // is the tolerance, one row per sequence. Floats: only their order against the
 // critical values matters.
 std::vector<float> null_paths(const SeedLooks& looks) {
-  const int width = looks.last - looks.first + 1;
-  std::vector<float> t(static_cast<size_t>(kPaths) * static_cast<size_t>(width));
+  const size_t width = static_cast<size_t>(looks.last - looks.first + 1);
+  const size_t paths = std::clamp(kMaxValues / width, kMinPaths, kPaths);
+  std::vector<float> t(paths * width);
   Normals normal;
-  for (size_t path = 0; path < kPaths; ++path) {
+  for (size_t path = 0; path < paths; ++path) {
     double mean = 0.0, squares = 0.0;  // Welford's running mean and sum of squares
     for (int n = 1; n <= looks.last; ++n) {
       const double x = normal.next();
@@ -93,7 +98,7 @@ double crossing_rate(const std::vector<float>& paths, const std::vector<double>&
       }
     }
   }
-  return static_cast<double>(crossed) / kPaths;
+  return static_cast<double>(crossed) / static_cast<double>(paths.size() / width);
 }
 
 // Bisection on the z boundary at the maximum: the crossing rate falls as it
@@ -143,6 +148,7 @@ double critical_t(const SeedLooks& looks, int pairs, BoundaryShape shape) {
   if (pairs < 2) return kNever;
   if (!looks.adaptive()) return single_look(pairs);
   const SeedLooks planned{std::max(looks.first, 2), looks.last};
+  if (!planned.adaptive()) return single_look(pairs);
   if (pairs < planned.first) return kNever;
   return cached_design(planned, shape)[std::min(pairs, planned.last) - planned.first];
 }

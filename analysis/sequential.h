@@ -11,7 +11,8 @@
 // sequence T_a..T_b does not depend on the spread, so critical values found on
 // simulated sequences hold for every spread. They are found once, on a fixed
 // set of kPaths simulated sequences (seeded, with our own normal generator, so
-// every machine gets the same values), by bisection on one constant:
+// every machine gets the same values; fewer for designs of many looks), by
+// bisection on one constant:
 //   - O'Brien-Fleming shape (the verdict's): c_n is Student's t quantile with
 //     n - 1 degrees of freedom at the nominal level of a z boundary
 //     C sqrt(b / n): strict early, near the single-look value at the maximum;

@@ -6,17 +6,12 @@
 #include "analysis/report_html.h"
 #include "analysis/report_text.h"
 #include "analysis/summary.h"
+#include "depth_fixture.h"
 
 namespace sweep {
 namespace {
 
-DepthRow depth(int unfrozen, std::map<int, double> val_by_seed) {
-  DepthRow row;
-  row.unfrozen = unfrozen;
-  row.blocks = 5;
-  row.val_by_seed = std::move(val_by_seed);
-  return row;
-}
+using testing::depth;
 
 TEST(SeedPairing, CorrelationAtTheSameSeedByHand) {
   // 0 and 2 move together exactly (r = 1); 5 with each of them: deviations

@@ -1,21 +1,13 @@
-// The sequential verdict rule: its boundaries against values checked by hand,
-// and its error measured by Monte Carlo through the real planner and verdict,
-// looked at after every added seed as `sweep run` does.
+// The sequential verdict rule's boundaries, against values checked by hand
+// (its error is measured in verdict_monte_carlo_test.cpp).
 #include "analysis/sequential.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <iostream>
 #include <limits>
-#include <random>
 
-#include "analysis/replication.h"
 #include "analysis/stats.h"
-#include "analysis/summary.h"
-#include "core/grid.h"
-#include "core/sweep_file.h"
-#include "spec_fixture.h"
 
 namespace sweep {
 namespace {
@@ -76,6 +68,8 @@ TEST(SequentialBoundaries, TwoLooksByHand) {
   EXPECT_EQ(critical_t(two, 1), kInfinity);
   EXPECT_EQ(critical_t(two, 9), critical_t(two, 3)) << "beyond the last look: the last's value";
   EXPECT_EQ(critical_t(SeedLooks{3, 8}, 2), kInfinity) << "not a look the design planned";
+  EXPECT_EQ(critical_t(SeedLooks{1, 2}, 2), critical_t(SeedLooks{}, 2))
+      << "no look before two seeds: one look";
 }
 
 TEST(SequentialBoundaries, TheDefaultStudysDesign) {

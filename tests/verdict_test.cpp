@@ -7,21 +7,12 @@
 
 #include "analysis/format.h"
 #include "analysis/stats.h"
+#include "depth_fixture.h"
 
 namespace sweep {
 namespace {
 
-DepthRow depth(int unfrozen, std::map<int, double> val_by_seed) {
-  DepthRow row;
-  row.unfrozen = unfrozen;
-  row.blocks = 5;
-  row.val_by_seed = std::move(val_by_seed);
-  double sum = 0.0;
-  for (const auto& [seed, val] : row.val_by_seed) sum += val;
-  row.val_mean = sum / static_cast<double>(row.val_by_seed.size());
-  row.seeds = static_cast<int>(row.val_by_seed.size());
-  return row;
-}
+using testing::depth;
 
 TEST(StudentT, QuantilesMatchPublishedTables) {
   // Two-sided 95% (p = 0.975) and one-sided 95% (p = 0.95) critical values.
