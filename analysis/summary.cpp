@@ -479,10 +479,11 @@ std::string verdict_rule_note(double tolerance, const SeedLooks& looks) {
                 " behind) is wrong at most 5% of the time when the true gap is " + tol + ".";
   return "The verdict is decided on validation accuracy, paired by seed, each depth at its best "
          "learning rate: the shallowest depth whose gap to the best depth is credibly below " +
-         tol + " (one-sided 95% bound), provided every shallower depth is credibly more than " +
-         tol + " behind, and the best depth itself credibly within " + tol +
-         " of the runner-up; when a shallower depth is neither, the target is undecided between "
-         "the two." +
+         tol +
+         " (for the best depth, its gap to the runner-up; one-sided 95% bounds), provided every "
+         "shallower depth is credibly more than " +
+         tol +
+         " behind; when a shallower depth is neither, the target is undecided between the two." +
          error +
          " Test accuracy is only quoted; compute ratios come from estimated training FLOPs.";
 }

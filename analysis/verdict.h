@@ -21,9 +21,10 @@
 // shallower depth is credibly worse. When a shallower depth is unclear, the
 // verdict is undecided between the shallowest unclear depth and that
 // recommendation; the cells it hinges on are the unclear depths shallower than
-// the recommendation, the recommendation and the best depth. When no depth is
-// within (the best and the runner-up too close to call), the recommendation is
-// the deeper of those two.
+// the recommendation and the best depth. When no depth is within (the best and
+// the runner-up too close to call), the runner-up's cells are hinges too, and
+// the recommendation is the best, or the deeper of the two when nothing
+// shallower than the best is unclear.
 #pragma once
 
 #include <optional>
