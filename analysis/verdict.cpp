@@ -115,13 +115,13 @@ Verdict decide(const std::vector<DepthRow>& depths, double tolerance, const Seed
     return verdict;
   }
   verdict.kind = VerdictKind::kUndecided;
-  verdict.unsure = verdict.hinges.front();
   // The best depth, and when none is within, the runner-up too.
   for (size_t i : {best, runner_up}) {
     if (std::find(verdict.hinges.begin(), verdict.hinges.end(), i) == verdict.hinges.end())
       verdict.hinges.push_back(i);
     if (!none_within) break;
   }
+  verdict.unsure = verdict.hinges.front();
   verdict.more_seeds = seeds_needed(verdict, tolerance, looks,
                                     looks.adaptive() ? looks.last : kSeedLimit, /*more=*/true);
   if (!verdict.more_seeds)
