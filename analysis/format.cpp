@@ -57,9 +57,10 @@ std::string format_flops(double flops) {
 }
 
 std::string format_gap(const GapToBest& gap, bool is_best) {
-  if (is_best) return "best";
+  // The best depth's gap is the runner-up's lead over it: shown when it is not credibly within.
+  if (is_best && (gap.judgement == Judgement::kWithin || gap.pairs == 0)) return "best";
   if (gap.pairs == 0) return "no paired seeds";
-  std::string text = format_points(gap.mean);
+  std::string text = (is_best ? "best; runner-up " : "") + format_points(gap.mean);
   if (gap.pairs >= 2) {
     text +=
         printf_string(" (%.1f", 100.0 * gap.lower) + printf_string(" to %.1f)", 100.0 * gap.upper);

@@ -52,10 +52,36 @@ std::string prediction_sentence(const Prediction& prediction,
 std::string probe_curve_table(const std::vector<BoundaryProbe>& curve,
                               const Prediction& prediction);
 
-// The prediction against the verdict training measured: "right: training
-// opened 4", "WRONG: training found head-only enough", "training is undecided
-// so far".
+// The prediction graded by depth against the verdict training measured.
+// Following the prediction means training the measured depth nearest the
+// blocks it opens (the deeper on a tie; "at least 1" counts as 1) instead of
+// the recommended one.
+struct PredictionGrade {
+  bool known = false;     // false while the verdict is undecided, or either is missing
+  int predicted = 0;      // blocks the prediction opens
+  int measured = 0;       // blocks the verdict opens
+  size_t followed = 0;    // index into the depths: what following the prediction trains
+  int blocks_off = 0;     // predicted minus measured: < 0 too shallow
+  double val_lost = 0.0;  // validation means, recommended minus followed (a fraction)
+  double test_lost = 0.0;
+  // 1 - (the probe curve's seconds + one trial of the followed depth) / the
+  // target's device time: what following it would have saved of the sweep.
+  double compute_saved = 0.0;
+  bool exact() const { return known && blocks_off == 0; }
+  bool within_one_block() const { return known && blocks_off >= -1 && blocks_off <= 1; }
+  bool right = false;  // loses at most the tolerance on validation
+};
+
+PredictionGrade grade_prediction(const Prediction& prediction, const Verdict& measured,
+                                 const std::vector<DepthRow>& depths, double tolerance,
+                                 double target_device_seconds);
+
+// The prediction against the verdict training measured: "right: exact depth
+// (training opened 4)", "right: 1 block short, 0.3 points lost on validation
+// (training opened 4)", "WRONG: off by 2 blocks, 1.9 points (training opened
+// 4)", "training is undecided so far"; with what following it saves.
 std::string prediction_check_phrase(const Prediction& prediction, const Verdict& measured,
-                                    const std::vector<DepthRow>& depths);
+                                    const std::vector<DepthRow>& depths, double tolerance,
+                                    double target_device_seconds);
 
 }  // namespace sweep

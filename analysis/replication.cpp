@@ -19,18 +19,18 @@ bool unfinished(TrialState state) {
 
 std::string depth_phrase(const DepthRow& row) { return depth_name(row.unfrozen, row.blocks); }
 
-// "added seed 2: clothes undecided between head-only and 2 blocks (gap 1.1
-// points, 95% bounds -3.2 to 5.4 over 2 seeds)"
-std::string reason(int seed, const TargetSummary& target) {
+SeedReason reason(int seed, const TargetSummary& target) {
   const Verdict& v = target.verdict;
   const GapToBest& gap = v.gaps[*v.unsure];
-  return "added seed " + std::to_string(seed) + ": " + target.target + " undecided between " +
-         depth_phrase(target.depths[*v.unsure]) + " and " +
-         depth_phrase(target.depths[*v.recommended]) +
-         printf_string(" (gap %.1f points", 100.0 * gap.mean) +
-         printf_string(", 95%% bounds %.1f", 100.0 * gap.lower) +
-         printf_string(" to %.1f over ", 100.0 * gap.upper) + std::to_string(gap.pairs) +
-         (gap.pairs == 1 ? " seed)" : " seeds)");
+  return {target.backbone,
+          target.target,
+          seed,
+          depth_phrase(target.depths[*v.unsure]),
+          depth_phrase(target.depths[*v.recommended]),
+          gap.mean,
+          gap.lower,
+          gap.upper,
+          gap.pairs};
 }
 
 }  // namespace
@@ -50,7 +50,8 @@ std::vector<AddedTrial> plan_added_seeds(const SweepSpec& spec,
     cell_template.emplace(cell, &t.spec);
     cell_of[t.spec.id] = cell;
   }
-  const SweepSummary summary = summarize(spec.name, trials, std::nullopt, tolerance);
+  const SweepSummary summary =
+      summarize(spec.name, trials, std::nullopt, tolerance, seed_looks(spec.grid));
   for (const TargetSummary& target : summary.targets) {
     if (target.verdict.kind != VerdictKind::kUndecided) continue;
     if (busy.count({target.backbone, target.target})) continue;  // its evidence is coming

@@ -6,6 +6,7 @@
 
 #include "analysis/format.h"
 #include "analysis/html.h"
+#include "analysis/pairing.h"
 #include "analysis/report_charts.h"
 #include "analysis/similarity.h"
 
@@ -313,11 +314,13 @@ std::string sweep_section(const SweepSummary& s, size_t index, std::vector<Chart
   }
   html += "<div class=\"answers\"><ul>\n";
   for (const TargetSummary& t : s.targets) {
+    const std::string paired = seed_pairing_sentence(seed_pairing(t.depths));
     html += "<li>" + html_escape(verdict_sentence(t, s.tolerance)) + "<br><span class=\"meta\">" +
-            html_escape(prediction_line(t, s.tolerance)) + "</span></li>\n";
+            html_escape(prediction_line(t, s.tolerance)) +
+            (paired.empty() ? "" : "<br>" + html_escape(paired)) + "</span></li>\n";
   }
-  html +=
-      "</ul></div>\n<p class=\"meta\">" + html_escape(verdict_rule_note(s.tolerance)) + "</p>\n";
+  html += "</ul></div>\n<p class=\"meta\">" + html_escape(verdict_rule_note(s.tolerance, s.looks)) +
+          "</p>\n";
   for (const BackboneNote& b : s.backbones) {
     html += "<p class=\"meta\">Backbone " + html_escape(describe_backbone(b)) + ".</p>\n";
   }

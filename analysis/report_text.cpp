@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "analysis/format.h"
+#include "analysis/pairing.h"
 #include "analysis/similarity.h"
 #include "analysis/text_table.h"
 
@@ -65,6 +66,10 @@ std::string render_text_report(const SweepSummary& summary) {
   for (const TargetSummary& target : summary.targets) {
     out += "\n  " + verdict_sentence(target, summary.tolerance) + "\n";
     out += "  " + prediction_line(target, summary.tolerance) + "\n";
+    if (const std::string paired = seed_pairing_sentence(seed_pairing(target.depths));
+        !paired.empty()) {
+      out += "  " + paired + "\n";
+    }
     if (target.measure) {
       out += "  measured before training: Frechet distance to the source " +
              format_frechet(target.measure->frechet) + ", LogME " +
@@ -108,7 +113,8 @@ std::string render_text_report(const SweepSummary& summary) {
   }
   out += similarity_text(summary);
   if (!summary.targets.empty()) {
-    out += "\n  * recommended; ? undecided between. " + verdict_rule_note(summary.tolerance) + "\n";
+    out += "\n  * recommended; ? undecided between. " +
+           verdict_rule_note(summary.tolerance, summary.looks) + "\n";
   }
   if (!summary.failures.empty()) {
     out += "\n  failed trials:\n";

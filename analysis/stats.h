@@ -27,6 +27,9 @@ constexpr double kMinAccuracySpread = 0.0025;
 // can be given.
 double ci95_half_width(const std::vector<double>& values);
 
+// Pearson's correlation of paired values, from -1 to 1; 0 when either side has
+// no spread. `x` and `y` have the same length.
+double pearson(const std::vector<double>& x, const std::vector<double>& y);
 // Spearman's rank correlation of paired values (ties get their mean rank):
 // the Pearson correlation of the ranks, from -1 to 1; 0 when either side has no
 // spread. `x` and `y` have the same length.

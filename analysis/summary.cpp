@@ -102,7 +102,7 @@ void add_stopped(SweepSummary& summary, const TrialRecord& record) {
   if (!r.epochs.empty()) summary.curves[spec.id] = r.epochs;
 }
 
-void choose_rows(TargetSummary& target, double tolerance) {
+void choose_rows(TargetSummary& target, double tolerance, const SeedLooks& looks) {
   for (size_t i = 0; i < target.depths.size(); ++i) {
     const DepthRow& row = target.depths[i];
     if (row.unfrozen == 0) {
@@ -111,7 +111,7 @@ void choose_rows(TargetSummary& target, double tolerance) {
       target.best_deeper = i;
     }
   }
-  target.verdict = decide(target.depths, tolerance);
+  target.verdict = decide(target.depths, tolerance, looks);
 }
 
 std::string blocks_phrase(const DepthRow& row) { return depth_name(row.unfrozen, row.blocks); }
@@ -138,20 +138,35 @@ std::string points_phrase(double fraction) {
 
 std::string seeds_phrase(int n) { return std::to_string(n) + (n == 1 ? " seed" : " seeds"); }
 
+// "over 3 seeds", and with adaptive seeds ", across the looks at 2 to 8 seeds":
+// what the 95% of a bound holds over.
+std::string over_seeds(int pairs, const SeedLooks& looks) {
+  std::string text = "over " + seeds_phrase(pairs);
+  if (looks.adaptive()) {
+    text +=
+        ", across the looks at " + std::to_string(looks.first) + " to " + seeds_phrase(looks.last);
+  }
+  return text;
+}
+
+// "2 blocks, is ahead by 1.0", or for a negative gap "2 blocks, is behind by 0.5".
+std::string lead_phrase(const DepthRow& other, const GapToBest& gap) {
+  return blocks_phrase(other) + (gap.mean >= 0.0 ? ", is ahead by " : ", is behind by ") +
+         printf_string("%.1f", 100.0 * std::fabs(gap.mean));
+}
+
 std::string head_only_enough(const TargetSummary& t, double tolerance) {
   const DepthRow& head = t.depths[*t.head_only];
   const DepthRow& best = t.depths[*t.verdict.best];
   const DepthRow& deeper = t.depths[*t.best_deeper];
-  std::string text = "head-only is enough at " + percent(head.test_mean) + ": ";
-  if (best.unfrozen == 0) {
-    text += "no deeper setting does better on validation";
-  } else {
-    const GapToBest& gap = t.verdict.gaps[*t.head_only];
-    text += "on validation the best setting, " + blocks_phrase(best) + ", is ahead by " +
-            printf_string("%.1f", 100.0 * gap.mean) +
-            printf_string(" (at most %.1f", 100.0 * gap.upper) + " at 95% over " +
-            seeds_phrase(gap.pairs) + "), within the " + points_phrase(tolerance) + " tolerance";
-  }
+  const GapToBest& gap = t.verdict.gaps[*t.head_only];
+  std::string text = "head-only is enough at " + percent(head.test_mean) + ": on validation ";
+  text += best.unfrozen == 0
+              ? "it does best; the runner-up, " + lead_phrase(t.depths[gap.against], gap)
+              : "the best setting, " + lead_phrase(best, gap);
+  text += printf_string(" (at most %.1f", 100.0 * gap.upper) + " at 95% " +
+          over_seeds(gap.pairs, t.verdict.looks) + "), within the " + points_phrase(tolerance) +
+          " tolerance";
   return text + "; on test " + blocks_phrase(deeper) + " reaches " + percent(deeper.test_mean) +
          ", " + difference_phrase(paired_difference(deeper, head)) + ", for " +
          compute_ratio(deeper, head) + ".";
@@ -170,34 +185,52 @@ std::string open_blocks(const TargetSummary& t, double tolerance) {
   text += "; on validation every shallower depth is credibly more than " +
           points_phrase(tolerance) + " behind the best";
   if (&chosen != &best) text += " (" + blocks_phrase(best) + "), and this one is within it";
+  if (t.verdict.looks.adaptive()) {
+    text += " (95% bounds " +
+            over_seeds(t.verdict.gaps[*t.verdict.recommended].pairs, t.verdict.looks) + ")";
+  }
   return text + ".";
+}
+
+// What would settle an undecided verdict: more seeds within the looks planned,
+// or past the last of them a new study.
+std::string settle_phrase(const Verdict& v, const GapToBest& gap) {
+  if (v.more_seeds) {
+    return "about " + std::to_string(*v.more_seeds) + " more " +
+           (*v.more_seeds == 1 ? "seed" : "seeds") + " per cell would decide it" +
+           (v.looks.adaptive() ? ", within the maximum of " + seeds_phrase(v.looks.last) : "");
+  }
+  if (gap.pairs < 2) return "two seeds per cell at least are needed to measure the spread";
+  std::string text = v.looks.adaptive() ? "more seeds than the maximum of " +
+                                              seeds_phrase(v.looks.last) + " would be needed; "
+                                        : "";
+  if (v.study_seeds) {
+    return text + "a new study with a fixed " + seeds_phrase(*v.study_seeds) +
+           " per cell would likely decide it, if the gaps and spreads hold";
+  }
+  return text + "the gap sits so close to the tolerance that no likely number of seeds decides it";
 }
 
 std::string undecided(const TargetSummary& t, double tolerance) {
   const Verdict& v = t.verdict;
   const DepthRow& a = t.depths[*v.unsure];
   const DepthRow& b = t.depths[*v.recommended];
-  const DepthRow& best = t.depths[*v.best];
   const GapToBest& gap = v.gaps[*v.unsure];
+  const DepthRow& other = t.depths[gap.against];
   std::string text = "undecided between " + blocks_phrase(a) + " and " + blocks_phrase(b) + ": " +
                      percent(a.test_mean) + " and " + percent(b.test_mean) + " on test, " +
                      difference_phrase(paired_difference(b, a)) + ", for " + compute_ratio(b, a) +
-                     "; on validation " + blocks_phrase(a) + " trails the best (" +
-                     blocks_phrase(best) + ") by " + printf_string("%.1f points", 100.0 * gap.mean);
+                     "; on validation " + blocks_phrase(a) +
+                     (gap.mean >= 0.0 ? " trails " : " leads ") +
+                     (gap.against == *v.best ? "the best (" + blocks_phrase(other) + ")"
+                                             : "the runner-up (" + blocks_phrase(other) + ")") +
+                     " by " + printf_string("%.1f points", 100.0 * std::fabs(gap.mean));
   if (gap.pairs >= 2) {
     text += printf_string(" (95%% bounds %.1f", 100.0 * gap.lower) +
-            printf_string(" to %.1f over ", 100.0 * gap.upper) + seeds_phrase(gap.pairs) + ")";
+            printf_string(" to %.1f ", 100.0 * gap.upper) + over_seeds(gap.pairs, v.looks) + ")";
   }
-  text += ", which does not settle a " + points_phrase(tolerance) + " tolerance; ";
-  if (v.more_seeds) {
-    text += "about " + std::to_string(*v.more_seeds) + " more " +
-            (*v.more_seeds == 1 ? "seed" : "seeds") + " per cell would decide it";
-  } else if (gap.pairs < 2) {
-    text += "two seeds per cell at least are needed to measure the spread";
-  } else {
-    text += "the gap sits so close to the tolerance that no likely number of seeds decides it";
-  }
-  return text + ".";
+  return text + ", which does not settle a " + points_phrase(tolerance) + " tolerance; " +
+         settle_phrase(v, gap) + ".";
 }
 
 }  // namespace
@@ -212,10 +245,11 @@ PairedDifference paired_difference(const DepthRow& deeper, const DepthRow& head)
 }
 
 SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& trials,
-                       std::optional<double> price, double tolerance) {
+                       std::optional<double> price, double tolerance, const SeedLooks& looks) {
   SweepSummary summary;
   summary.name = name;
   summary.tolerance = tolerance;
+  summary.looks = looks;
   summary.price_per_device_hour = price;
   summary.total = static_cast<int>(trials.size());
   // (backbone, target) in grid order -> depth -> lr -> finished trials.
@@ -325,7 +359,7 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
       if (finished)
         target.strategies.push_back(best_lr_row(label.second, by_lr, price, label.first));
     }
-    choose_rows(target, tolerance);
+    choose_rows(target, tolerance, looks);
     const auto keep_curves = [&](const DepthRow& row) {
       for (const auto& id : row.trial_ids) {
         const auto& epochs = by_id[id]->result->epochs;
@@ -429,18 +463,32 @@ std::string prediction_line(const TargetSummary& target, double tolerance) {
   const Prediction prediction = predict_verdict(curve, tolerance);
   if (prediction.kind == VerdictKind::kNoData) return prediction_sentence(prediction, curve) + ".";
   return prediction_sentence(prediction, curve) + "; " +
-         prediction_check_phrase(prediction, target.verdict, target.depths) + " (" +
-         format_seconds(target.device_seconds) + " of device time).";
+         prediction_check_phrase(prediction, target.verdict, target.depths, tolerance,
+                                 target.device_seconds) +
+         " (" + format_seconds(target.device_seconds) + " of device time).";
 }
 
-std::string verdict_rule_note(double tolerance) {
+std::string verdict_rule_note(double tolerance, const SeedLooks& looks) {
   const std::string tol = points_phrase(tolerance);
+  const std::string error =
+      looks.adaptive()
+          ? " Adaptive seeds look at each verdict after every added seed, from " +
+                std::to_string(looks.first) + " to " + seeds_phrase(looks.last) +
+                ", and stop at the first decision; the bounds are group-sequential "
+                "(O'Brien-Fleming shape), so each claim (within, or more than " +
+                tol + " behind) is wrong at most 5% of the time when the true gap is " + tol +
+                ", across all the looks together."
+          : " The seeds are a fixed list, looked at once: each claim (within, or more than " + tol +
+                " behind) is wrong at most 5% of the time when the true gap is " + tol + ".";
   return "The verdict is decided on validation accuracy, paired by seed, each depth at its best "
          "learning rate: the shallowest depth whose gap to the best depth is credibly below " +
-         tol + " (one-sided 95% bound), provided every shallower depth is credibly more than " +
          tol +
-         " behind; when a shallower depth is neither, the target is undecided between the "
-         "two. Test accuracy is only quoted; compute ratios come from estimated training FLOPs.";
+         " (for the best depth, its gap to the runner-up; one-sided 95% bounds), provided every "
+         "shallower depth is credibly more than " +
+         tol +
+         " behind; when a shallower depth is neither, the target is undecided between the two." +
+         error +
+         " Test accuracy is only quoted; compute ratios come from estimated training FLOPs.";
 }
 
 }  // namespace sweep

@@ -87,6 +87,7 @@ struct BackboneNote {
 struct SweepSummary {
   std::string name;
   double tolerance = 0.01;  // of the verdict rule, as a fraction
+  SeedLooks looks;          // the seed counts its verdicts' bounds hold across
   std::vector<BackboneNote> backbones;
   int total = 0, done = 0, failed = 0, running = 0, pending = 0, diverged = 0;
   int stopped = 0;  // by successive halving: partial results, never a depth's best
@@ -111,9 +112,11 @@ struct SweepSummary {
 };
 
 // `tolerance`: how far below the best depth (in validation accuracy, a fraction)
-// a shallower depth may credibly be and still be recommended; see verdict.h.
+// a shallower depth may credibly be and still be recommended; `looks`: those of
+// the sweep's seeds (seed_looks() of its grid); see verdict.h.
 SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& trials,
-                       std::optional<double> price_per_device_hour, double tolerance = 0.01);
+                       std::optional<double> price_per_device_hour, double tolerance = 0.01,
+                       const SeedLooks& looks = {});
 
 // How the frozen blocks were run: the feature cache's reuse, and, when the recipe
 // augments, that augmenting trials bypassed it. Empty when no trial froze blocks.
@@ -139,7 +142,8 @@ CellTable strategy_table(const TargetSummary& target);
 // seconds each took.
 std::string prediction_line(const TargetSummary& target, double tolerance);
 
-// The verdict rule in one sentence, for the foot of a report.
-std::string verdict_rule_note(double tolerance);
+// The verdict rule, and the error its claims carry across the looks, for the
+// foot of a report.
+std::string verdict_rule_note(double tolerance, const SeedLooks& looks);
 
 }  // namespace sweep

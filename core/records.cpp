@@ -1,5 +1,7 @@
 #include "core/records.h"
 
+#include <cstdio>
+
 namespace sweep {
 namespace {
 
@@ -13,7 +15,24 @@ std::optional<Enum> parse_name(const std::string& name, Enum first, Enum last,
   return std::nullopt;
 }
 
+std::string one_decimal(double fraction) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", 100.0 * fraction);
+  return text;
+}
+
 }  // namespace
+
+std::string undecided_phrase(const SeedReason& why) {
+  return "undecided between " + why.shallower + " and " + why.deeper + " (gap " +
+         one_decimal(why.gap) + " points, 95% bounds " + one_decimal(why.lower) + " to " +
+         one_decimal(why.upper) + " over " + std::to_string(why.pairs) +
+         (why.pairs == 1 ? " seed)" : " seeds)");
+}
+
+std::string added_seed_reason(const SeedReason& why) {
+  return "added seed " + std::to_string(why.seed) + ": " + why.target + " " + undecided_phrase(why);
+}
 
 const char* frozen_input_name(FrozenInput input) {
   switch (input) {

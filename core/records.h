@@ -103,10 +103,31 @@ struct TrialRecord {
   std::string reason = "grid";        // why the sweep runs it: the grid, or an added seed
 };
 
-// A trial a sweep runs beyond its grid, and why ("added seed: ...").
+// Why adaptive replication added a seed: the undecided verdict it is for, as
+// data (analysis/replication.cpp fills it in).
+struct SeedReason {
+  std::string backbone, target;
+  int seed = 0;
+  // The depths it is undecided between, as the report names them:
+  // "head-only", "2 blocks", "5 (all) blocks".
+  std::string shallower, deeper;
+  double gap = 0.0;    // the shallower depth's validation gap, a fraction
+  double lower = 0.0;  // and its 95% bounds
+  double upper = 0.0;
+  int pairs = 0;  // paired seeds behind them
+};
+
+// "undecided between head-only and 2 blocks (gap 1.1 points, 95% bounds -3.2
+// to 5.4 over 2 seeds)"
+std::string undecided_phrase(const SeedReason& why);
+// What the results database stores as the trial's reason: "added seed 2:
+// clothes undecided between ...". Users query it: keep the wording.
+std::string added_seed_reason(const SeedReason& why);
+
+// A trial a sweep runs beyond its grid, and why.
 struct AddedTrial {
   TrialSpec spec;
-  std::string reason;
+  SeedReason reason;
 };
 
 // A converged linear probe (the same fair probe head-only trials train) and

@@ -177,10 +177,7 @@ class Scheduler::Run {
         plan_added_seeds(s_.spec_, s_.store_.trials(s_.spec_.name), s_.options_.tolerance);
     const int added = s_.store_.add_trials(s_.spec_.name, planned);
     for (const AddedTrial& t : planned) {
-      // "added seed 2: clothes undecided ..." -> "added    clothes, ...: undecided ..."
-      const std::string why = t.reason.substr(t.reason.find(": ") + 2);
-      s_.progress_.print("added    " + describe_trial(t.spec) + ": " +
-                         why.substr(why.find(' ') + 1));
+      s_.progress_.print("added    " + describe_trial(t.spec) + ": " + undecided_phrase(t.reason));
     }
     total_ += added;
     siblings_.clear();

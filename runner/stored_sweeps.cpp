@@ -20,8 +20,9 @@ std::vector<std::string> selected_sweeps(ResultsStore& store, const std::string&
 
 SweepSummary summarize_stored(ResultsStore& store, const std::string& name, double tolerance) {
   const auto info = store.sweep(name);
-  SweepSummary summary = summarize(
-      name, store.trials(name), info ? info->spec.price_per_device_hour : std::nullopt, tolerance);
+  SweepSummary summary =
+      summarize(name, store.trials(name), info ? info->spec.price_per_device_hour : std::nullopt,
+                tolerance, info ? seed_looks(info->spec.grid) : SeedLooks{});
   if (!info) return summary;
   for (const BackboneSpec& backbone : info->spec.backbones) {
     summary.backbones.push_back({backbone.name, store.pretrained(pretrain_key(backbone))});

@@ -330,7 +330,11 @@ int ResultsStore::add_trials(const std::string& sweep, const std::vector<AddedTr
   for (const AddedTrial& t : trials) {
     bind_trial(insert_trial, t.spec).run();
     insert_trial.reset();
-    link.bind(1, sweep_id).bind(2, t.spec.id).bind(3, position + 1).bind(4, t.reason).run();
+    link.bind(1, sweep_id)
+        .bind(2, t.spec.id)
+        .bind(3, position + 1)
+        .bind(4, added_seed_reason(t.reason))
+        .run();
     link.reset();
     if (db_.changes() > 0) {
       ++added;

@@ -36,9 +36,19 @@ Verdict measured(VerdictKind kind, size_t recommended) {
   return v;
 }
 
+// A hand-made curve of the far target's kind: validation and test means by
+// depth, and a trial's device seconds.
 std::vector<DepthRow> depths() {
+  const double val[] = {0.810, 0.860, 0.925, 0.935, 0.940, 0.938};
+  const double test[] = {0.800, 0.850, 0.926, 0.930, 0.945, 0.940};
   std::vector<DepthRow> rows(6);
-  for (int i = 0; i < 6; ++i) rows[static_cast<size_t>(i)].unfrozen = i;
+  for (size_t i = 0; i < 6; ++i) {
+    rows[i].unfrozen = static_cast<int>(i);
+    rows[i].blocks = 5;
+    rows[i].val_mean = val[i];
+    rows[i].test_mean = test[i];
+    rows[i].device_seconds = 10.0 * static_cast<double>(i + 1);
+  }
   return rows;
 }
 
@@ -108,6 +118,53 @@ TEST(Prediction, CheckedAgainstTheMeasuredVerdict) {
             PredictionCheck::kUnknown);
 }
 
+TEST(Prediction, GradedByDepth) {
+  const Prediction p = predict_verdict(curve(kAlone, {0.90, 0.895, 0.89, 0.86, 0.823}), 0.01);
+  ASSERT_EQ(p.unfrozen, 2);
+  // Training opened 4: following the prediction trains 2 blocks, 1.5 points
+  // behind on validation (94.0% against 92.5%), 1.9 on test.
+  const PredictionGrade far =
+      grade_prediction(p, measured(VerdictKind::kOpenBlocks, 4), depths(), 0.01, 300.0);
+  EXPECT_TRUE(far.known);
+  EXPECT_EQ(far.predicted, 2);
+  EXPECT_EQ(far.measured, 4);
+  EXPECT_EQ(far.blocks_off, -2);
+  EXPECT_FALSE(far.exact());
+  EXPECT_FALSE(far.within_one_block());
+  EXPECT_EQ(far.followed, 2u);
+  EXPECT_NEAR(far.val_lost, 0.015, 1e-12);
+  EXPECT_NEAR(far.test_lost, 0.019, 1e-12);
+  EXPECT_FALSE(far.right);
+  // 2.5 s of probes and one 30 s trial instead of 300 s.
+  EXPECT_NEAR(far.compute_saved, 1.0 - 32.5 / 300.0, 1e-12);
+  EXPECT_EQ(
+      prediction_check_phrase(p, measured(VerdictKind::kOpenBlocks, 4), depths(), 0.01, 300.0),
+      "WRONG: off by 2 blocks, 1.5 points on validation (1.9 on test) (training opened 4); "
+      "following it would have saved 89% of the target's device time");
+  // Training opened 3: one block short, 1.0 point: right at a 1-point tolerance.
+  const PredictionGrade near =
+      grade_prediction(p, measured(VerdictKind::kOpenBlocks, 3), depths(), 0.01, 0);
+  EXPECT_TRUE(near.within_one_block());
+  EXPECT_TRUE(near.right);
+  EXPECT_EQ(
+      prediction_check_phrase(p, measured(VerdictKind::kOpenBlocks, 3), depths(), 0.01, 0),
+      "right: 1 block short, losing 1.0 points on validation (0.4 on test) (training opened 3)");
+  EXPECT_FALSE(
+      grade_prediction(p, measured(VerdictKind::kOpenBlocks, 3), depths(), 0.005, 0).right);
+  EXPECT_TRUE(
+      grade_prediction(p, measured(VerdictKind::kOpenBlocks, 2), depths(), 0.01, 0).exact());
+  EXPECT_EQ(prediction_check_phrase(p, measured(VerdictKind::kOpenBlocks, 2), depths(), 0.01, 0),
+            "right: exact depth (training opened 2)");
+  // A depth the grid lacks: the nearest measured one, the deeper on a tie.
+  std::vector<DepthRow> gappy = depths();
+  gappy.erase(gappy.begin() + 2);  // no 2 blocks: 1 and 3 are as near; 3 is followed
+  const PredictionGrade tie =
+      grade_prediction(p, measured(VerdictKind::kOpenBlocks, 3), gappy, 0.01, 0);
+  EXPECT_EQ(gappy[tie.followed].unfrozen, 3);
+  EXPECT_FALSE(tie.exact()) << "the prediction said 2, not 3";
+  EXPECT_FALSE(grade_prediction(p, measured(VerdictKind::kUndecided, 3), depths(), 0.01, 0).known);
+}
+
 TEST(Prediction, Sentences) {
   const auto c = curve(kAlone, {0.90, 0.895, 0.89, 0.86, 0.823});
   const Prediction p = predict_verdict(c, 0.01);
@@ -115,17 +172,19 @@ TEST(Prediction, Sentences) {
             "predicted before training (2.5 s): open 2 blocks: a probe on the features from "
             "stage2 on reaches 89.0%, against 82.3% on the last block's features alone (+6.7 "
             "points), so the blocks after stage2 must learn to carry what the target needs");
-  EXPECT_EQ(prediction_check_phrase(p, measured(VerdictKind::kOpenBlocks, 4), depths()),
-            "right: training opened 4");
-  EXPECT_EQ(prediction_check_phrase(p, measured(VerdictKind::kHeadOnly, 0), depths()),
-            "WRONG: training found head-only enough");
+  EXPECT_EQ(prediction_check_phrase(p, measured(VerdictKind::kOpenBlocks, 4), depths(), 0.01, 0),
+            "WRONG: off by 2 blocks, 1.5 points on validation (1.9 on test) (training opened 4)");
+  EXPECT_EQ(prediction_check_phrase(p, measured(VerdictKind::kHeadOnly, 0), depths(), 0.01, 0),
+            "right: 2 blocks too deep, losing 0.0 points on validation (0.0 on test) (training "
+            "found head-only enough)")
+      << "deeper than needed costs compute, not accuracy";
   const auto flat = curve({0.60, 0.70, 0.80, 0.83, 0.84}, {0.845, 0.845, 0.842, 0.84, 0.84});
   EXPECT_EQ(prediction_sentence(predict_verdict(flat, 0.01), flat),
             "predicted before training (2.5 s): head-only is enough: a probe on every block's "
             "features side by side reaches 84.5%, within the tolerance of 84.0% on the last "
             "block's features alone");
   EXPECT_EQ(prediction_check_phrase(predict_verdict(flat, 0.01),
-                                    measured(VerdictKind::kUndecided, 0), depths()),
+                                    measured(VerdictKind::kUndecided, 0), depths(), 0.01, 100),
             "training is undecided so far");
   EXPECT_EQ(prediction_sentence(predict_verdict({}, 0.01), {}),
             "no prediction: the probe curve was not measured");

@@ -385,12 +385,20 @@ TEST_F(ResultsStoreTest, AddedSeedsStayWithTheSweepWhileTheirCellDoes) {
   ResultsStore store(path_, Access::kReadWrite);
   store.register_sweep(adaptive, grid, "s.json");
   const TrialSpec added = with_seed(grid[0], 2, adaptive);
-  EXPECT_EQ(store.add_trials("unit", {{added, "added seed 2: because"}, {grid[1], "again"}}), 1)
+  SeedReason why;
+  why.target = "near";
+  why.seed = 2;
+  why.shallower = "head-only";
+  why.deeper = "2 blocks";
+  why.pairs = 2;
+  EXPECT_EQ(store.add_trials("unit", {{added, why}, {grid[1], why}}), 1)
       << "a trial the sweep holds already is left as it is";
   auto trials = store.trials("unit");
   ASSERT_EQ(trials.size(), grid.size() + 1);
   EXPECT_EQ(trials.back().spec.id, added.id);
-  EXPECT_EQ(trials.back().reason, "added seed 2: because");
+  EXPECT_EQ(trials.back().reason,
+            "added seed 2: near undecided between head-only and 2 blocks (gap 0.0 points, 95% "
+            "bounds 0.0 to 0.0 over 2 seeds)");
   EXPECT_EQ(trials[1].reason, "grid");
   EXPECT_EQ(store.register_sweep(adaptive, grid, "s.json").total, static_cast<int>(grid.size()) + 1)
       << "registering the file again keeps the added seed";

@@ -156,8 +156,10 @@ TEST(Summary, VerdictSentences) {
             "cats (near): undecided between head-only and 2 blocks: 89.0% and 92.0% on "
             "test, +3.0 points (95% CI 0.8 to 5.2), for 3.0x the compute; on validation "
             "head-only trails the best (2 blocks) by 3.0 points (95% bounds -3.3 to 9.3 "
-            "over 2 seeds), which does not settle a 1.0 point tolerance; about 2 more seeds per "
-            "cell would decide it.");
+            "over 2 seeds), which does not settle a 1.0 point tolerance; about 6 more seeds per "
+            "cell would decide it.")
+      << "2 blocks must also come credibly within the tolerance of all 5 (2 seeds: -1 and +3 "
+         "points): that takes 8 seeds, where head-only alone would take 4";
   EXPECT_EQ(verdict_sentence(s.targets[1], 0.01),
             "houses (far): undecided between head-only and 5 (all) blocks: 52.0% and "
             "91.0% on test, +39.0 points (one seed, no interval), for 4.0x the compute; on "
@@ -182,9 +184,22 @@ TEST(Summary, VerdictSentences) {
     if (t.spec.target.name == "houses" && t.spec.unfrozen == 5) t.result->val_accuracy = 0.4;
   }
   EXPECT_EQ(verdict_sentence(summarize("x", worse, std::nullopt).targets[1], 0.01),
-            "houses (far): head-only is enough at 52.5%: no deeper setting does better on "
-            "validation; on test 5 (all) blocks reaches 91.5%, +39.0 points (95% CI 36.8 "
-            "to 41.2), for 4.0x the compute.");
+            "houses (far): head-only is enough at 52.5%: on validation it does best; the "
+            "runner-up, 5 (all) blocks, is behind by 11.0 (at most -4.7 at 95% over 2 "
+            "seeds), within the 1.0 point tolerance; on test 5 (all) blocks reaches "
+            "91.5%, +39.0 points (95% CI 36.8 to 41.2), for 4.0x the compute.")
+      << "the best on validation is enough only with a bound against the runner-up";
+  SweepSummary adaptive = summarize("x", decided, std::nullopt, 0.01, SeedLooks{2, 2});
+  EXPECT_EQ(adaptive.targets[1].verdict.kind, VerdictKind::kOpenBlocks) << "one look: as before";
+  adaptive = summarize("x", decided, std::nullopt, 0.01, SeedLooks{2, 8});
+  EXPECT_EQ(verdict_sentence(adaptive.targets[1], 0.01),
+            "houses (far): undecided between head-only and 5 (all) blocks: 52.5% and "
+            "91.5% on test, +39.0 points (95% CI 36.8 to 41.2), for 4.0x the compute; on "
+            "validation head-only trails the best (5 (all) blocks) by 39.5 points (95% "
+            "bounds -1427.0 to 1506.0 over 2 seeds, across the looks at 2 to 8 seeds), which does "
+            "not settle a 1.0 point tolerance; about 1 more seed per cell would decide it, within "
+            "the maximum of 8 seeds.")
+      << "the first of seven looks is the strictest";
   TargetSummary nothing;
   nothing.target = "t";
   EXPECT_EQ(verdict_sentence(nothing, 0.01), "t: no finished trials yet.");

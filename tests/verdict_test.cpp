@@ -5,22 +5,14 @@
 
 #include <cmath>
 
+#include "analysis/format.h"
 #include "analysis/stats.h"
+#include "depth_fixture.h"
 
 namespace sweep {
 namespace {
 
-DepthRow depth(int unfrozen, std::map<int, double> val_by_seed) {
-  DepthRow row;
-  row.unfrozen = unfrozen;
-  row.blocks = 5;
-  row.val_by_seed = std::move(val_by_seed);
-  double sum = 0.0;
-  for (const auto& [seed, val] : row.val_by_seed) sum += val;
-  row.val_mean = sum / static_cast<double>(row.val_by_seed.size());
-  row.seeds = static_cast<int>(row.val_by_seed.size());
-  return row;
-}
+using testing::depth;
 
 TEST(StudentT, QuantilesMatchPublishedTables) {
   // Two-sided 95% (p = 0.975) and one-sided 95% (p = 0.95) critical values.
@@ -136,6 +128,32 @@ TEST(Verdict, SeedsToDecide) {
   gap.pairs = 1;
   gap.mean = 0.05;
   EXPECT_EQ(seeds_to_decide(gap, 0.01), std::nullopt) << "no spread measured";
+}
+
+TEST(Verdict, TheBestOnValidationIsNotEnoughWithoutABound) {
+  // Head-only leads 2 blocks by 1 point on seed 0 and trails by 0.5 on seed 1:
+  // the best on the mean, by chance. Its gap is the runner-up's lead: mean
+  // -0.25, sd 1.0607, bounds -0.25 -/+ 6.3138 * 1.0607 / sqrt(2) = -0.25 -/+ 4.7354:
+  // not credibly within 1 point, so head-only is not "enough".
+  const std::vector<DepthRow> depths = {depth(0, {{0, 0.830}, {1, 0.815}}),
+                                        depth(2, {{0, 0.820}, {1, 0.820}})};
+  const Verdict v = decide(depths, 0.01);
+  EXPECT_EQ(*v.best, 0u);
+  EXPECT_EQ(v.gaps[0].against, 1u) << "the best is compared with the runner-up";
+  EXPECT_NEAR(v.gaps[0].mean, -0.0025, 1e-12);
+  EXPECT_NEAR(v.gaps[0].upper, -0.0025 + 0.047354, 1e-6);
+  EXPECT_EQ(v.gaps[0].judgement, Judgement::kUnclear);
+  EXPECT_EQ(v.kind, VerdictKind::kUndecided);
+  EXPECT_EQ(*v.unsure, 0u);
+  EXPECT_EQ(*v.recommended, 1u) << "nothing shallower is unclear: between the best and 2 blocks";
+  EXPECT_EQ(v.hinges, (std::vector<size_t>{0, 1}));
+  EXPECT_EQ(format_gap(v.gaps[0], true), "best; runner-up -0.3 (-5.0 to 4.5): unclear");
+  // With seeds that agree, its lead is credible and head-only is enough.
+  const Verdict clear = decide({depth(0, {{0, 0.830}, {1, 0.835}, {2, 0.832}}),
+                                depth(2, {{0, 0.820}, {1, 0.822}, {2, 0.821}})},
+                               0.01);
+  EXPECT_EQ(clear.kind, VerdictKind::kHeadOnly);
+  EXPECT_EQ(format_gap(clear.gaps[0], true), "best");
 }
 
 TEST(Verdict, NoDepthsNoData) { EXPECT_EQ(decide({}, 0.01).kind, VerdictKind::kNoData); }

@@ -12,6 +12,7 @@
 #include "runner/commands/local_executor.h"
 #include "runner/commands/sweep_loading.h"
 #include "runner/interrupt.h"
+#include "runner/stored_sweeps.h"
 #include "storage/results_store.h"
 
 namespace sweep {
@@ -42,6 +43,16 @@ class StatusLine : public TrainingObserver {
   double last_ = -1.0;
 };
 
+// The target's verdict as the trials in the database measured it; none before
+// `sweep run` has finished any.
+const TargetSummary* measured_target(const SweepSummary& measured, const std::string& backbone,
+                                     const std::string& target) {
+  for (const TargetSummary& t : measured.targets) {
+    if (t.backbone == backbone && t.target == target) return &t;
+  }
+  return nullptr;
+}
+
 int predict(const PredictOptions& o, System& system) {
   const std::string cache_dir = o.cache_dir.empty() ? default_cache_dir() : o.cache_dir;
   const LoadedSweep sweep = load_checked_sweep(o.file, cache_dir);
@@ -51,6 +62,7 @@ int predict(const PredictOptions& o, System& system) {
   InterruptGuard interrupts;
   StatusLine status(system);
   const ProbeSettings probes{sweep.spec.training, sweep.spec.grid.lr};
+  const SweepSummary measured = summarize_stored(store, sweep.spec.name, o.tolerance / 100.0);
   for (const BackboneSpec& backbone : sweep.spec.backbones) {
     std::fprintf(stderr, "%s: loading%s\n", backbone.name.c_str(),
                  backbone.is_torchscript() ? "" : " (pretraining it first if it is not cached)");
@@ -63,6 +75,12 @@ int predict(const PredictOptions& o, System& system) {
                   target.similarity.empty() ? "" : (" (" + target.similarity + ")").c_str(),
                   backbone.name.c_str(), prediction_sentence(prediction, m.curve).c_str(),
                   probe_curve_table(m.curve, prediction).c_str());
+      if (const TargetSummary* t = measured_target(measured, backbone.name, target.name)) {
+        std::printf("  graded against the trials in %s: %s\n", o.db.c_str(),
+                    prediction_check_phrase(prediction, t->verdict, t->depths, o.tolerance / 100.0,
+                                            t->device_seconds)
+                        .c_str());
+      }
       std::fflush(stdout);
     }
   }
