@@ -63,7 +63,4 @@ Verdict decide(const std::vector<DepthRow>& depths, double tolerance);
 // or would take more than `limit` seeds.
 std::optional<int> seeds_to_decide(const GapToBest& gap, double tolerance, int limit = 100);
 
-const char* verdict_kind_name(
-    VerdictKind kind);  // "head-only", "open blocks", "undecided", "no data"
-
 }  // namespace sweep

@@ -175,8 +175,6 @@ Statement Database::prepare(const std::string& sql) {
   return Statement(db_.get(), stmt, path_);
 }
 
-int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
-
 int Database::changes() const { return sqlite3_changes(db_.get()); }
 
 void Database::set_busy_wait(std::chrono::milliseconds wait) {

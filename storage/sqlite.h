@@ -95,7 +95,6 @@ class Database {
   Statement prepare(const std::string& sql);
   sqlite3* handle() const { return db_.get(); }
   const std::string& path() const { return path_; }
-  int64_t last_insert_rowid() const;
   int changes() const;
   // How long a statement waits for a lock another connection holds before it
   // fails with SQLITE_BUSY.
