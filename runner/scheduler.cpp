@@ -10,16 +10,10 @@
 #include "analysis/summary.h"
 #include "core/grid.h"
 #include "core/identity.h"
-#include "runner/halving.h"
+#include "runner/halving_referee.h"
 
 namespace sweep {
 namespace {
-
-// A trial's validation accuracy at a rung, while it waits for the decision.
-struct RungReport {
-  int epoch = 0;
-  double val_accuracy = 0.0;
-};
 
 struct SlotState {
   bool busy = false;
@@ -29,9 +23,6 @@ struct SlotState {
   std::string status;
   int consecutive_failures = 0;
   bool retired = false;
-  std::optional<RungReport> at_rung;  // the trial waits at this rung
-  std::optional<RungReport> passed;   // the last rung the trial was let past
-  bool withdrawn = false;             // ... and that was withdrawn since
 };
 
 std::string describe_job(const Job& job) {
@@ -53,7 +44,10 @@ std::string describe_job(const Job& job) {
 class Scheduler::Run {
  public:
   explicit Run(const Scheduler& s)
-      : s_(s), slots_(s.slots_.size()), start_(s.system_.monotonic_seconds()) {}
+      : s_(s),
+        slots_(s.slots_.size()),
+        referee_(s.spec_.halving ? s.spec_.halving->keep : 1.0),
+        start_(s.system_.monotonic_seconds()) {}
 
   RunOutcome run() {
     outcome_.reclaimed = static_cast<int>(
@@ -212,9 +206,8 @@ class Scheduler::Run {
     if (s_.options_.threads_per_job) slot.job.threads = s_.options_.threads_per_job(job.kind);
     slot.started = clock();
     slot.fraction = 0.0;
-    slot.at_rung.reset();
-    slot.passed.reset();
-    slot.withdrawn = false;
+    if (job.kind == Job::Kind::kTrial)
+      referee_.started(static_cast<int>(s), job.trial.id, sibling_key(job.trial));
     slot.status = describe_job(job);
     s_.pool_.assign(static_cast<int>(s), slot.job);
     show();
@@ -267,110 +260,56 @@ class Scheduler::Run {
         job_failed(s, m.error);
         break;
       case WorkerMessage::Kind::kRung:
-        slot.at_rung = RungReport{m.epoch, m.val_accuracy};
+        referee_.arrived(static_cast<int>(s), m.epoch, m.val_accuracy);
         break;
     }
   }
 
-  // Successive halving. A trial that validated at a rung waits for its decision
-  // until each learning-rate sibling running in this runner's other slots has
-  // reached that rung too, or ended: siblings run side by side (the grid claims
-  // them one after another) are judged together, so the first to arrive is not
-  // waved through for being first. Siblings that ran earlier, or run in another
-  // runner, count with the value the store holds for them, as in ASHA.
+  // Successive halving: records and carries out what the referee decided.
   void decide_waiting_rungs() {
-    for (size_t s = 0; s < slots_.size(); ++s) {
-      if (slots_[s].busy && slots_[s].at_rung && !sibling_short_of_rung(s)) decide_rung(s);
+    const StoredRungValues stored = [this](const std::string& key, const std::string& id,
+                                           int epoch) {
+      return s_.store_.rung_values(siblings_of(key, id), epoch);
+    };
+    for (const RungDecision& decision : referee_.decide(stored)) carry_out(decision);
+  }
+
+  void carry_out(const RungDecision& d) {
+    const bool keep =
+        d.kind == RungDecision::Kind::kKeep || d.kind == RungDecision::Kind::kKeptAfterAll;
+    s_.store_.record_rung(d.trial_id, d.epoch, d.val_accuracy, keep);
+    const TrialSpec& trial = slots_[static_cast<size_t>(d.slot)].job.trial;
+    switch (d.kind) {
+      case RungDecision::Kind::kKeep:
+        s_.pool_.decide(d.slot, true);
+        break;
+      case RungDecision::Kind::kStop:
+        s_.pool_.decide(d.slot, false);
+        s_.progress_.print("halving  " + describe_trial(trial) + ": val " +
+                           percent(d.val_accuracy) + " at epoch " + std::to_string(d.epoch) +
+                           " trails its learning-rate siblings; stopped there");
+        break;
+      case RungDecision::Kind::kWithdraw:
+        s_.pool_.withdraw(d.slot);
+        s_.progress_.print("halving  " + describe_trial(trial) + ": val " +
+                           percent(d.val_accuracy) + " at epoch " + std::to_string(d.epoch) +
+                           " trails the siblings that reached it later; " +
+                           "stopped after its current epoch");
+        break;
+      case RungDecision::Kind::kKeptAfterAll:
+        break;
     }
   }
 
-  // The slots here running a learning-rate sibling of slot s's trial.
-  std::vector<size_t> sibling_slots(size_t s) const {
-    const std::string key = sibling_key(slots_[s].job.trial);
-    std::vector<size_t> found;
-    for (size_t t = 0; t < slots_.size(); ++t) {
-      const SlotState& other = slots_[t];
-      if (t != s && other.busy && other.job.kind == Job::Kind::kTrial &&
-          sibling_key(other.job.trial) == key) {
-        found.push_back(t);
-      }
-    }
-    return found;
-  }
-
-  bool sibling_short_of_rung(size_t s) const {
-    const int epoch = slots_[s].at_rung->epoch;
-    for (size_t t : sibling_slots(s)) {
-      const SlotState& other = slots_[t];
-      const bool there = other.at_rung && other.at_rung->epoch == epoch;
-      const bool past = other.passed && other.passed->epoch >= epoch;
-      if (!there && !past) return true;
-    }
-    return false;
-  }
-
-  void decide_rung(size_t s) {
-    SlotState& slot = slots_[s];
-    const TrialSpec& trial = slot.job.trial;
-    const RungReport at = *slot.at_rung;
-    const bool keep = keep_at_rung(at.val_accuracy, sibling_values(s, at.epoch), keep_fraction());
-    s_.store_.record_rung(trial.id, at.epoch, at.val_accuracy, keep);
-    slot.at_rung.reset();
-    if (keep) slot.passed = at;
-    s_.pool_.decide(static_cast<int>(s), keep);
-    if (!keep) {
-      s_.progress_.print("halving  " + describe_trial(trial) + ": val " + percent(at.val_accuracy) +
-                         " at epoch " + std::to_string(at.epoch) +
-                         " trails its learning-rate siblings; stopped there");
-    }
-    withdraw_overtaken(s, at.epoch);
-  }
-
-  double keep_fraction() const { return s_.spec_.halving ? s_.spec_.halving->keep : 1.0; }
-
-  // The validation accuracies at this rung of slot s's trial's siblings: as
-  // stored, and those waiting at it in this runner's other slots.
-  std::vector<double> sibling_values(size_t s, int epoch) {
-    std::map<std::string, double> values =
-        s_.store_.rung_values(siblings_of(slots_[s].job.trial), epoch);
-    for (size_t t : sibling_slots(s)) {
-      const SlotState& other = slots_[t];
-      if (other.at_rung && other.at_rung->epoch == epoch)
-        values[other.job.trial.id] = other.at_rung->val_accuracy;
-    }
-    std::vector<double> found;
-    for (const auto& [id, value] : values) found.push_back(value);
-    return found;
-  }
-
-  // A sibling here that went on at this rung before slot s's trial arrived
-  // there (it ran ahead alone) and no longer ranks within the kept share is
-  // stopped after its current epoch, as if they had been judged together.
-  void withdraw_overtaken(size_t s, int epoch) {
-    for (size_t t : sibling_slots(s)) {
-      SlotState& other = slots_[t];
-      if (!other.passed || other.passed->epoch != epoch || other.withdrawn) continue;
-      const TrialSpec& trial = other.job.trial;
-      if (keep_at_rung(other.passed->val_accuracy, sibling_values(t, epoch), keep_fraction()))
-        continue;
-      other.withdrawn = true;
-      s_.store_.record_rung(trial.id, epoch, other.passed->val_accuracy, false);
-      s_.pool_.withdraw(static_cast<int>(t));
-      s_.progress_.print("halving  " + describe_trial(trial) + ": val " +
-                         percent(other.passed->val_accuracy) + " at epoch " +
-                         std::to_string(epoch) + " trails the siblings that reached it later; " +
-                         "stopped after its current epoch");
-    }
-  }
-
-  // The sweep's trials that differ from `trial` only in learning rate.
-  std::vector<std::string> siblings_of(const TrialSpec& trial) {
+  // The sweep's trials with this sibling key (they differ only in learning
+  // rate), the trial `id` left out.
+  std::vector<std::string> siblings_of(const std::string& key, const std::string& id) {
     if (siblings_.empty()) {
       for (const TrialRecord& t : s_.store_.trials(s_.spec_.name))
         siblings_[sibling_key(t.spec)].push_back(t.spec.id);
     }
-    std::vector<std::string> ids = siblings_[sibling_key(trial)];
-    ids.erase(std::remove(ids.begin(), ids.end(), trial.id), ids.end());
+    std::vector<std::string> ids = siblings_[key];
+    ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
     return ids;
   }
 
@@ -386,11 +325,8 @@ class Scheduler::Run {
 
   void trial_done(size_t s, TrialResult result) {
     const TrialSpec& trial = slots_[s].job.trial;
-    if (slots_[s].withdrawn && !result.stopped_epoch) {
-      // It ended before the withdrawal reached it: it went on after all.
-      const RungReport& passed = *slots_[s].passed;
-      s_.store_.record_rung(trial.id, passed.epoch, passed.val_accuracy, true);
-    }
+    if (const auto late = referee_.ended(static_cast<int>(s), !result.stopped_epoch))
+      carry_out(*late);
     const Slot& where = s_.slots_[s];
     // The slot held its share of the device for the trial's wall time.
     result.device_seconds = result.train_seconds * where.share;
@@ -423,6 +359,7 @@ class Scheduler::Run {
   void job_failed(size_t s, const std::string& cause) {
     SlotState& slot = slots_[s];
     const std::string& where = s_.slots_[s].label;
+    referee_.ended(static_cast<int>(s), false);
     switch (slot.job.kind) {
       case Job::Kind::kTrial:
         trial_failed(slot.job.trial, where, cause);
@@ -461,6 +398,7 @@ class Scheduler::Run {
     for (size_t s = 0; s < slots_.size(); ++s) {
       if (!slots_[s].busy) continue;
       s_.pool_.kill(static_cast<int>(s));
+      referee_.ended(static_cast<int>(s), false);
       if (slots_[s].job.kind == Job::Kind::kTrial)
         s_.store_.release(slots_[s].job.trial.id, s_.me_);
       slots_[s].busy = false;
@@ -530,6 +468,7 @@ class Scheduler::Run {
 
   const Scheduler& s_;
   std::vector<SlotState> slots_;
+  HalvingReferee referee_;
   double start_;
   RunOutcome outcome_;
   std::vector<std::string> unprepared_keys_;
