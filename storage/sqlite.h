@@ -53,6 +53,9 @@ class Statement {
   Statement& bind(int index, const std::optional<T>& value) {
     return value ? bind(index, *value) : bind_null(index);
   }
+  // The index of the named parameter (":name" in the SQL), for binding by name.
+  // Throws RuntimeError when the statement has no such parameter.
+  int parameter(const char* name) const;
   // The value of `column` in the current row of `from`, type and all (NULL too).
   Statement& bind_column(int index, const Statement& from, int column);
 
