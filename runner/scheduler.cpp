@@ -195,12 +195,11 @@ class Scheduler::Run {
     for (size_t s = 0; s < occupancy_.size(); ++s) {
       if (occupancy_[s].busy || occupancy_[s].retired) continue;
       if (!room_for_another()) break;
-      const auto trial =
-          store_.claim_next(spec_.name, me_, slots_[s].device, now(), unprepared_keys_);
+      std::optional<TrialSpec> trial =
+          store_.claim_next(spec_, me_, slots_[s].device, now(), unprepared_keys_);
       if (!trial) return false;
       Job job;
-      job.trial = *trial;
-      job.trial.schedule = trial_schedule(spec_, *trial);
+      job.trial = std::move(*trial);
       start(s, job);
     }
     return true;
@@ -321,7 +320,8 @@ class Scheduler::Run {
     if (const auto late = referee_.ended(static_cast<int>(s), !result.stopped_epoch))
       carry_out(*late);
     const Slot& where = slots_[s];
-    // The slot held its share of the device for the trial's wall time.
+    // The slot held its share of the device for the trial's wall time: the
+    // scheduler, which knows the share, is the one author of device_seconds.
     result.device_seconds = result.train_seconds * where.share;
     store_.record_done(trial.id, me_, result);
     ++outcome_.done;

@@ -60,6 +60,11 @@ class ResultsStore {
                                       const std::vector<std::string>& skip_backbones = {}) {
     return queue_.claim_next(sweep, who, device, now, skip_backbones);
   }
+  std::optional<TrialSpec> claim_next(const SweepSpec& spec, const Claimant& who,
+                                      const std::string& device, double now,
+                                      const std::vector<std::string>& skip_backbones = {}) {
+    return queue_.claim_next(spec, who, device, now, skip_backbones);
+  }
   bool record_done(const std::string& trial_id, const Claimant& who, const TrialResult& result) {
     return queue_.record_done(trial_id, who, result);
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/grid.h"
 #include "storage/trial_rows.h"
 
 namespace sweep {
@@ -42,6 +43,14 @@ std::optional<TrialSpec> TrialQueue::claim_next(const std::string& sweep, const 
       .bind(6, device)
       .run();
   transaction.commit();
+  return trial;
+}
+
+std::optional<TrialSpec> TrialQueue::claim_next(const SweepSpec& spec, const Claimant& who,
+                                                const std::string& device, double now,
+                                                const std::vector<std::string>& skip_backbones) {
+  std::optional<TrialSpec> trial = claim_next(spec.name, who, device, now, skip_backbones);
+  if (trial) trial->schedule = trial_schedule(spec, *trial);
   return trial;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/records.h"
+#include "core/sweep_spec.h"
 #include "storage/sqlite.h"
 
 namespace sweep {
@@ -43,6 +44,11 @@ class TrialQueue {
   // `device` for `who`, and returns it; nullopt when none is pending. Trials of
   // backbones whose pretrain key is in `skip_backbones` are left alone.
   std::optional<TrialSpec> claim_next(const std::string& sweep, const Claimant& who,
+                                      const std::string& device, double now,
+                                      const std::vector<std::string>& skip_backbones = {});
+  // The same for a runner: the trial comes ready to run, with its id, position
+  // and its schedule under `spec` (when to validate, its rungs) attached.
+  std::optional<TrialSpec> claim_next(const SweepSpec& spec, const Claimant& who,
                                       const std::string& device, double now,
                                       const std::vector<std::string>& skip_backbones = {});
   // Each of these applies only while `who` holds the trial's claim, and says
