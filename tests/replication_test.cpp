@@ -62,8 +62,8 @@ class ReplicationTest : public ::testing::Test {
 TEST_F(ReplicationTest, SeedsGoOnlyToTheHingeCellsOfUndecidedTargets) {
   const auto first = plan_added_seeds(spec_, trials_, 0.01);
   ASSERT_EQ(first.size(), 2u);
-  EXPECT_EQ(plan(), (std::set<std::tuple<std::string, int, double, int>>{
-                        {"near", 0, 0.01, 2}, {"near", 5, 0.01, 2}}));
+  EXPECT_EQ(plan(), (std::set<std::tuple<std::string, int, double, int>>{{"near", 0, 0.01, 2},
+                                                                         {"near", 5, 0.01, 2}}));
   EXPECT_EQ(first[0].reason.rfind("added seed 2: near undecided between head-only and 5 (all) "
                                   "blocks (gap 1.0 points, 95% bounds",
                                   0),
@@ -72,10 +72,12 @@ TEST_F(ReplicationTest, SeedsGoOnlyToTheHingeCellsOfUndecidedTargets) {
 }
 
 TEST_F(ReplicationTest, GoesOnSeedBySeedAndStopsBelowTheMaximum) {
-  for (const AddedTrial& t : plan_added_seeds(spec_, trials_, 0.01)) trials_.push_back(done(t.spec));
-  EXPECT_EQ(plan(), (std::set<std::tuple<std::string, int, double, int>>{
-                        {"near", 0, 0.01, 3}, {"near", 5, 0.01, 3}}));
-  for (const AddedTrial& t : plan_added_seeds(spec_, trials_, 0.01)) trials_.push_back(done(t.spec));
+  for (const AddedTrial& t : plan_added_seeds(spec_, trials_, 0.01))
+    trials_.push_back(done(t.spec));
+  EXPECT_EQ(plan(), (std::set<std::tuple<std::string, int, double, int>>{{"near", 0, 0.01, 3},
+                                                                         {"near", 5, 0.01, 3}}));
+  for (const AddedTrial& t : plan_added_seeds(spec_, trials_, 0.01))
+    trials_.push_back(done(t.spec));
   EXPECT_TRUE(plan().empty()) << "seed 4 would be the fifth; max is 4";
 }
 
