@@ -10,9 +10,10 @@
 #include "analysis/summary.h"
 #include "core/grid.h"
 #include "core/identity.h"
-#include "runner/eta.h"
 #include "runner/halving_referee.h"
+#include "runner/preparation_jobs.h"
 #include "runner/run_sentences.h"
+#include "runner/run_tally.h"
 
 namespace sweep {
 namespace {
@@ -56,6 +57,7 @@ class Scheduler::Run {
         me_(s.me_),
         occupancy_(s.slots_.size()),
         referee_(s.spec_.halving ? s.spec_.halving->keep : 1.0),
+        tally_(s.store_.trials(s.spec_.name)),
         start_(s.system_.monotonic_seconds()) {}
 
   RunOutcome run() {
@@ -64,8 +66,11 @@ class Scheduler::Run {
             .reclaim_stale(now(), options_.lease_seconds, me_.host,
                            [this](int64_t pid) { return system_.process_alive(pid); })
             .size());
-    count_stored_trials();
-    if (!nothing_to_do() && run_jobs(backbone_jobs()) && run_jobs(measure_jobs())) run_trials();
+    // Phase 1, every backbone's pretrained weights; phase 2, the measures of
+    // each pair; phase 3, the trials.
+    if (!nothing_to_do() && run_jobs(backbone_jobs(spec_)) &&
+        run_jobs(measure_jobs(spec_, store_, unprepared_keys_)))
+      run_trials();
     progress_.close();
     return outcome_;
   }
@@ -77,47 +82,10 @@ class Scheduler::Run {
   // Every trial finished (done, stopped or failed), every measure stored and
   // no seed to add: then no worker starts and no backbone is loaded.
   bool nothing_to_do() const {
-    if (done_ + failed_ < total_ || !measure_jobs().empty()) return false;
+    if (!tally_.all_finished() || !measure_jobs(spec_, store_, unprepared_keys_).empty())
+      return false;
     return spec_.grid.max_seeds == 0 ||
            plan_added_seeds(spec_, store_.trials(spec_.name), options_.tolerance).empty();
-  }
-
-  // Phase 1: every backbone's pretrained weights, spread over the slots.
-  std::vector<Job> backbone_jobs() const {
-    std::vector<Job> jobs;
-    for (const BackboneSpec& backbone : spec_.backbones) {
-      Job job;
-      job.kind = Job::Kind::kBackbone;
-      job.backbone = backbone;
-      jobs.push_back(job);
-    }
-    return jobs;
-  }
-
-  // Phase 2: per (backbone, target), the transfer measures and probe curve not
-  // stored yet, or stored with other probe settings.
-  std::vector<Job> measure_jobs() const {
-    std::vector<Job> jobs;
-    for (const BackboneSpec& backbone : spec_.backbones) {
-      const std::string key = pretrain_key(backbone);
-      if (std::count(unprepared_keys_.begin(), unprepared_keys_.end(), key)) continue;
-      for (const TargetSpec& target : spec_.targets) {
-        if (measured(backbone, target)) continue;
-        Job job;
-        job.kind = Job::Kind::kMeasure;
-        job.backbone = backbone;
-        job.target = target;
-        job.probes = {spec_.training, spec_.grid.lr};
-        jobs.push_back(job);
-      }
-    }
-    return jobs;
-  }
-
-  // Whether the store holds this pair's measures with this sweep's probe settings.
-  bool measured(const BackboneSpec& backbone, const TargetSpec& target) const {
-    const auto stored = store_.measure(pretrain_key(backbone), target_key(target));
-    return stored && stored->probe_key == probe_key(spec_.training, spec_.grid.lr);
   }
 
   // Runs the jobs over the slots until all are answered. False when stopped. A
@@ -130,7 +98,7 @@ class Scheduler::Run {
         if (occupancy_[s].busy || occupancy_[s].retired) continue;
         if (!room_for_another()) break;
         while (!queue.empty() && queue.front().kind == Job::Kind::kMeasure &&
-               measured(queue.front().backbone, queue.front().target))
+               measured(spec_, store_, queue.front().backbone, queue.front().target))
           queue.erase(queue.begin());
         if (queue.empty()) break;
         start(s, queue.front());
@@ -173,8 +141,9 @@ class Scheduler::Run {
   // replication.h), asked again only once something finished since the last
   // time. Whether any was added.
   bool add_seeds() {
-    if (spec_.grid.max_seeds == 0 || finished_here_ == finished_at_last_top_up_) return false;
-    finished_at_last_top_up_ = finished_here_;
+    if (spec_.grid.max_seeds == 0 || tally_.finished_here() == finished_at_last_top_up_)
+      return false;
+    finished_at_last_top_up_ = tally_.finished_here();
     const std::vector<AddedTrial> planned =
         plan_added_seeds(spec_, store_.trials(spec_.name), options_.tolerance);
     const int added = store_.add_trials(spec_.name, planned);
@@ -183,7 +152,7 @@ class Scheduler::Run {
       const std::string why = t.reason.substr(t.reason.find(": ") + 2);
       progress_.print("added    " + describe_trial(t.spec) + ": " + why.substr(why.find(' ') + 1));
     }
-    total_ += added;
+    tally_.added(added);
     siblings_.clear();
     return added > 0;
   }
@@ -325,9 +294,7 @@ class Scheduler::Run {
     result.device_seconds = result.train_seconds * where.share;
     store_.record_done(trial.id, me_, result);
     ++outcome_.done;
-    ++finished_here_;
-    ++done_;
-    if (!best_val_ || result.val_accuracy > *best_val_) best_val_ = result.val_accuracy;
+    tally_.done(result);
     progress_.print(trial_result_sentence(describe_trial(trial), where.label, result));
     job_succeeded(s);
     if (options_.after_trial) options_.after_trial();
@@ -368,8 +335,7 @@ class Scheduler::Run {
   void trial_failed(const TrialSpec& trial, const std::string& where, const std::string& cause) {
     store_.record_failed(trial.id, me_, cause);
     ++outcome_.failed;
-    ++finished_here_;
-    ++failed_;
+    tally_.failed();
     progress_.print(trial_failed_sentence(describe_trial(trial), where, cause));
     if (options_.after_trial) options_.after_trial();
   }
@@ -415,34 +381,19 @@ class Scheduler::Run {
                        [](const Occupancy& s) { return s.retired; });
   }
 
-  void count_stored_trials() {
-    for (const TrialRecord& t : store_.trials(spec_.name)) {
-      ++total_;
-      if (t.state == TrialState::kDone || t.state == TrialState::kStopped) {
-        ++done_;
-        if (!best_val_ || t.result->val_accuracy > *best_val_) best_val_ = t.result->val_accuracy;
-      }
-      if (t.state == TrialState::kFailed) ++failed_;
-    }
-  }
-
   void show() {
-    ProgressState state;
-    state.total = total_;
-    state.done = done_;
-    state.failed = failed_;
-    state.elapsed = clock() - start_;
-    state.best_val = best_val_;
     double running_fraction = 0.0;
+    int running = 0;
+    std::string activity;
     for (size_t s = 0; s < occupancy_.size(); ++s) {
       if (!occupancy_[s].busy) continue;
-      ++state.running;
+      ++running;
       if (occupancy_[s].job.kind == Job::Kind::kTrial) running_fraction += occupancy_[s].fraction;
-      state.activity +=
-          (state.activity.empty() ? "" : " | ") + slots_[s].label + " " + occupancy_[s].status;
+      activity += (activity.empty() ? "" : " | ") + slots_[s].label + " " + occupancy_[s].status;
     }
-    state.eta = estimate_eta(state.elapsed, finished_here_ + running_fraction,
-                             total_ - done_ - failed_ - running_fraction);
+    ProgressState state = tally_.progress(clock() - start_, running_fraction);
+    state.running = running;
+    state.activity = activity;
     progress_.show(state);
   }
 
@@ -456,13 +407,12 @@ class Scheduler::Run {
   const Claimant& me_;
   std::vector<Occupancy> occupancy_;  // what each slot is doing now, by slot
   HalvingReferee referee_;
+  RunTally tally_;
   double start_;
   RunOutcome outcome_;
   std::vector<std::string> unprepared_keys_;
-  int total_ = 0, done_ = 0, failed_ = 0, finished_here_ = 0;
   int finished_at_last_top_up_ = -1;
   std::map<std::string, std::vector<std::string>> siblings_;  // sibling_key -> trial ids
-  std::optional<double> best_val_;
 };
 
 Scheduler::Scheduler(const SweepSpec& spec, ResultsStore& store, WorkerPool& pool,
