@@ -5,10 +5,7 @@
 #include <optional>
 
 #include "analysis/format.h"
-#include "analysis/prediction.h"
 #include "analysis/replication.h"
-#include "analysis/summary.h"
-#include "core/grid.h"
 #include "core/identity.h"
 #include "runner/halving_referee.h"
 #include "runner/preparation_jobs.h"
