@@ -129,18 +129,4 @@ Verdict decide(const std::vector<DepthRow>& depths, double tolerance, const Seed
   return verdict;
 }
 
-const char* verdict_kind_name(VerdictKind kind) {
-  switch (kind) {
-    case VerdictKind::kNoData:
-      return "no data";
-    case VerdictKind::kHeadOnly:
-      return "head-only";
-    case VerdictKind::kOpenBlocks:
-      return "open blocks";
-    case VerdictKind::kUndecided:
-      return "undecided";
-  }
-  return "";
-}
-
 }  // namespace sweep

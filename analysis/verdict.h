@@ -79,7 +79,4 @@ Verdict decide(const std::vector<DepthRow>& depths, double tolerance, const Seed
 std::optional<int> seeds_to_decide(const GapToBest& gap, double tolerance, int limit = 100,
                                    const SeedLooks& looks = {});
 
-const char* verdict_kind_name(
-    VerdictKind kind);  // "head-only", "open blocks", "undecided", "no data"
-
 }  // namespace sweep

@@ -27,8 +27,8 @@
 #include "core/identity.h"
 #include "experiments/models/resnet.h"
 #include "experiments/train/trial.h"
-#include "runner/cli.h"
-#include "runner/sweep_loading.h"
+#include "runner/commands/cli.h"
+#include "runner/commands/sweep_loading.h"
 
 namespace sweep::bench {
 namespace {

@@ -122,6 +122,9 @@ PretrainedRecord pretrained_from_json(const json& v) {
   }
 }
 
+// Only for the probe curve of a TransferMeasure below.
+namespace {
+
 json to_json(const BoundaryProbe& p) {
   return {{"boundary", p.boundary},
           {"block", p.block},
@@ -147,6 +150,8 @@ BoundaryProbe probe_from_json(const json& v) {
   p.seconds = number_at(v, "seconds");
   return p;
 }
+
+}  // namespace
 
 json to_json(const TransferMeasure& m) {
   json curve = json::array();

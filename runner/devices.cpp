@@ -76,7 +76,8 @@ std::vector<Slot> plan_slots(const std::string& devices, int per_device, int thr
     for (int i = 0; i < inventory.cuda_devices; ++i) all.push_back(i);
     return gpu_slots(all, per_device, threads, inventory);
   }
-  if (devices == "cpu") return cpu_slots(default_cpu_workers(threads, inventory), threads, inventory);
+  if (devices == "cpu")
+    return cpu_slots(default_cpu_workers(threads, inventory), threads, inventory);
   if (devices.rfind("cpu:", 0) == 0) {
     int workers = 0;
     if (!parse_count(devices.substr(4), workers) || workers < 1) bad_list(devices);

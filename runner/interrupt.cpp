@@ -40,6 +40,4 @@ InterruptGuard::~InterruptGuard() {
 
 bool InterruptGuard::stop_requested() { return g_signals.load() > 0; }
 
-void InterruptGuard::request_stop() { g_signals.fetch_add(1); }
-
 }  // namespace sweep

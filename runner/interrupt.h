@@ -14,8 +14,6 @@ class InterruptGuard {
   InterruptGuard& operator=(const InterruptGuard&) = delete;
 
   static bool stop_requested();
-  // For tests and for stopping from inside the process.
-  static void request_stop();
 };
 
 }  // namespace sweep

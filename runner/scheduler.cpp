@@ -5,23 +5,17 @@
 #include <optional>
 
 #include "analysis/format.h"
-#include "analysis/prediction.h"
 #include "analysis/replication.h"
-#include "analysis/summary.h"
-#include "core/grid.h"
 #include "core/identity.h"
-#include "runner/halving.h"
+#include "runner/halving_referee.h"
+#include "runner/preparation_jobs.h"
+#include "runner/run_sentences.h"
+#include "runner/run_tally.h"
 
 namespace sweep {
 namespace {
 
-// A trial's validation accuracy at a rung, while it waits for the decision.
-struct RungReport {
-  int epoch = 0;
-  double val_accuracy = 0.0;
-};
-
-struct SlotState {
+struct Occupancy {
   bool busy = false;
   Job job;
   double started = 0.0;
@@ -29,9 +23,6 @@ struct SlotState {
   std::string status;
   int consecutive_failures = 0;
   bool retired = false;
-  std::optional<RungReport> at_rung;  // the trial waits at this rung
-  std::optional<RungReport> passed;   // the last rung the trial was let past
-  bool withdrawn = false;             // ... and that was withdrawn since
 };
 
 std::string describe_job(const Job& job) {
@@ -53,69 +44,45 @@ std::string describe_job(const Job& job) {
 class Scheduler::Run {
  public:
   explicit Run(const Scheduler& s)
-      : s_(s), slots_(s.slots_.size()), start_(s.system_.monotonic_seconds()) {}
+      : spec_(s.spec_),
+        store_(s.store_),
+        pool_(s.pool_),
+        slots_(s.slots_),
+        progress_(s.progress_),
+        system_(s.system_),
+        options_(s.options_),
+        me_(s.me_),
+        occupancy_(s.slots_.size()),
+        referee_(s.spec_.halving ? s.spec_.halving->keep : 1.0),
+        tally_(s.store_.trials(s.spec_.name)),
+        start_(s.system_.monotonic_seconds()) {}
 
   RunOutcome run() {
     outcome_.reclaimed = static_cast<int>(
-        s_.store_
-            .reclaim_stale(now(), s_.options_.lease_seconds, s_.me_.host,
-                           [this](int64_t pid) { return s_.system_.process_alive(pid); })
+        store_
+            .reclaim_stale(now(), options_.lease_seconds, me_.host,
+                           [this](int64_t pid) { return system_.process_alive(pid); })
             .size());
-    count_stored_trials();
-    if (!nothing_to_do() && run_jobs(backbone_jobs()) && run_jobs(measure_jobs())) run_trials();
-    s_.progress_.close();
+    // Phase 1, every backbone's pretrained weights; phase 2, the measures of
+    // each pair; phase 3, the trials.
+    if (!nothing_to_do() && run_jobs(backbone_jobs(spec_)) &&
+        run_jobs(measure_jobs(spec_, store_, unprepared_keys_)))
+      run_trials();
+    progress_.close();
     return outcome_;
   }
 
  private:
-  double clock() const { return s_.system_.monotonic_seconds(); }
-  double now() const { return s_.system_.unix_seconds(); }
+  double clock() const { return system_.monotonic_seconds(); }
+  double now() const { return system_.unix_seconds(); }
 
   // Every trial finished (done, stopped or failed), every measure stored and
   // no seed to add: then no worker starts and no backbone is loaded.
   bool nothing_to_do() const {
-    if (done_ + failed_ < total_ || !measure_jobs().empty()) return false;
-    return s_.spec_.grid.max_seeds == 0 ||
-           plan_added_seeds(s_.spec_, s_.store_.trials(s_.spec_.name), s_.options_.tolerance)
-               .empty();
-  }
-
-  // Phase 1: every backbone's pretrained weights, spread over the slots.
-  std::vector<Job> backbone_jobs() const {
-    std::vector<Job> jobs;
-    for (const BackboneSpec& backbone : s_.spec_.backbones) {
-      Job job;
-      job.kind = Job::Kind::kBackbone;
-      job.backbone = backbone;
-      jobs.push_back(job);
-    }
-    return jobs;
-  }
-
-  // Phase 2: per (backbone, target), the transfer measures and probe curve not
-  // stored yet, or stored with other probe settings.
-  std::vector<Job> measure_jobs() const {
-    std::vector<Job> jobs;
-    for (const BackboneSpec& backbone : s_.spec_.backbones) {
-      const std::string key = pretrain_key(backbone);
-      if (std::count(unprepared_keys_.begin(), unprepared_keys_.end(), key)) continue;
-      for (const TargetSpec& target : s_.spec_.targets) {
-        if (measured(backbone, target)) continue;
-        Job job;
-        job.kind = Job::Kind::kMeasure;
-        job.backbone = backbone;
-        job.target = target;
-        job.probes = {s_.spec_.training, s_.spec_.grid.lr};
-        jobs.push_back(job);
-      }
-    }
-    return jobs;
-  }
-
-  // Whether the store holds this pair's measures with this sweep's probe settings.
-  bool measured(const BackboneSpec& backbone, const TargetSpec& target) const {
-    const auto stored = s_.store_.measure(pretrain_key(backbone), target_key(target));
-    return stored && stored->probe_key == probe_key(s_.spec_.training, s_.spec_.grid.lr);
+    if (!tally_.all_finished() || !measure_jobs(spec_, store_, unprepared_keys_).empty())
+      return false;
+    return spec_.grid.max_seeds == 0 ||
+           plan_added_seeds(spec_, store_.trials(spec_.name), options_.tolerance).empty();
   }
 
   // Runs the jobs over the slots until all are answered. False when stopped. A
@@ -123,12 +90,12 @@ class Scheduler::Run {
   // not taken again.
   bool run_jobs(std::vector<Job> queue) {
     while (!queue.empty() || any_busy()) {
-      if (s_.options_.stop_requested()) return stop_everything();
-      for (size_t s = 0; s < slots_.size() && !queue.empty(); ++s) {
-        if (slots_[s].busy || slots_[s].retired) continue;
+      if (options_.stop_requested()) return stop_everything();
+      for (size_t s = 0; s < occupancy_.size() && !queue.empty(); ++s) {
+        if (occupancy_[s].busy || occupancy_[s].retired) continue;
         if (!room_for_another()) break;
         while (!queue.empty() && queue.front().kind == Job::Kind::kMeasure &&
-               measured(queue.front().backbone, queue.front().target))
+               measured(spec_, store_, queue.front().backbone, queue.front().target))
           queue.erase(queue.begin());
         if (queue.empty()) break;
         start(s, queue.front());
@@ -145,7 +112,7 @@ class Scheduler::Run {
     bool drained = false;
     double last_heartbeat = clock();
     while (true) {
-      if (s_.options_.stop_requested()) {
+      if (options_.stop_requested()) {
         stop_everything();
         return;
       }
@@ -160,8 +127,8 @@ class Scheduler::Run {
       }
       handle_events();
       check_timeouts();
-      if (clock() - last_heartbeat >= s_.options_.heartbeat_interval) {
-        s_.store_.heartbeat(s_.me_, now());
+      if (clock() - last_heartbeat >= options_.heartbeat_interval) {
+        store_.heartbeat(me_, now());
         last_heartbeat = clock();
       }
     }
@@ -171,15 +138,16 @@ class Scheduler::Run {
   // replication.h), asked again only once something finished since the last
   // time. Whether any was added.
   bool add_seeds() {
-    if (s_.spec_.grid.max_seeds == 0 || finished_here_ == finished_at_last_top_up_) return false;
-    finished_at_last_top_up_ = finished_here_;
+    if (spec_.grid.max_seeds == 0 || tally_.finished_here() == finished_at_last_top_up_)
+      return false;
+    finished_at_last_top_up_ = tally_.finished_here();
     const std::vector<AddedTrial> planned =
-        plan_added_seeds(s_.spec_, s_.store_.trials(s_.spec_.name), s_.options_.tolerance);
-    const int added = s_.store_.add_trials(s_.spec_.name, planned);
+        plan_added_seeds(spec_, store_.trials(spec_.name), options_.tolerance);
+    const int added = store_.add_trials(spec_.name, planned);
     for (const AddedTrial& t : planned) {
-      s_.progress_.print("added    " + describe_trial(t.spec) + ": " + undecided_phrase(t.reason));
+      progress_.print("added    " + describe_trial(t.spec) + ": " + undecided_phrase(t.reason));
     }
-    total_ += added;
+    tally_.added(added);
     siblings_.clear();
     return added > 0;
   }
@@ -188,40 +156,38 @@ class Scheduler::Run {
   // store has no pending trial left for this sweep: from then on the run only
   // waits for the trials still running.
   bool start_pending_trials() {
-    for (size_t s = 0; s < slots_.size(); ++s) {
-      if (slots_[s].busy || slots_[s].retired) continue;
+    for (size_t s = 0; s < occupancy_.size(); ++s) {
+      if (occupancy_[s].busy || occupancy_[s].retired) continue;
       if (!room_for_another()) break;
-      const auto trial =
-          s_.store_.claim_next(s_.spec_.name, s_.me_, s_.slots_[s].device, now(), unprepared_keys_);
+      std::optional<TrialSpec> trial =
+          store_.claim_next(spec_, me_, slots_[s].device, now(), unprepared_keys_);
       if (!trial) return false;
       Job job;
-      job.trial = *trial;
-      job.trial.schedule = trial_schedule(s_.spec_, *trial);
+      job.trial = std::move(*trial);
       start(s, job);
     }
     return true;
   }
 
   void start(size_t s, const Job& job) {
-    SlotState& slot = slots_[s];
+    Occupancy& slot = occupancy_[s];
     slot.busy = true;
     slot.job = job;
-    if (s_.options_.threads_per_job) slot.job.threads = s_.options_.threads_per_job(job.kind);
+    if (options_.threads_per_job) slot.job.threads = options_.threads_per_job(job.kind);
     slot.started = clock();
     slot.fraction = 0.0;
-    slot.at_rung.reset();
-    slot.passed.reset();
-    slot.withdrawn = false;
+    if (job.kind == Job::Kind::kTrial)
+      referee_.started(static_cast<int>(s), job.trial.id, sibling_key(job.trial));
     slot.status = describe_job(job);
-    s_.pool_.assign(static_cast<int>(s), slot.job);
+    pool_.assign(static_cast<int>(s), slot.job);
     show();
   }
 
   void handle_events() {
-    for (const PoolEvent& event : s_.pool_.wait(s_.options_.poll_interval)) {
+    for (const PoolEvent& event : pool_.wait(options_.poll_interval)) {
       const auto s = static_cast<size_t>(event.slot);
       if (event.kind == PoolEvent::Kind::kExited) {
-        if (slots_[s].busy) job_failed(s, event.cause);
+        if (occupancy_[s].busy) job_failed(s, event.cause);
         continue;
       }
       handle_message(s, event.message);
@@ -230,7 +196,7 @@ class Scheduler::Run {
   }
 
   void handle_message(size_t s, const WorkerMessage& m) {
-    SlotState& slot = slots_[s];
+    Occupancy& slot = occupancy_[s];
     switch (m.kind) {
       case WorkerMessage::Kind::kProgress:
         slot.fraction = m.fraction;
@@ -241,185 +207,104 @@ class Scheduler::Run {
         trial_done(s, m.result);
         break;
       case WorkerMessage::Kind::kPretrained:
-        s_.store_.record_pretrained(m.pretrained);
-        s_.progress_.print("backbone " + describe_backbone({slot.job.backbone.name, m.pretrained}));
+        store_.record_pretrained(m.pretrained);
+        progress_.print(pretrained_sentence(slot.job.backbone.name, m.pretrained));
         job_succeeded(s);
         break;
       case WorkerMessage::Kind::kMeasured:
-        s_.store_.record_measure(m.measure);
-        s_.progress_.print(
-            "measured " + m.measure.backbone + " on " + m.measure.target + ": LogME " +
-            printf_string("%.3f", m.measure.logme) + ", Frechet distance " +
-            format_frechet(m.measure.frechet) + "; " +
-            prediction_sentence(predict_verdict(m.measure.curve, s_.options_.tolerance),
-                                m.measure.curve));
-        if (const auto& skipped = m.measure.skipped_images; !skipped.empty()) {
-          s_.progress_.print("skipped  " + m.measure.target + ": " +
-                             skipped_images_phrase(skipped.size()) + ", first " + skipped.front() +
-                             " (all in `sweep report --html` and the skipped_images table)");
-        }
+        store_.record_measure(m.measure);
+        progress_.print(measured_sentence(m.measure, options_.tolerance));
+        if (!m.measure.skipped_images.empty()) progress_.print(skipped_sentence(m.measure));
         job_succeeded(s);
         break;
       case WorkerMessage::Kind::kError:
         job_failed(s, m.error);
         break;
       case WorkerMessage::Kind::kRung:
-        slot.at_rung = RungReport{m.epoch, m.val_accuracy};
+        referee_.arrived(static_cast<int>(s), m.epoch, m.val_accuracy);
         break;
     }
   }
 
-  // Successive halving. A trial that validated at a rung waits for its decision
-  // until each learning-rate sibling running in this runner's other slots has
-  // reached that rung too, or ended: siblings run side by side (the grid claims
-  // them one after another) are judged together, so the first to arrive is not
-  // waved through for being first. Siblings that ran earlier, or run in another
-  // runner, count with the value the store holds for them, as in ASHA.
+  // Successive halving: records and carries out what the referee decided.
   void decide_waiting_rungs() {
-    for (size_t s = 0; s < slots_.size(); ++s) {
-      if (slots_[s].busy && slots_[s].at_rung && !sibling_short_of_rung(s)) decide_rung(s);
+    const StoredRungValues stored = [this](const std::string& key, const std::string& id,
+                                           int epoch) {
+      return store_.rung_values(siblings_of(key, id), epoch);
+    };
+    for (const RungDecision& decision : referee_.decide(stored)) carry_out(decision);
+  }
+
+  void carry_out(const RungDecision& d) {
+    const bool keep =
+        d.kind == RungDecision::Kind::kKeep || d.kind == RungDecision::Kind::kKeptAfterAll;
+    store_.record_rung(d.trial_id, d.epoch, d.val_accuracy, keep);
+    const TrialSpec& trial = occupancy_[static_cast<size_t>(d.slot)].job.trial;
+    switch (d.kind) {
+      case RungDecision::Kind::kKeep:
+        pool_.decide(d.slot, true);
+        break;
+      case RungDecision::Kind::kStop:
+        pool_.decide(d.slot, false);
+        progress_.print(rung_stopped_sentence(describe_trial(trial), d.epoch, d.val_accuracy));
+        break;
+      case RungDecision::Kind::kWithdraw:
+        pool_.withdraw(d.slot);
+        progress_.print(withdrawn_sentence(describe_trial(trial), d.epoch, d.val_accuracy));
+        break;
+      case RungDecision::Kind::kKeptAfterAll:
+        break;
     }
   }
 
-  // The slots here running a learning-rate sibling of slot s's trial.
-  std::vector<size_t> sibling_slots(size_t s) const {
-    const std::string key = sibling_key(slots_[s].job.trial);
-    std::vector<size_t> found;
-    for (size_t t = 0; t < slots_.size(); ++t) {
-      const SlotState& other = slots_[t];
-      if (t != s && other.busy && other.job.kind == Job::Kind::kTrial &&
-          sibling_key(other.job.trial) == key) {
-        found.push_back(t);
-      }
-    }
-    return found;
-  }
-
-  bool sibling_short_of_rung(size_t s) const {
-    const int epoch = slots_[s].at_rung->epoch;
-    for (size_t t : sibling_slots(s)) {
-      const SlotState& other = slots_[t];
-      const bool there = other.at_rung && other.at_rung->epoch == epoch;
-      const bool past = other.passed && other.passed->epoch >= epoch;
-      if (!there && !past) return true;
-    }
-    return false;
-  }
-
-  void decide_rung(size_t s) {
-    SlotState& slot = slots_[s];
-    const TrialSpec& trial = slot.job.trial;
-    const RungReport at = *slot.at_rung;
-    const bool keep = keep_at_rung(at.val_accuracy, sibling_values(s, at.epoch), keep_fraction());
-    s_.store_.record_rung(trial.id, at.epoch, at.val_accuracy, keep);
-    slot.at_rung.reset();
-    if (keep) slot.passed = at;
-    s_.pool_.decide(static_cast<int>(s), keep);
-    if (!keep) {
-      s_.progress_.print("halving  " + describe_trial(trial) + ": val " + percent(at.val_accuracy) +
-                         " at epoch " + std::to_string(at.epoch) +
-                         " trails its learning-rate siblings; stopped there");
-    }
-    withdraw_overtaken(s, at.epoch);
-  }
-
-  double keep_fraction() const { return s_.spec_.halving ? s_.spec_.halving->keep : 1.0; }
-
-  // The validation accuracies at this rung of slot s's trial's siblings: as
-  // stored, and those waiting at it in this runner's other slots.
-  std::vector<double> sibling_values(size_t s, int epoch) {
-    std::map<std::string, double> values =
-        s_.store_.rung_values(siblings_of(slots_[s].job.trial), epoch);
-    for (size_t t : sibling_slots(s)) {
-      const SlotState& other = slots_[t];
-      if (other.at_rung && other.at_rung->epoch == epoch)
-        values[other.job.trial.id] = other.at_rung->val_accuracy;
-    }
-    std::vector<double> found;
-    for (const auto& [id, value] : values) found.push_back(value);
-    return found;
-  }
-
-  // A sibling here that went on at this rung before slot s's trial arrived
-  // there (it ran ahead alone) and no longer ranks within the kept share is
-  // stopped after its current epoch, as if they had been judged together.
-  void withdraw_overtaken(size_t s, int epoch) {
-    for (size_t t : sibling_slots(s)) {
-      SlotState& other = slots_[t];
-      if (!other.passed || other.passed->epoch != epoch || other.withdrawn) continue;
-      const TrialSpec& trial = other.job.trial;
-      if (keep_at_rung(other.passed->val_accuracy, sibling_values(t, epoch), keep_fraction()))
-        continue;
-      other.withdrawn = true;
-      s_.store_.record_rung(trial.id, epoch, other.passed->val_accuracy, false);
-      s_.pool_.withdraw(static_cast<int>(t));
-      s_.progress_.print("halving  " + describe_trial(trial) + ": val " +
-                         percent(other.passed->val_accuracy) + " at epoch " +
-                         std::to_string(epoch) + " trails the siblings that reached it later; " +
-                         "stopped after its current epoch");
-    }
-  }
-
-  // The sweep's trials that differ from `trial` only in learning rate.
-  std::vector<std::string> siblings_of(const TrialSpec& trial) {
+  // The sweep's trials with this sibling key (they differ only in learning
+  // rate), the trial `id` left out.
+  std::vector<std::string> siblings_of(const std::string& key, const std::string& id) {
     if (siblings_.empty()) {
-      for (const TrialRecord& t : s_.store_.trials(s_.spec_.name))
+      for (const TrialRecord& t : store_.trials(spec_.name))
         siblings_[sibling_key(t.spec)].push_back(t.spec.id);
     }
-    std::vector<std::string> ids = siblings_[sibling_key(trial)];
-    ids.erase(std::remove(ids.begin(), ids.end(), trial.id), ids.end());
+    std::vector<std::string> ids = siblings_[key];
+    ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
     return ids;
   }
 
   void check_timeouts() {
-    if (s_.options_.trial_timeout <= 0) return;
-    for (size_t s = 0; s < slots_.size(); ++s) {
-      if (!slots_[s].busy || slots_[s].job.kind != Job::Kind::kTrial) continue;
-      if (clock() - slots_[s].started <= s_.options_.trial_timeout) continue;
-      s_.pool_.kill(static_cast<int>(s));
-      job_failed(s, "timed out after " + format_seconds(s_.options_.trial_timeout));
+    if (options_.trial_timeout <= 0) return;
+    for (size_t s = 0; s < occupancy_.size(); ++s) {
+      if (!occupancy_[s].busy || occupancy_[s].job.kind != Job::Kind::kTrial) continue;
+      if (clock() - occupancy_[s].started <= options_.trial_timeout) continue;
+      pool_.kill(static_cast<int>(s));
+      job_failed(s, timed_out_cause(options_.trial_timeout));
     }
   }
 
   void trial_done(size_t s, TrialResult result) {
-    const TrialSpec& trial = slots_[s].job.trial;
-    if (slots_[s].withdrawn && !result.stopped_epoch) {
-      // It ended before the withdrawal reached it: it went on after all.
-      const RungReport& passed = *slots_[s].passed;
-      s_.store_.record_rung(trial.id, passed.epoch, passed.val_accuracy, true);
-    }
-    const Slot& where = s_.slots_[s];
-    // The slot held its share of the device for the trial's wall time.
+    const TrialSpec& trial = occupancy_[s].job.trial;
+    if (const auto late = referee_.ended(static_cast<int>(s), !result.stopped_epoch))
+      carry_out(*late);
+    const Slot& where = slots_[s];
+    // The slot held its share of the device for the trial's wall time: the
+    // scheduler, which knows the share, is the one author of device_seconds.
     result.device_seconds = result.train_seconds * where.share;
-    s_.store_.record_done(trial.id, s_.me_, result);
+    store_.record_done(trial.id, me_, result);
     ++outcome_.done;
-    ++finished_here_;
-    ++done_;
-    if (!best_val_ || result.val_accuracy > *best_val_) best_val_ = result.val_accuracy;
-    if (result.stopped_epoch) {
-      s_.progress_.print("stopped  " + describe_trial(trial) + " on " + where.label +
-                         " after epoch " + std::to_string(*result.stopped_epoch) + ": val " +
-                         percent(result.val_accuracy) + ", " +
-                         format_seconds(result.train_seconds));
-    } else {
-      s_.progress_.print(std::string(result.diverged ? "diverged " : "done     ") +
-                         describe_trial(trial) + " on " + where.label + ": test " +
-                         percent(result.test_accuracy) + ", val " + percent(result.val_accuracy) +
-                         ", " + format_seconds(result.train_seconds));
-    }
+    tally_.done(result);
+    progress_.print(trial_result_sentence(describe_trial(trial), where.label, result));
     job_succeeded(s);
-    if (s_.options_.after_trial) s_.options_.after_trial();
+    if (options_.after_trial) options_.after_trial();
   }
 
   void job_succeeded(size_t s) {
-    slots_[s].busy = false;
-    slots_[s].consecutive_failures = 0;
+    occupancy_[s].busy = false;
+    occupancy_[s].consecutive_failures = 0;
     show();
   }
 
   void job_failed(size_t s, const std::string& cause) {
-    SlotState& slot = slots_[s];
-    const std::string& where = s_.slots_[s].label;
+    Occupancy& slot = occupancy_[s];
+    const std::string& where = slots_[s].label;
+    referee_.ended(static_cast<int>(s), false);
     switch (slot.job.kind) {
       case Job::Kind::kTrial:
         trial_failed(slot.job.trial, where, cause);
@@ -427,40 +312,37 @@ class Scheduler::Run {
       case Job::Kind::kBackbone:
         unprepared_keys_.push_back(pretrain_key(slot.job.backbone));
         outcome_.failed_backbones.push_back(slot.job.backbone.name);
-        s_.progress_.print("backbone " + slot.job.backbone.name + " could not be pretrained on " +
-                           where + ": " + cause + "; its trials are skipped");
+        progress_.print(backbone_failed_sentence(slot.job.backbone.name, where, cause));
         break;
       case Job::Kind::kMeasure:
-        s_.progress_.print("could not measure " + slot.job.backbone.name + " on " +
-                           slot.job.target.name + " (" + where + "): " + cause +
-                           "; the report shows it unmeasured");
+        progress_.print(
+            measure_failed_sentence(slot.job.backbone.name, slot.job.target.name, where, cause));
         break;
     }
     slot.busy = false;
-    if (++slot.consecutive_failures >= s_.options_.max_consecutive_failures) {
+    if (++slot.consecutive_failures >= options_.max_consecutive_failures) {
       slot.retired = true;
-      s_.progress_.print(where + " failed " + std::to_string(slot.consecutive_failures) +
-                         " jobs in a row; taking it out of rotation");
+      progress_.print(retired_sentence(where, slot.consecutive_failures));
     }
     show();
   }
 
   void trial_failed(const TrialSpec& trial, const std::string& where, const std::string& cause) {
-    s_.store_.record_failed(trial.id, s_.me_, cause);
+    store_.record_failed(trial.id, me_, cause);
     ++outcome_.failed;
-    ++finished_here_;
-    ++failed_;
-    s_.progress_.print("failed   " + describe_trial(trial) + " on " + where + ": " + cause);
-    if (s_.options_.after_trial) s_.options_.after_trial();
+    tally_.failed();
+    progress_.print(trial_failed_sentence(describe_trial(trial), where, cause));
+    if (options_.after_trial) options_.after_trial();
   }
 
   bool stop_everything() {
-    for (size_t s = 0; s < slots_.size(); ++s) {
-      if (!slots_[s].busy) continue;
-      s_.pool_.kill(static_cast<int>(s));
-      if (slots_[s].job.kind == Job::Kind::kTrial)
-        s_.store_.release(slots_[s].job.trial.id, s_.me_);
-      slots_[s].busy = false;
+    for (size_t s = 0; s < occupancy_.size(); ++s) {
+      if (!occupancy_[s].busy) continue;
+      pool_.kill(static_cast<int>(s));
+      referee_.ended(static_cast<int>(s), false);
+      if (occupancy_[s].job.kind == Job::Kind::kTrial)
+        store_.release(occupancy_[s].job.trial.id, me_);
+      occupancy_[s].busy = false;
     }
     outcome_.interrupted = true;
     return false;
@@ -468,72 +350,64 @@ class Scheduler::Run {
 
   bool finish_out_of_devices() {
     outcome_.out_of_devices = true;
-    s_.progress_.print("every device is out of rotation; stopping with trials left pending");
+    progress_.print(out_of_devices_sentence());
     return false;
   }
 
   bool any_idle() const {
-    return std::any_of(slots_.begin(), slots_.end(),
-                       [](const SlotState& s) { return !s.busy && !s.retired; });
+    return std::any_of(occupancy_.begin(), occupancy_.end(),
+                       [](const Occupancy& s) { return !s.busy && !s.retired; });
   }
 
   int busy_slots() const {
-    return static_cast<int>(
-        std::count_if(slots_.begin(), slots_.end(), [](const SlotState& s) { return s.busy; }));
+    return static_cast<int>(std::count_if(occupancy_.begin(), occupancy_.end(),
+                                          [](const Occupancy& s) { return s.busy; }));
   }
 
   bool any_busy() const { return busy_slots() > 0; }
 
   // Whether a free slot may take a job now (SchedulerOptions::max_running).
   bool room_for_another() const {
-    return !s_.options_.max_running || busy_slots() < s_.options_.max_running();
+    return !options_.max_running || busy_slots() < options_.max_running();
   }
 
   bool all_retired() const {
-    return std::all_of(slots_.begin(), slots_.end(), [](const SlotState& s) { return s.retired; });
-  }
-
-  void count_stored_trials() {
-    for (const TrialRecord& t : s_.store_.trials(s_.spec_.name)) {
-      ++total_;
-      if (t.state == TrialState::kDone || t.state == TrialState::kStopped) {
-        ++done_;
-        if (!best_val_ || t.result->val_accuracy > *best_val_) best_val_ = t.result->val_accuracy;
-      }
-      if (t.state == TrialState::kFailed) ++failed_;
-    }
+    return std::all_of(occupancy_.begin(), occupancy_.end(),
+                       [](const Occupancy& s) { return s.retired; });
   }
 
   void show() {
-    ProgressState state;
-    state.total = total_;
-    state.done = done_;
-    state.failed = failed_;
-    state.elapsed = clock() - start_;
-    state.best_val = best_val_;
     double running_fraction = 0.0;
-    for (size_t s = 0; s < slots_.size(); ++s) {
-      if (!slots_[s].busy) continue;
-      ++state.running;
-      if (slots_[s].job.kind == Job::Kind::kTrial) running_fraction += slots_[s].fraction;
-      state.activity +=
-          (state.activity.empty() ? "" : " | ") + s_.slots_[s].label + " " + slots_[s].status;
+    int running = 0;
+    std::string activity;
+    for (size_t s = 0; s < occupancy_.size(); ++s) {
+      if (!occupancy_[s].busy) continue;
+      ++running;
+      if (occupancy_[s].job.kind == Job::Kind::kTrial) running_fraction += occupancy_[s].fraction;
+      activity += (activity.empty() ? "" : " | ") + slots_[s].label + " " + occupancy_[s].status;
     }
-    const double completed = finished_here_ + running_fraction;
-    const double remaining = total_ - done_ - failed_ - running_fraction;
-    if (completed > 0.05) state.eta = state.elapsed / completed * std::max(0.0, remaining);
-    s_.progress_.show(state);
+    ProgressState state = tally_.progress(clock() - start_, running_fraction);
+    state.running = running;
+    state.activity = activity;
+    progress_.show(state);
   }
 
-  const Scheduler& s_;
-  std::vector<SlotState> slots_;
+  const SweepSpec& spec_;
+  ResultsStore& store_;
+  WorkerPool& pool_;
+  const std::vector<Slot>& slots_;  // the pool's slots, as the scheduler was given them
+  ProgressSink& progress_;
+  System& system_;
+  const SchedulerOptions& options_;
+  const Claimant& me_;
+  std::vector<Occupancy> occupancy_;  // what each slot is doing now, by slot
+  HalvingReferee referee_;
+  RunTally tally_;
   double start_;
   RunOutcome outcome_;
   std::vector<std::string> unprepared_keys_;
-  int total_ = 0, done_ = 0, failed_ = 0, finished_here_ = 0;
   int finished_at_last_top_up_ = -1;
   std::map<std::string, std::vector<std::string>> siblings_;  // sibling_key -> trial ids
-  std::optional<double> best_val_;
 };
 
 Scheduler::Scheduler(const SweepSpec& spec, ResultsStore& store, WorkerPool& pool,

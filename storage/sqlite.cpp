@@ -70,6 +70,13 @@ Statement& Statement::bind(int index, const std::string& value) {
   return *this;
 }
 
+int Statement::parameter(const char* name) const {
+  const int index = sqlite3_bind_parameter_index(stmt_.get(), name);
+  if (index == 0)
+    throw RuntimeError(path_ + ": no parameter " + name + " in " + sqlite3_sql(stmt_.get()));
+  return index;
+}
+
 Statement& Statement::bind_column(int index, const Statement& from, int column) {
   const int rc =
       sqlite3_bind_value(stmt_.get(), index, sqlite3_column_value(from.stmt_.get(), column));
@@ -174,8 +181,6 @@ Statement Database::prepare(const std::string& sql) {
   }
   return Statement(db_.get(), stmt, path_);
 }
-
-int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
 
 int Database::changes() const { return sqlite3_changes(db_.get()); }
 

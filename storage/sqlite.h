@@ -53,6 +53,9 @@ class Statement {
   Statement& bind(int index, const std::optional<T>& value) {
     return value ? bind(index, *value) : bind_null(index);
   }
+  // The index of the named parameter (":name" in the SQL), for binding by name.
+  // Throws RuntimeError when the statement has no such parameter.
+  int parameter(const char* name) const;
   // The value of `column` in the current row of `from`, type and all (NULL too).
   Statement& bind_column(int index, const Statement& from, int column);
 
@@ -95,7 +98,6 @@ class Database {
   Statement prepare(const std::string& sql);
   sqlite3* handle() const { return db_.get(); }
   const std::string& path() const { return path_; }
-  int64_t last_insert_rowid() const;
   int changes() const;
   // How long a statement waits for a lock another connection holds before it
   // fails with SQLITE_BUSY.

@@ -32,8 +32,8 @@ ShiftStep step(ShiftKind kind, double amount) {
   return s;
 }
 
-ImageSet shifted(ImageSet set, const std::vector<ShiftStep>& chain, uint64_t seed = 7, int split = 0,
-                 const std::vector<ImageSet>& blends = {}) {
+ImageSet shifted(ImageSet set, const std::vector<ShiftStep>& chain, uint64_t seed = 7,
+                 int split = 0, const std::vector<ImageSet>& blends = {}) {
   apply_shift(chain, blends, seed, split, set);
   return set;
 }

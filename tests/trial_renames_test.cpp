@@ -45,7 +45,8 @@ TEST(TrialRenames, TrialsOfAnEarlierReleaseKeepTheirResultsUnderTheirContentIds)
   ASSERT_EQ(records.size(), trials.size());
   EXPECT_EQ(records[0].spec.id, trials[0].id);
   EXPECT_EQ(records[0].state, TrialState::kDone);
-  EXPECT_EQ(store.epochs(trials[0].id).size(), 2u) << "the epochs follow their trial";
+  ASSERT_TRUE(records[0].result);
+  EXPECT_EQ(records[0].result->epochs.size(), 2u) << "the epochs follow their trial";
 }
 
 TEST(TrialRenames, ATrialAlreadyKnownByItsContentIdIsLeftAlone) {

@@ -82,8 +82,8 @@ void change(const ShiftStep& step, const ImageSet& blend, Draws& draws, const Im
       return;
     }
     case ShiftKind::kMix: {
-      const auto partner = std::min(blend.size() - 1,
-                                    static_cast<size_t>(draws.uniform() * blend.size()));
+      const auto partner =
+          std::min(blend.size() - 1, static_cast<size_t>(draws.uniform() * blend.size()));
       const uint8_t* other = blend.image(partner);
       for (size_t i = 0; i < bytes; ++i) {
         pixels[i] = to_pixel((1.0 - step.amount) * pixels[i] + step.amount * other[i]);

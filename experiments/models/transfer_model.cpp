@@ -4,7 +4,8 @@
 
 namespace sweep {
 
-TransferModel::TransferModel(std::unique_ptr<Backbone> backbone, int num_classes, BlockRange trained)
+TransferModel::TransferModel(std::unique_ptr<Backbone> backbone, int num_classes,
+                             BlockRange trained)
     : backbone_(std::move(backbone)),
       head_(torch::nn::Linear(backbone_->feature_dim(), num_classes)),
       trained_(trained) {

@@ -1,6 +1,6 @@
 // A backbone with a new linear head, trained with a range of its blocks open
-// (the last `unfrozen` ones, or any [first, end)) and the rest frozen. Freezing means three things, all enforced here:
-// frozen parameters have requires_grad false, frozen blocks (their BatchNorm
+// (the last `unfrozen` ones, or any [first, end)) and the rest frozen. Freezing means three things,
+// all enforced here: frozen parameters have requires_grad false, frozen blocks (their BatchNorm
 // layers) stay in evaluation mode whatever mode the model is put in, and only
 // trainable parameters are handed to the optimizer. The frozen prefix also runs
 // without autograd, so it costs a forward pass and nothing more; frozen blocks

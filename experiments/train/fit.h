@@ -42,7 +42,7 @@ struct FitSetup {
 
 struct FitResult {
   std::vector<EpochMetrics> epochs;
-  bool diverged = false;               // a loss went NaN or infinite; training stopped there
+  bool diverged = false;             // a loss went NaN or infinite; training stopped there
   std::optional<int> stopped_epoch;  // successive halving stopped training after it
 };
 

@@ -348,7 +348,6 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
   result.environment = current_environment(device);
   result.train_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  result.device_seconds = result.train_seconds;
   return result;
 }
 

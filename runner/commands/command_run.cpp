@@ -21,7 +21,7 @@
 #include "runner/devices.h"
 #include "runner/interrupt.h"
 #include "runner/process_pool.h"
-#include "runner/scheduler.h"
+#include "runner/run_sweep.h"
 
 namespace sweep {
 namespace {
@@ -163,26 +163,16 @@ int run(const RunOptions& options, System& system) {
   auto progress = make_progress(stderr);
   ProcessPool pool(slots, options.cache_dir.empty() ? default_cache_dir() : options.cache_dir,
                    {"--feature-memory", std::to_string(options.feature_memory_mb)});
-  SchedulerOptions scheduling;
-  scheduling.trial_timeout = options.trial_timeout;
-  scheduling.max_consecutive_failures = options.max_device_failures;
-  scheduling.stop_requested = &InterruptGuard::stop_requested;
-  scheduling.tolerance = options.tolerance / 100.0;
+  SweepRunOptions running;
+  running.trial_timeout = options.trial_timeout;
+  running.max_device_failures = options.max_device_failures;
+  running.stop_requested = &InterruptGuard::stop_requested;
+  running.tolerance = options.tolerance / 100.0;
   // CPU workers share the machine's cores with other runners on it, unless the
-  // user fixed the threads. Pretraining and measuring get the runner's whole
-  // share: the trials that need them wait meanwhile.
-  std::optional<CoreBudget> budget;
-  if (slots.front().device == "cpu" && options.threads == 0) {
-    budget.emplace(system, default_runner_folder(system));
-    const int workers = static_cast<int>(slots.size());
-    scheduling.threads_per_job = [&budget, workers](Job::Kind kind) {
-      return budget->threads_per_worker(kind == Job::Kind::kTrial ? workers : 1);
-    };
-    scheduling.max_running = [&budget] { return budget->cores(); };
-  }
+  // user fixed the threads.
+  if (options.threads == 0) running.shared_cores = default_runner_folder(system);
   const double start = system.monotonic_seconds();
-  Scheduler scheduler(sweep.spec, store, pool, slots, *progress, system, scheduling);
-  const RunOutcome outcome = scheduler.run();
+  const RunOutcome outcome = run_sweep(sweep.spec, store, pool, slots, *progress, system, running);
   const std::string elapsed = format_seconds(system.monotonic_seconds() - start);
   if (outcome.reclaimed) {
     std::printf("%s: %d trials left running by a stopped runner ran again\n",

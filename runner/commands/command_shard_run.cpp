@@ -16,7 +16,7 @@
 #include "runner/devices.h"
 #include "runner/interrupt.h"
 #include "runner/process_pool.h"
-#include "runner/scheduler.h"
+#include "runner/run_sweep.h"
 #include "storage/shard_file.h"
 
 namespace sweep {
@@ -125,11 +125,10 @@ int shard_run(const ShardRunOptions& o, System& system) {
   InterruptGuard interrupts;
   auto progress = make_progress(stderr);
   ProcessPool pool(slots, m.cache_dir);
-  SchedulerOptions scheduling;
-  scheduling.stop_requested = &InterruptGuard::stop_requested;
-  scheduling.after_trial = publish;
-  const RunOutcome outcome =
-      Scheduler(spec, store, pool, slots, *progress, system, scheduling).run();
+  SweepRunOptions running;
+  running.stop_requested = &InterruptGuard::stop_requested;
+  running.after_trial = publish;
+  const RunOutcome outcome = run_sweep(spec, store, pool, slots, *progress, system, running);
   // Slurm signals every process of a task it stops, workers included, so a
   // worker may die of it before the runner notices its own signal.
   const int stopped = requeue_stopped_by_slurm(store);
