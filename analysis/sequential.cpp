@@ -54,7 +54,8 @@ class Normals {
 // is the tolerance, one row per sequence. Floats: only their order against the
 // critical values matters.
 std::vector<float> null_paths(const SeedLooks& looks) {
-  const size_t width = static_cast<size_t>(looks.last - looks.first + 1);
+  const int looks_count = looks.last - looks.first + 1;
+  const auto width = static_cast<size_t>(looks_count);
   const size_t paths = std::clamp(kMaxValues / width, kMinPaths, kPaths);
   std::vector<float> t(paths * width);
   Normals normal;
@@ -89,6 +90,7 @@ std::vector<double> boundaries(const SeedLooks& looks, BoundaryShape shape, doub
 
 double crossing_rate(const std::vector<float>& paths, const std::vector<double>& c) {
   const size_t width = c.size();
+  const size_t sequences = paths.size() / width;  // whole rows of `width` looks
   size_t crossed = 0;
   for (size_t row = 0; row < paths.size(); row += width) {
     for (size_t look = 0; look < width; ++look) {
@@ -98,7 +100,7 @@ double crossing_rate(const std::vector<float>& paths, const std::vector<double>&
       }
     }
   }
-  return static_cast<double>(crossed) / static_cast<double>(paths.size() / width);
+  return static_cast<double>(crossed) / static_cast<double>(sequences);
 }
 
 // Bisection on the z boundary at the maximum: the crossing rate falls as it

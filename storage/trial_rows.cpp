@@ -198,6 +198,14 @@ void write_epochs(Database& db, const std::string& trial_id,
   }
 }
 
+// What a trial is, as its row holds it: its id, canonical configuration and
+// pretrain key.
+Statement& bind_configuration(Statement& statement, const TrialSpec& trial) {
+  return statement.bind(statement.parameter(":trial_id"), trial.id)
+      .bind(statement.parameter(":config_json"), to_json(trial).dump())
+      .bind(statement.parameter(":pretrain_key"), pretrain_key(trial.backbone));
+}
+
 }  // namespace
 
 bool insert_trial(Database& db, const TrialSpec& trial) {
@@ -205,10 +213,8 @@ bool insert_trial(Database& db, const TrialSpec& trial) {
       "INSERT OR IGNORE INTO trials (trial_id, config_json, backbone, pretrain_key, target, "
       "similarity, unfrozen, blocks, lr, seed) VALUES (:trial_id, :config_json, :backbone, "
       ":pretrain_key, :target, :similarity, :unfrozen, :blocks, :lr, :seed)");
-  insert.bind(insert.parameter(":trial_id"), trial.id)
-      .bind(insert.parameter(":config_json"), to_json(trial).dump())
+  bind_configuration(insert, trial)
       .bind(insert.parameter(":backbone"), trial.backbone.name)
-      .bind(insert.parameter(":pretrain_key"), pretrain_key(trial.backbone))
       .bind(insert.parameter(":target"), trial.target.name)
       .bind(insert.parameter(":similarity"), trial.target.similarity)
       .bind(insert.parameter(":unfrozen"), trial.unfrozen)
@@ -224,10 +230,7 @@ void refresh_trial(Database& db, const TrialSpec& trial) {
       "UPDATE trials SET config_json = :config_json, pretrain_key = :pretrain_key "
       "WHERE trial_id = :trial_id AND (config_json != :config_json OR "
       "pretrain_key != :pretrain_key)");
-  update.bind(update.parameter(":trial_id"), trial.id)
-      .bind(update.parameter(":config_json"), to_json(trial).dump())
-      .bind(update.parameter(":pretrain_key"), pretrain_key(trial.backbone))
-      .run();
+  bind_configuration(update, trial).run();
 }
 
 bool write_result(Database& db, const std::string& trial_id, const std::string& claimed_by,
