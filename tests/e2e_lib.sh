@@ -25,3 +25,10 @@ expect_exit() {
 expect_output() { grep -qF -- "$1" "$work/out" || { cat "$work/out"; fail "output lacks: $1"; }; }
 # q DB SQL: the query's rows as CSV, without the header.
 q() { "$sweep" query --db "$1" --format csv "$2" | tail -n +2 | tr -d '\r'; }
+# need_test_models FOLDER: skips the script (exit 77) where the make_test_models
+# fixture exported nothing (no python3-torchvision).
+need_test_models() {
+  [ -f "$1/resnet18.pt" ] && return
+  echo "SKIP: no exported test models in $1 (needs python3-torchvision)"
+  exit 77
+}

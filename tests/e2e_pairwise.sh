@@ -12,12 +12,9 @@ set -euo pipefail
 sweep=$1
 models=$2
 first=${3:-}
-if [ ! -f "$models/resnet18.pt" ]; then
-  echo "SKIP: no exported test models in $models (needs python3-torchvision)"
-  exit 77
-fi
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/e2e_lib.sh"
+need_test_models "$models"
 
 # One worker of one thread everywhere, so that every path computes alike.
 one=(--devices cpu:1 --threads 1)

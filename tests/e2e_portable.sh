@@ -9,11 +9,8 @@
 set -euo pipefail
 sweep=$1
 models=$2
-if [ ! -f "$models/resnet18.pt" ]; then
-  echo "SKIP: no exported test models in $models (needs python3-torchvision)"
-  exit 77
-fi
 source "$(dirname "$0")/e2e_lib.sh"
+need_test_models "$models"
 
 mkdir -p project/models
 cp "$models/resnet18.pt" project/models/r18.pt
