@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The default study, whole (label "slow", about 6 minutes on 2 cores): it must
+# The default study, whole (label "slow", about 7.5 minutes on 2 cores): it must
 # finish within 10 minutes with a verdict on both targets (decided, or at the
 # maximum of seeds with what would settle it), each prediction graded by
 # depth, full fine-tuning must not be worse than head-only on either target,
