@@ -1,6 +1,5 @@
 #include "core/content_digest.h"
 
-#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -24,10 +23,7 @@ std::string folder_digest(const DataSpec& data, FileDigests& digests) {
   const FolderIndex index = scan_image_folder(data.path);
   std::string listing;
   for (const FolderClass& cls : index.classes) {
-    const bool chosen = data.class_names.empty() ||
-                        std::find(data.class_names.begin(), data.class_names.end(), cls.name) !=
-                            data.class_names.end();
-    if (!chosen) continue;
+    if (!is_chosen_class(data.class_names, cls.name)) continue;
     for (const std::string& file : cls.files) {
       listing += fs::path(file).lexically_relative(data.path).generic_string() + "\t" +
                  digests.of(file) + "\n";

@@ -13,20 +13,22 @@ std::string key_of(const json& value) { return sha256_hex(value.dump()).substr(0
 // A dataset's canonical form without its path: its content digest says what it holds.
 void drop_path(json& data) { data.erase("path"); }
 
-void drop_paths_of_target(json& target) {
-  drop_path(target);
+// An earlier release's form: paths in, no content digests.
+void drop_content(json& data) { data.erase("content"); }
+
+// Applies `change` to every dataset a target's canonical form names: its own,
+// and the one each mix step blends in.
+void each_dataset_of_target(json& target, void (*change)(json&)) {
+  change(target);
   if (target.contains("shift")) {
-    for (json& step : target["shift"]) drop_path(step);  // a mix names a dataset
+    for (json& step : target["shift"]) change(step);
   }
 }
 
-void drop_paths_of_backbone(json& backbone) {
-  backbone.erase("torchscript");
-  if (backbone.contains("pretrain")) drop_path(backbone["pretrain"]);
+// The same for a backbone's: a built-in one's pretraining source.
+void each_dataset_of_backbone(json& backbone, void (*change)(json&)) {
+  if (backbone.contains("pretrain")) change(backbone["pretrain"]);
 }
-
-// An earlier release's form: paths in, no content digests.
-void drop_content(json& data) { data.erase("content"); }
 
 // The key of a trial's configuration with one field left out.
 std::string key_without(const TrialSpec& trial, const char* field) {
@@ -39,8 +41,9 @@ std::string key_without(const TrialSpec& trial, const char* field) {
 
 json identity_json(const TrialSpec& trial) {
   json config = to_json(trial);
-  drop_paths_of_backbone(config["backbone"]);
-  drop_paths_of_target(config["target"]);
+  config["backbone"].erase("torchscript");
+  each_dataset_of_backbone(config["backbone"], drop_path);
+  each_dataset_of_target(config["target"], drop_path);
   return config;
 }
 
@@ -48,11 +51,8 @@ std::string trial_id(const TrialSpec& trial) { return key_of(identity_json(trial
 
 std::string legacy_trial_id(const TrialSpec& trial) {
   json config = to_json(trial);
-  if (config["backbone"].contains("pretrain")) drop_content(config["backbone"]["pretrain"]);
-  drop_content(config["target"]);
-  if (config["target"].contains("shift")) {
-    for (json& step : config["target"]["shift"]) drop_content(step);
-  }
+  each_dataset_of_backbone(config["backbone"], drop_content);
+  each_dataset_of_target(config["target"], drop_content);
   return key_of(config);
 }
 
@@ -80,13 +80,13 @@ std::string pretrain_key(const BackboneSpec& backbone) {
   json recipe = to_json(backbone);
   recipe.erase("name");
   recipe.erase("torchscript");
-  if (recipe.contains("pretrain")) drop_content(recipe["pretrain"]);
+  each_dataset_of_backbone(recipe, drop_content);
   return key_of(recipe);
 }
 
 std::string target_key(const TargetSpec& target) {
   json data = to_json(target);
-  drop_paths_of_target(data);
+  each_dataset_of_target(data, drop_path);
   data.erase("name");
   data.erase("similarity");
   return key_of(data);

@@ -75,6 +75,10 @@ bool has_image_extension(const std::string& path) {
   return std::find(kImageExtensions.begin(), kImageExtensions.end(), ext) != kImageExtensions.end();
 }
 
+bool is_chosen_class(const std::vector<std::string>& chosen, const std::string& name) {
+  return chosen.empty() || std::find(chosen.begin(), chosen.end(), name) != chosen.end();
+}
+
 FolderIndex scan_image_folder(const std::string& root) {
   std::error_code error;
   if (!fs::is_directory(root, error)) {

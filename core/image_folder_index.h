@@ -37,6 +37,10 @@ struct FolderIndex {
 // Whether a file's name ends in one of the image types, in any case.
 bool has_image_extension(const std::string& path);
 
+// Whether the class folder `name` is among `chosen`, the class names a sweep
+// file gives (none: every class is).
+bool is_chosen_class(const std::vector<std::string>& chosen, const std::string& name);
+
 // Lists the class folders and their files without decoding anything.
 // Throws InputError when `root` is not a readable folder.
 FolderIndex scan_image_folder(const std::string& root);

@@ -91,10 +91,7 @@ void check_folder(const DataSpec& data, int need_per_class, const std::string& p
     diag.error(json_pointer_child(json_pointer_child(path, "classes"), i), message);
   }
   for (const auto& cls : index.classes) {
-    const bool selected = data.class_names.empty() ||
-                          std::find(data.class_names.begin(), data.class_names.end(), cls.name) !=
-                              data.class_names.end();
-    if (!selected) continue;
+    if (!is_chosen_class(data.class_names, cls.name)) continue;
     std::vector<SkippedFile> skipped = cls.skipped;
     const std::vector<SkippedFile> failed = undecodable(cls.files);
     skipped.insert(skipped.end(), failed.begin(), failed.end());
