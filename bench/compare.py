@@ -39,6 +39,7 @@ import tempfile
 import time
 
 from compare_report import report
+from tree_memory import PeakMemory
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -73,18 +74,21 @@ def busy_seconds():
 
 def timed(command, log_path, env=None):
     """Runs the command; its wall seconds, its CPU seconds (with its children's),
-    and the CPU seconds other processes took on the machine meanwhile."""
+    the CPU seconds other processes took on the machine meanwhile, and the peak
+    memory of its process tree (bench/tree_memory.py)."""
     with open(log_path, "w") as out:
         busy, start = busy_seconds(), time.perf_counter()
         child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+        memory = PeakMemory(child.pid)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
         busy = busy_seconds() - busy
+        memory = memory.stop()
     code = child.returncode = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit(f"compare: {' '.join(command)} exited with {code}; see {log_path}")
     cpu = usage.ru_utime + usage.ru_stime
-    return {"wall": seconds, "cpu": cpu, "others": max(0.0, busy - cpu)}
+    return dict({"wall": seconds, "cpu": cpu, "others": max(0.0, busy - cpu)}, **memory)
 
 
 def sweep_trials(db):
@@ -227,10 +231,11 @@ def run_round(r, args, state, binaries, export, cache):
     folder = os.path.join(state["work"], f"round{r}")
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
-    # A first run of the study: no cached frozen features; with pretraining
-    # included, no cached weights either.
+    # A first run of the study: no cached frozen features or decoded image
+    # folders; with pretraining included, no cached weights either.
     sweep_cache = os.path.join(folder, "cache") if included else cache
-    shutil.rmtree(os.path.join(sweep_cache, "features"), ignore_errors=True)
+    for kept in ("features", "images"):
+        shutil.rmtree(os.path.join(sweep_cache, kept), ignore_errors=True)
     took = run_sweep(binaries["sweep"], state["sweep_file"], folder, sweep_cache, args.sweep_threads,
                      included)
     state["sweep"].append(took)

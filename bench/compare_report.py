@@ -7,6 +7,7 @@ ACCURACY_TOLERANCE = 1.5  # points: per configuration, and per depth's best
 TARGET_SPEEDUP = 5.0
 TARGET_HEAD_SHARE = 0.10
 TARGET_SCHEDULER_SHARE = 0.02
+TARGET_MEMORY = 1.5  # sweep's process tree against the lean loop's, at peak
 SIDES = (("sweep", "`sweep run`"), ("lean", "`lean.py`"), ("reference", "`reference.py`"))
 
 
@@ -141,6 +142,31 @@ def wall_section(state):
     return out
 
 
+def memory_section(state):
+    """Peak memory of each side's process tree (bench/tree_memory.py); absent from
+    summaries saved before it was sampled."""
+    present = [(k, label, runs) for k, label, runs in sides(state) if "peak_pss" in runs[0]]
+    if not present:
+        return []
+    mb = 1 << 20
+    out = ["", "## Peak memory of the process tree (medians over rounds)", "",
+           "| | PSS MB | RSS summed MB | PSS MB, per round |", "| --- | ---: | ---: | --- |"]
+    for _, label, runs in present:
+        out.append(f"| {label} | {median(runs, 'peak_pss') / mb:.0f} | "
+                   f"{median(runs, 'peak_rss') / mb:.0f} | " +
+                   ", ".join(f"{r['peak_pss'] / mb:.0f}" for r in runs) + " |")
+    keys = [k for k, _, _ in present]
+    if "sweep" in keys and "lean" in keys:
+        share = ratio(median(state["sweep"], "peak_pss"), median(state["lean"], "peak_pss"))
+        out += ["", f"sweep / lean.py: {share:.2f}x the memory (PSS). Target: at most "
+                f"{TARGET_MEMORY:g}x: " + ("met." if share <= TARGET_MEMORY else "**not met**.")]
+    out += ["PSS shares each page among the processes that map it (the feature cache's files "
+            "are mapped by every worker), so the tree's PSS is what it takes from the machine; "
+            "the RSS sum counts shared pages once per process. Sampled every 2 s (reading a "
+            "large process's page tables costs tens of milliseconds)."]
+    return out
+
+
 def pretraining_section(state):
     ours, lean = state["sweep"], state.get("lean", [])
     if state.get("pretraining") != "included":
@@ -263,6 +289,7 @@ def overhead_section(state):
 
 def report(state):
     """The summary over the rounds so far, as Markdown lines."""
-    return (header(state) + wall_section(state) + pretraining_section(state) +
+    return (header(state) + wall_section(state) + memory_section(state) +
+            pretraining_section(state) +
             best_depth_section(state) + config_section(state) + head_only_section(state) +
             depth_section(state) + overhead_section(state))

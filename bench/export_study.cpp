@@ -12,7 +12,8 @@
 //
 // --no-pretrain neither loads nor pretrains the backbones: the manifest then has
 // no weights, input normalisation or source accuracy, only what a script needs
-// to pretrain them itself.
+// to pretrain them itself. A TorchScript backbone is named by its file, which the
+// Python side loads as it is.
 #include <torch/script.h>
 #include <CLI/CLI.hpp>
 
@@ -26,6 +27,7 @@
 #include "core/file_write.h"
 #include "core/identity.h"
 #include "experiments/models/resnet.h"
+#include "experiments/models/scripted_backbone.h"
 #include "experiments/train/trial.h"
 #include "runner/commands/cli.h"
 #include "runner/commands/sweep_loading.h"
@@ -200,6 +202,23 @@ json export_backbone(TrialResources& resources, const BackboneSpec& spec,
   return entry;
 }
 
+// A TorchScript backbone as the Python side loads it: the file itself (its
+// children are the blocks), their names, the feature width and the input
+// normalisation from its metadata. There is nothing to pretrain.
+json export_scripted_backbone(const BackboneSpec& spec) {
+  const std::unique_ptr<ScriptedBackbone> backbone = ScriptedBackbone::load(spec.torchscript);
+  const InputSpec& input = backbone->input();
+  return {{"name", spec.name},
+          {"torchscript", fs::absolute(spec.torchscript).string()},
+          {"blocks", backbone->block_names()},
+          {"feature_dim", backbone->feature_dim()},
+          {"input",
+           {{"channels", input.channels},
+            {"size", input.size},
+            {"mean", input.mean},
+            {"std", input.std}}}};
+}
+
 int export_study(const ExportOptions& options) {
   if (options.threads > 0) torch::set_num_threads(options.threads);
   const LoadedSweep sweep = load_checked_sweep(options.file, options.cache_dir);
@@ -210,13 +229,10 @@ int export_study(const ExportOptions& options) {
   json manifest = {{"sweep", sweep.spec.name}, {"source", sweep.path}};
   json backbones = json::array(), targets = json::object(), trials = json::array();
   for (const BackboneSpec& spec : sweep.spec.backbones) {
-    if (spec.is_torchscript()) {
-      std::fprintf(stderr, "skipping TorchScript backbone %s: the reference runs built-in ones\n",
-                   spec.name.c_str());
-      continue;
-    }
     const InputSpec input{spec.channels, spec.image_size, {}, {}};
-    backbones.push_back(export_backbone(resources, spec, options, observer, out));
+    backbones.push_back(spec.is_torchscript()
+                            ? export_scripted_backbone(spec)
+                            : export_backbone(resources, spec, options, observer, out));
     for (const TargetSpec& target : sweep.spec.targets) {
       const std::string key = data_key(target, input);
       if (targets.contains(key)) continue;

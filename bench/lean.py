@@ -91,9 +91,10 @@ def pretrain(root, spec):
 
 
 def exported(root, spec):
-    """The export's pretrained weights instead (pretraining excluded)."""
+    """The export's pretrained weights instead (pretraining excluded), or its
+    TorchScript file, which is never pretrained."""
     record = {"backbone": spec["name"], "pretrained_here": False, "seconds": 0.0,
-              "source_accuracy": spec["source_accuracy"]}
+              "source_accuracy": spec.get("source_accuracy")}
     return (*exported_input(root, spec, PROGRAM), record)
 
 
@@ -118,7 +119,8 @@ def main():
     inputs, pretraining = {}, []
     for spec in manifest["backbones"]:
         if any(t["backbone"] == spec["name"] for t in manifest["trials"]):
-            backbone, mean, std, record = prepare(root, spec)
+            load = exported if "torchscript" in spec else prepare
+            backbone, mean, std, record = load(root, spec)
             inputs[spec["name"]] = (backbone, mean, std)
             pretraining.append(record)
     results = run_grid(root, manifest, args.only, inputs, run_trial)

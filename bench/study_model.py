@@ -82,6 +82,34 @@ class ResNet(nn.Module):
         return self.pool(x)
 
 
+class ScriptedBackbone(nn.Module):
+    """A TorchScript backbone as scripts/export_torchvision.py writes it and sweep
+    loads it: the module's children are the blocks, in forward order, and the last
+    one ends in the pooled feature vector."""
+
+    def __init__(self, path, feature_dim):
+        super().__init__()
+        self.path, self.feature_dim = path, feature_dim
+        self.module = torch.jit.load(path)
+
+    def __deepcopy__(self, memo):
+        """A fresh load: a deep copy of a loaded ScriptModule gives parameters that
+        are not leaves, which cannot be frozen."""
+        return ScriptedBackbone(self.path, self.feature_dim).train(self.training)
+
+    def blocks(self):
+        return [child for _, child in self.module.named_children()]
+
+    @staticmethod
+    def pool(x):
+        return x
+
+    def forward(self, x):
+        for block in self.blocks():
+            x = block(x)
+        return x
+
+
 class TransferModel(nn.Module):
     """The backbone with a new head; the first blocks frozen, run without autograd,
     their BatchNorm in eval even after model.train()."""
@@ -125,7 +153,10 @@ def load_npy(root, name):
 
 
 def load_backbone(root, spec, program):
-    """The pretrained weights in the export (absent when it ran with --no-pretrain)."""
+    """The pretrained weights in the export (absent when it ran with --no-pretrain),
+    or the TorchScript file it names."""
+    if "torchscript" in spec:
+        return ScriptedBackbone(spec["torchscript"], spec["feature_dim"]).eval()
     if "weights" not in spec:
         sys.exit(f"{program}: {root} has no weights for {spec['name']} (exported with "
                  "--no-pretrain); export again without it")
