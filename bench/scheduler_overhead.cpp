@@ -149,7 +149,7 @@ Measurement measure_once(const SweepSpec& spec, const Options& options) {
   store.register_sweep(spec, trials, options.file);
   const DeviceInventory inventory{0, system.cpu_cores()};
   const std::vector<Slot> slots = plan_slots(
-      options.workers == 1 ? "cpu" : "cpu:" + std::to_string(options.workers), 1, 0, inventory);
+      options.workers == 1 ? "cpu" : "cpu:" + std::to_string(options.workers), 1, 0, inventory, 0);
   std::unique_ptr<WorkerPool> pool;
   if (options.pool == "inline") {
     pool = std::make_unique<InlinePool>();

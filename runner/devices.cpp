@@ -27,12 +27,13 @@ std::string visible_devices_note(const DeviceInventory& inventory) {
   return visible ? " (CUDA_VISIBLE_DEVICES=" + *visible + ")" : "";
 }
 
-// `auto` and `cpu`: two workers when there are two cores, splitting them (with
-// --threads, as many as fit, up to two). Small models train faster as two
-// single-thread trials side by side than as one trial on two threads, which
-// wait for each other at every operation; more workers would each hold a copy
-// of the datasets.
-int default_cpu_workers(int threads, const DeviceInventory& inventory) {
+// `auto` and `cpu`: for small inputs two workers when there are two cores,
+// splitting them (with --threads, as many as fit, up to two): small models train
+// faster as two single-thread trials side by side than as one trial on two
+// threads, which wait for each other at every operation; more workers would each
+// hold a copy of the datasets. Large inputs: one worker (kOneCpuWorkerPixels).
+int default_cpu_workers(int threads, const DeviceInventory& inventory, int input_pixels) {
+  if (threads <= 0 && input_pixels >= kOneCpuWorkerPixels) return 1;
   const int cores = std::max(1, inventory.cores);
   return std::clamp(cores / std::max(1, threads), 1, 2);
 }
@@ -65,19 +66,26 @@ std::vector<Slot> gpu_slots(const std::vector<int>& gpus, int per_device, int th
 
 }  // namespace
 
+int largest_input_pixels(const SweepSpec& spec) {
+  int largest = 0;
+  for (const BackboneSpec& b : spec.backbones)
+    largest = std::max(largest, b.image_size * b.image_size);
+  return largest;
+}
+
 std::vector<Slot> plan_slots(const std::string& devices, int per_device, int threads,
-                             const DeviceInventory& inventory) {
+                             const DeviceInventory& inventory, int input_pixels) {
   if (per_device < 1)
     throw InputError("--per-device " + std::to_string(per_device) + ": expected 1 or more");
   if (devices == "auto") {
     if (inventory.cuda_devices == 0)
-      return cpu_slots(default_cpu_workers(threads, inventory), threads, inventory);
+      return cpu_slots(default_cpu_workers(threads, inventory, input_pixels), threads, inventory);
     std::vector<int> all;
     for (int i = 0; i < inventory.cuda_devices; ++i) all.push_back(i);
     return gpu_slots(all, per_device, threads, inventory);
   }
   if (devices == "cpu")
-    return cpu_slots(default_cpu_workers(threads, inventory), threads, inventory);
+    return cpu_slots(default_cpu_workers(threads, inventory, input_pixels), threads, inventory);
   if (devices.rfind("cpu:", 0) == 0) {
     int workers = 0;
     if (!parse_count(devices.substr(4), workers) || workers < 1) bad_list(devices);

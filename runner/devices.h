@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/sweep_spec.h"
+
 namespace sweep {
 
 struct DeviceInventory {
@@ -26,11 +28,25 @@ struct Slot {
   double share = 1.0;
 };
 
-// `devices`: "auto" (every visible GPU, else the CPU), "cpu" (one CPU worker),
-// "cpu:N" (N CPU workers sharing the cores) or a list like "cuda:0,cuda:2".
-// `per_device`: workers per GPU. `threads` > 0 overrides threads per worker.
-// Throws InputError for a malformed list or a GPU that is not there.
+// Inputs of at least this many pixels (height x width) get one CPU worker on
+// every core by default; smaller ones two workers splitting them. Measured with
+// a resnet18 on 2 cores (bench/RESULTS.md): two threads on one trial train 1.1x
+// faster than one at 64 px and 1.8x at 96 to 224 px, so from 96 px two workers
+// gain at most a tenth, and one worker holds the data, the activations and the
+// cache once, uses every core in the phases no second trial runs beside
+// (measuring, the last trial), and never leaves a core idle at the end.
+constexpr int kOneCpuWorkerPixels = 96 * 96;
+
+// The pixels of the largest input among the sweep's backbones.
+int largest_input_pixels(const SweepSpec& spec);
+
+// `devices`: "auto" (every visible GPU, else the CPU), "cpu" (the CPU, with the
+// default number of workers: see kOneCpuWorkerPixels), "cpu:N" (N CPU workers
+// sharing the cores) or a list like "cuda:0,cuda:2". `per_device`: workers per
+// GPU. `threads` > 0 overrides threads per worker. `input_pixels`:
+// largest_input_pixels() of the sweep. Throws InputError for a malformed list or
+// a GPU that is not there.
 std::vector<Slot> plan_slots(const std::string& devices, int per_device, int threads,
-                             const DeviceInventory& inventory);
+                             const DeviceInventory& inventory, int input_pixels);
 
 }  // namespace sweep

@@ -131,8 +131,8 @@ int run(const RunOptions& options, System& system) {
   if (options.price) sweep.spec.price_per_device_hour = options.price;
   const DeviceInventory inventory{cuda_device_count(), system.cpu_cores(),
                                   system.env("CUDA_VISIBLE_DEVICES")};
-  const std::vector<Slot> slots =
-      plan_slots(options.devices, options.per_device, options.threads, inventory);
+  const std::vector<Slot> slots = plan_slots(options.devices, options.per_device, options.threads,
+                                             inventory, largest_input_pixels(sweep.spec));
   if (options.dry_run) return dry_run(sweep, options.db);
 
   adopt_earlier_trials(sweep, options.db);

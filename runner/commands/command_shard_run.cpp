@@ -105,7 +105,7 @@ int shard_run(const ShardRunOptions& o, System& system) {
   const auto abandoned = store.reclaim_stale(system.unix_seconds(), 0.0, system.host_name(),
                                              [](int64_t) { return false; });
   const DeviceInventory inventory = task_inventory(system);
-  const std::vector<Slot> slots = plan_slots("auto", 1, 0, inventory);
+  const std::vector<Slot> slots = plan_slots("auto", 1, 0, inventory, largest_input_pixels(spec));
   std::printf("%s\n", start_line(m, registration, resumed, abandoned.size(), slots, inventory,
                                  system.host_name())
                           .c_str());
