@@ -46,15 +46,24 @@ std::string format_accuracy(const DepthRow& row) {
   return text;
 }
 
-std::string format_flops(double flops) {
-  const char* units[] = {"FLOP", "kFLOP", "MFLOP", "GFLOP", "TFLOP", "PFLOP"};
-  size_t unit = 0;
-  while (flops >= 1000.0 && unit + 1 < std::size(units)) {
-    flops /= 1000.0;
-    ++unit;
+namespace {
+
+// "830 M" + unit, "1.2 T" + unit: decimal prefixes, one decimal below 10.
+std::string with_prefix(double value, const char* unit) {
+  const char* prefixes[] = {"", "k", "M", "G", "T", "P"};
+  size_t prefix = 0;
+  while (value >= 1000.0 && prefix + 1 < std::size(prefixes)) {
+    value /= 1000.0;
+    ++prefix;
   }
-  return printf_string(flops < 10.0 ? "%.1f " : "%.0f ", flops) + units[unit];
+  return printf_string(value < 10.0 ? "%.1f " : "%.0f ", value) + prefixes[prefix] + unit;
 }
+
+}  // namespace
+
+std::string format_flops(double flops) { return with_prefix(flops, "FLOP"); }
+
+std::string format_bytes(double bytes) { return with_prefix(bytes, "B"); }
 
 std::string format_gap(const GapToBest& gap, bool is_best) {
   // The best depth's gap is the runner-up's lead over it: shown when it is not credibly within.

@@ -21,6 +21,7 @@ std::string format_lr(double lr);                  // "0.01", "3e-05"
 std::string format_money(double amount);           // "0.0123"
 std::string format_accuracy(const DepthRow& row);  // "83.1% ± 0.4"
 std::string format_flops(double flops);            // "830 MFLOP", "1.2 TFLOP"
+std::string format_bytes(double bytes);            // "830 MB", "1.2 GB"
 // A Fréchet distance, "12.34"; "not measured" where there is none (NaN: a
 // TorchScript backbone comes without the images it learnt from).
 std::string format_frechet(double distance);

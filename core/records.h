@@ -103,6 +103,14 @@ struct TrialRecord {
   std::string reason = "grid";        // why the sweep runs it: the grid, or an added seed
 };
 
+// What a sweep will write into its cache folder (experiments/train/cache_plan.h
+// works it out; runner/cache_room.h says it and checks the disk's room).
+struct CachePlan {
+  int64_t feature_bytes = 0;  // frozen features, in CACHE/features
+  int feature_entries = 0;    // (backbone, target, boundary, size): three splits each
+  int64_t image_bytes = 0;    // decoded image folders, in CACHE/images
+};
+
 // Why adaptive replication added a seed: the undecided verdict it is for, as
 // data (analysis/replication.cpp fills it in).
 struct SeedReason {

@@ -6,6 +6,7 @@
 
 #include "core/catalog.h"
 #include "core/errors.h"
+#include "core/image_folder_index.h"
 #include "experiments/data/datasets.h"
 #include "experiments/data/image_convert.h"
 #include "experiments/data/shift.h"
@@ -81,6 +82,35 @@ TargetData load_target(const TargetSpec& target, int channels, int size,
   apply_shift(target.shift, blends, seed, 1, out.val);
   apply_shift(target.shift, blends, seed, 2, out.test);
   return out;
+}
+
+int64_t target_image_bound(const TargetSpec& target) {
+  const DataSpec& data = target.data;
+  // Images per selected class in the pool, and whether test has its own pool.
+  std::vector<int64_t> pools;
+  bool separate_test = false;
+  if (data.kind == DatasetKind::kImageFolder) {
+    for (const FolderClass& c : scan_image_folder(dataset_path(data)).classes) {
+      if (is_chosen_class(data.class_names, c.name))
+        pools.push_back(static_cast<int64_t>(c.files.size()));
+    }
+  } else {
+    const DatasetInfo& info = *builtin_dataset(data.kind);
+    const size_t classes = data.class_ids.empty() ? info.class_names.size() : data.class_ids.size();
+    pools.assign(classes, info.pool_per_class);
+    separate_test = info.test_pool_per_class > 0;
+  }
+  const int64_t test = target.test_per_class;
+  int64_t images = 0;
+  for (const int64_t pool : pools) {
+    const int64_t from_pool =
+        target.train_per_class
+            ? std::min<int64_t>(
+                  pool, *target.train_per_class + target.val_per_class + (separate_test ? 0 : test))
+            : pool;
+    images += from_pool + (separate_test ? test : 0);
+  }
+  return images;
 }
 
 TargetData load_source(const PretrainSpec& source, int channels, int size,

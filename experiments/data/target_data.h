@@ -4,6 +4,7 @@
 // so every trial of a target sees the same images. Thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,12 @@ TargetData load_target(const TargetSpec& target, int channels, int size,
 // what is left of the pool, up to 200 per class). No validation split.
 TargetData load_source(const PretrainSpec& source, int channels, int size,
                        const std::string& cache_dir = "");
+
+// At most how many images the target's three splits hold, from the catalog or
+// the folder's listing, without decoding anything: per selected class the split
+// sizes, a training split of "everything left" counted as the class's whole
+// pool. What the caches' disk estimate (experiments/train/cache_plan.h) counts.
+int64_t target_image_bound(const TargetSpec& target);
 
 // Checks that every dataset the sweep names is on disk, decodes and is large
 // enough (see check_dataset); reports with the JSON path of the target or

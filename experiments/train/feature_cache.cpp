@@ -28,12 +28,6 @@ constexpr int64_t kBatch = 256;
 constexpr size_t kHeaderBytes = 256;
 const char kMagic[] = "SWEEPACT1\n";
 
-int64_t bytes_of(const std::vector<int64_t>& shape) {
-  int64_t n = static_cast<int64_t>(sizeof(float));
-  for (int64_t d : shape) n *= d;
-  return n;
-}
-
 torch::Tensor run_prefix(Backbone& backbone, int boundary, const torch::Tensor& x) {
   const torch::Tensor out = backbone.forward(x, 0, boundary);
   return boundary == backbone.num_blocks() ? Backbone::pool(out) : out;
@@ -82,7 +76,7 @@ std::optional<torch::Tensor> map_entry(const std::string& path) {
     unmap(data);
     return std::nullopt;
   }
-  if (shape.empty() || kHeaderBytes + static_cast<size_t>(bytes_of(shape)) != size) {
+  if (shape.empty() || kHeaderBytes + static_cast<size_t>(entry_bytes(shape)) != size) {
     unmap(data);
     return std::nullopt;
   }
@@ -111,6 +105,19 @@ FrozenInput frozen_input(CacheSource source) {
   return FrozenInput::kComputed;
 }
 
+std::vector<int64_t> entry_shape(Backbone& backbone, int boundary, const torch::Tensor& images) {
+  torch::NoGradGuard no_grad;
+  std::vector<int64_t> shape = run_prefix(backbone, boundary, images.slice(0, 0, 1)).sizes().vec();
+  shape[0] = images.size(0);
+  return shape;
+}
+
+int64_t entry_bytes(const std::vector<int64_t>& shape) {
+  int64_t n = static_cast<int64_t>(sizeof(float));
+  for (int64_t d : shape) n *= d;
+  return n;
+}
+
 FeatureCache::FeatureCache(FeatureCacheOptions options) : options_(std::move(options)) {}
 
 std::optional<torch::Tensor> FeatureCache::activations(Backbone& backbone, int boundary,
@@ -127,10 +134,8 @@ std::optional<torch::Tensor> FeatureCache::activations(Backbone& backbone, int b
   std::optional<torch::Tensor> result = from_memory(key);
   if (!result) {
     backbone.set_training(false);
-    std::vector<int64_t> shape =
-        run_prefix(backbone, boundary, images.slice(0, 0, 1)).sizes().vec();
-    shape[0] = images.size(0);
-    const int64_t bytes = bytes_of(shape);
+    const std::vector<int64_t> shape = entry_shape(backbone, boundary, images);
+    const int64_t bytes = entry_bytes(shape);
     const bool on_disk = !options_.dir.empty() && bytes <= options_.disk_bytes;
     if (!on_disk && bytes > options_.memory_bytes) return std::nullopt;
 

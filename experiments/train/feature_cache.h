@@ -38,6 +38,13 @@ struct FeatureCacheOptions {
 // and statistics. Hashing reads every frozen weight: compute it once per trial.
 std::string prefix_key(const Backbone& backbone, int boundary, const std::string& model_key);
 
+// The shape of the entry for `images` (N, C, H, W) at `boundary`: one image run
+// through blocks [0, boundary) in the backbone's current mode, without
+// gradients; the pooled features at the last boundary.
+std::vector<int64_t> entry_shape(Backbone& backbone, int boundary, const torch::Tensor& images);
+// An entry's values in bytes (float32; the file adds a header of a few hundred).
+int64_t entry_bytes(const std::vector<int64_t>& shape);
+
 // Where an entry came from, best first.
 enum class CacheSource { kMemory, kDisk, kComputed };
 // The trial record's word for it.

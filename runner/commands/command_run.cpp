@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,8 +13,10 @@
 #include "core/errors.h"
 #include "core/json_reader.h"
 #include "core/system.h"
+#include "experiments/train/cache_plan.h"
 #include "experiments/train/cuda_devices.h"
 #include "experiments/train/precision.h"
+#include "runner/cache_room.h"
 #include "runner/commands/cli.h"
 #include "runner/commands/local_executor.h"
 #include "runner/commands/sweep_loading.h"
@@ -124,6 +127,41 @@ int dry_run(const LoadedSweep& sweep, const std::string& db) {
   return kExitOk;
 }
 
+// Bytes in the files under `folder`; 0 when it is not there.
+int64_t folder_bytes(const std::filesystem::path& folder) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  int64_t bytes = 0;
+  for (fs::recursive_directory_iterator it(folder, error), end; !error && it != end;
+       it.increment(error)) {
+    std::error_code ignored;
+    if (it->is_regular_file(ignored)) bytes += static_cast<int64_t>(it->file_size(ignored));
+  }
+  return bytes;
+}
+
+// Says what the run will write into the cache folder and how much room its disk
+// has; stops the run, before anything is written, when it would not fit.
+void check_cache_room(const LoadedSweep& sweep, const std::string& cache_dir, bool features) {
+  namespace fs = std::filesystem;
+  const CachePlan plan = plan_cache(sweep.trials, features);
+  if (plan.feature_bytes + plan.image_bytes == 0) return;
+  fs::path existing = fs::absolute(cache_dir);
+  while (!fs::exists(existing) && existing.has_parent_path() && existing != existing.parent_path())
+    existing = existing.parent_path();
+  std::error_code error;
+  const fs::space_info space = fs::space(existing, error);
+  if (error) return;  // no figure to check against: the cache copes as it goes
+  const auto available = static_cast<int64_t>(space.available);
+  const int64_t held =
+      folder_bytes(fs::path(cache_dir) / "features") + folder_bytes(fs::path(cache_dir) / "images");
+  if (auto problem = cache_room_problem(plan, cache_dir, available, held))
+    throw InputError(*problem);
+  std::printf("cache %s: %s to write at most; %s free there\n", cache_dir.c_str(),
+              describe_cache_plan(plan).c_str(),
+              format_bytes(static_cast<double>(available)).c_str());
+}
+
 int run(const RunOptions& options, System& system) {
   LoadedSweep sweep = load_checked_sweep(
       options.file, options.cache_dir.empty() ? default_cache_dir() : options.cache_dir);
@@ -134,6 +172,8 @@ int run(const RunOptions& options, System& system) {
   const std::vector<Slot> slots = plan_slots(options.devices, options.per_device, options.threads,
                                              inventory, largest_input_pixels(sweep.spec));
   if (options.dry_run) return dry_run(sweep, options.db);
+  check_cache_room(sweep, options.cache_dir.empty() ? default_cache_dir() : options.cache_dir,
+                   options.feature_memory_mb > 0);
 
   adopt_earlier_trials(sweep, options.db);
   ResultsStore store(options.db, Access::kReadWrite);
