@@ -41,9 +41,13 @@ std::string trial_result_sentence(const std::string& trial, const std::string& w
            std::to_string(*r.stopped_epoch) + ": val " + percent(r.val_accuracy) + ", " +
            format_seconds(r.train_seconds);
   }
+  const std::string peak =
+      r.peak_memory_bytes > 0
+          ? ", peak memory " + format_bytes(static_cast<double>(r.peak_memory_bytes))
+          : "";
   return std::string(r.diverged ? "diverged " : "done     ") + trial + " on " + where + ": test " +
          percent(r.test_accuracy) + ", val " + percent(r.val_accuracy) + ", " +
-         format_seconds(r.train_seconds);
+         format_seconds(r.train_seconds) + peak;
 }
 
 std::string trial_failed_sentence(const std::string& trial, const std::string& where,

@@ -20,7 +20,9 @@ std::string skipped_sentence(const TransferMeasure& measure);
 std::string rung_stopped_sentence(const std::string& trial, int epoch, double val_accuracy);
 std::string withdrawn_sentence(const std::string& trial, int epoch, double val_accuracy);
 
-// "done     ...", "diverged ..." or "stopped  ..." (at a rung) for a trial's result.
+// "done     ...", "diverged ..." or "stopped  ..." (at a rung) for a trial's result;
+// a finished one with its peak memory (the worker's resident set on the CPU, the
+// allocator's peak on a GPU).
 std::string trial_result_sentence(const std::string& trial, const std::string& where,
                                   const TrialResult& result);
 std::string trial_failed_sentence(const std::string& trial, const std::string& where,

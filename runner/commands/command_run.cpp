@@ -25,6 +25,7 @@
 #include "runner/interrupt.h"
 #include "runner/process_pool.h"
 #include "runner/run_sweep.h"
+#include "runner/scheduler.h"
 
 namespace sweep {
 namespace {
@@ -226,11 +227,24 @@ int run(const RunOptions& options, System& system) {
     return kExitInterrupted;
   }
   int failed_in_sweep = 0;
-  for (const auto& t : store.trials(sweep.spec.name))
+  const TrialRecord* largest = nullptr;  // the finished trial with the highest peak memory
+  const std::vector<TrialRecord> trials = store.trials(sweep.spec.name);
+  for (const auto& t : trials) {
     failed_in_sweep += t.state == TrialState::kFailed;
+    if (t.result && (!largest || t.result->peak_memory_bytes > largest->result->peak_memory_bytes))
+      largest = &t;
+  }
   std::printf("%s: %d trials finished, %d failed in %s; see `sweep report --db %s`\n",
               sweep.spec.name.c_str(), outcome.done, outcome.failed, elapsed.c_str(),
               options.db.c_str());
+  if (largest && largest->result->peak_memory_bytes > 0) {
+    std::printf(
+        "%s: a worker's peak memory was %s (%s); of it, frozen features kept in memory are "
+        "bounded by --feature-memory %d (MiB)\n",
+        sweep.spec.name.c_str(),
+        format_bytes(static_cast<double>(largest->result->peak_memory_bytes)).c_str(),
+        describe_trial(largest->spec).c_str(), options.feature_memory_mb);
+  }
   if (failed_in_sweep > 0) {
     std::printf("%s: %d failed trials in all; `sweep run --retry-failed %s` runs them again\n",
                 sweep.spec.name.c_str(), failed_in_sweep, options.file.c_str());
