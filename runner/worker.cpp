@@ -1,6 +1,7 @@
 #include "runner/worker.h"
 
 #include <unistd.h>
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <new>

@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# Installs what sweep needs and is missing: Debian 12 packages (through sudo
-# unless already root), OpenCV's digits.png, and the charting library the HTML
-# report inlines (npm ci, from package-lock.json).
+# Installs what sweep needs and is missing: Debian 12 (bookworm) or Debian 13
+# (trixie) packages (through sudo unless already root), OpenCV's digits.png, and
+# the charting library the HTML report inlines (npm ci, from package-lock.json).
 # With --tests, also what only the tests need, without recommends: Chromium (the
 # report is rendered in it), python3-torchvision (models are exported to
 # TorchScript with it), Slurm and munge (a single-node cluster of the tests' own).
-# With --ci, the same and clang-tidy, which CI runs (scripts/tidy.sh).
+# With --ci, the same and clang-tidy and clang-format, which CI runs (test.sh).
 # Usage: scripts/deps.sh [--tests | --ci]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Both releases name every package the same (checked with apt-cache policy on
+# each: bookworm has LibTorch 1.13, OpenCV 4.6, oneTBB 2021.8; trixie LibTorch
+# 2.6, OpenCV 4.10, oneTBB 2022.1). pkgconf is named, not pkg-config, which is
+# a transitional package for it on both. Other releases are tried with a warning.
+release=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+case "$release" in
+  bookworm | trixie) ;;
+  *) echo "deps.sh: Debian release \"$release\" is not one sweep was checked on (bookworm, trixie); trying the same package names" >&2 ;;
+esac
 packages=(
-  g++ cmake ninja-build pkg-config
+  g++ cmake ninja-build pkgconf
   libtorch-dev libopencv-dev libtbb-dev libsqlite3-dev zlib1g-dev
   nlohmann-json3-dev libcli11-dev libgtest-dev
   dataset-fashion-mnist opencv-doc
@@ -21,7 +30,7 @@ command -v npm >/dev/null || packages+=(nodejs npm)
 test_packages=()
 case "${1:-}" in
   --tests) test_packages=(chromium python3-torchvision slurm-wlm munge) ;;
-  --ci) test_packages=(chromium python3-torchvision slurm-wlm munge clang-tidy) ;;
+  --ci) test_packages=(chromium python3-torchvision slurm-wlm munge clang-tidy clang-format) ;;
 esac
 
 sudo=""
