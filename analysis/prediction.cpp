@@ -61,7 +61,7 @@ PredictionCheck check_prediction(const Prediction& prediction, const Verdict& me
 std::string prediction_sentence(const Prediction& prediction,
                                 const std::vector<BoundaryProbe>& curve) {
   if (prediction.kind == VerdictKind::kNoData)
-    return "no prediction: the probe curve was not measured";
+    return "no prediction: no probe curve measured with this sweep's settings";
   const std::string text =
       "predicted before training (" + format_seconds(prediction.seconds) + "): ";
   const std::string last = percent(prediction.last) + " on the last block's features alone";

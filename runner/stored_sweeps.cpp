@@ -29,8 +29,14 @@ SweepSummary summarize_stored(ResultsStore& store, const std::string& name, doub
     for (TargetSummary& t : summary.targets) {
       if (t.backbone != backbone.name) continue;
       for (const TargetSpec& target : info->spec.targets) {
-        if (target.name == t.target)
-          t.measure = store.measure(pretrain_key(backbone), target_key(target));
+        if (target.name != t.target) continue;
+        t.measure = store.measure(pretrain_key(backbone), target_key(target));
+        // Measures are stored per (backbone, target): another sweep on this
+        // database with other probe settings (learning rates, recipe) may have
+        // measured its own curve over this sweep's. Its prediction is not this
+        // sweep's; the distance and LogME do not depend on the probes.
+        if (t.measure && t.measure->probe_key != probe_key(info->spec.training, info->spec.grid.lr))
+          t.measure->curve.clear();
       }
     }
   }

@@ -187,7 +187,7 @@ TEST(Prediction, Sentences) {
                                     measured(VerdictKind::kUndecided, 0), depths(), 0.01, 100),
             "training is undecided so far");
   EXPECT_EQ(prediction_sentence(predict_verdict({}, 0.01), {}),
-            "no prediction: the probe curve was not measured");
+            "no prediction: no probe curve measured with this sweep's settings");
   const auto underfit = curve(kFlat, kFlatFromHere, kUnderfit);
   EXPECT_EQ(prediction_sentence(predict_verdict(underfit, 0.01), underfit),
             "predicted before training (2.5 s): open at least 1 block: a probe on the last "
