@@ -5,7 +5,7 @@
 namespace sweep {
 namespace {
 
-constexpr int64_t kMB = 1000 * 1000;
+constexpr int64_t kMB = int64_t{1000} * 1000;
 
 TEST(CacheRoom, SaysWhatItWrites) {
   EXPECT_EQ(describe_cache_plan({}), "nothing");
@@ -24,7 +24,7 @@ TEST(CacheRoom, FitsWithAMarginOfATwentieth) {
 }
 
 TEST(CacheRoom, TheStopSaysWhatToDo) {
-  EXPECT_EQ(cache_room_problem({6 * 1000 * kMB, 4, 150 * kMB}, "/data/cache", 900 * kMB, 100 * kMB),
+  EXPECT_EQ(cache_room_problem({6000 * kMB, 4, 150 * kMB}, "/data/cache", 900 * kMB, 100 * kMB),
             "the cache needs about 6.0 GB of frozen features (4 entries) and 150 MB of decoded "
             "images in /data/cache, but its disk has 900 MB free (and the cache holds 100 MB); "
             "free some space or give --cache a folder on a larger disk, or run with "
