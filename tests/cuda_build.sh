@@ -30,9 +30,7 @@
 set -euo pipefail
 repo=$(realpath "$1")
 start=$SECONDS
-fail() { echo "FAIL: $*" >&2; exit 1; }
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: chroot needs root"; exit 77; }
-command -v debootstrap > /dev/null || { echo "SKIP: debootstrap is not installed"; exit 77; }
+source "$(dirname "$0")/root_lib.sh"
 root=${SWEEP_CUDA_ROOT:-/var/tmp/sweep-trixiecuda}
 in_root() { chroot "$root" env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
 stub=/opt/cudnn-stub

@@ -11,9 +11,7 @@
 # Usage: kit_root.sh REPO
 set -euo pipefail
 repo=$(realpath "$1")
-fail() { echo "FAIL: $*" >&2; exit 1; }
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: chroot needs root"; exit 77; }
-command -v debootstrap > /dev/null || { echo "SKIP: debootstrap is not installed"; exit 77; }
+source "$(dirname "$0")/root_lib.sh"
 root=${SWEEP_KIT_ROOT:-/var/tmp/sweep-kitroot}
 
 if [ ! -x "$root/usr/bin/cmake" ] || [ ! -e "$root/usr/include/torch/csrc/api/include/torch/torch.h" ]; then

@@ -21,9 +21,7 @@
 set -euo pipefail
 repo=$(realpath "$1")
 start=$SECONDS
-fail() { echo "FAIL: $*" >&2; exit 1; }
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: chroot needs root"; exit 77; }
-command -v debootstrap > /dev/null || { echo "SKIP: debootstrap is not installed"; exit 77; }
+source "$(dirname "$0")/root_lib.sh"
 base=${SWEEP_TRIXIE_ROOT:-/var/tmp/sweep-trixieroot}
 cache=$base.cache
 root=$base.run
