@@ -164,8 +164,8 @@ void check_cache_room(const LoadedSweep& sweep, const std::string& cache_dir, bo
 }
 
 int run(const RunOptions& options, System& system) {
-  LoadedSweep sweep = load_checked_sweep(
-      options.file, options.cache_dir.empty() ? default_cache_dir() : options.cache_dir);
+  const std::string cache_dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
+  LoadedSweep sweep = load_checked_sweep(options.file, cache_dir);
   print_notes(sweep);
   if (options.price) sweep.spec.price_per_device_hour = options.price;
   const DeviceInventory inventory{cuda_device_count(), system.cpu_cores(),
@@ -173,8 +173,7 @@ int run(const RunOptions& options, System& system) {
   const std::vector<Slot> slots = plan_slots(options.devices, options.per_device, options.threads,
                                              inventory, largest_input_pixels(sweep.spec));
   if (options.dry_run) return dry_run(sweep, options.db);
-  check_cache_room(sweep, options.cache_dir.empty() ? default_cache_dir() : options.cache_dir,
-                   options.feature_memory_mb > 0);
+  check_cache_room(sweep, cache_dir, options.feature_memory_mb > 0);
 
   adopt_earlier_trials(sweep, options.db);
   ResultsStore store(options.db, Access::kReadWrite);
@@ -202,7 +201,7 @@ int run(const RunOptions& options, System& system) {
 
   InterruptGuard interrupts;
   auto progress = make_progress(stderr);
-  ProcessPool pool(slots, options.cache_dir.empty() ? default_cache_dir() : options.cache_dir,
+  ProcessPool pool(slots, cache_dir,
                    {"--feature-memory", std::to_string(options.feature_memory_mb)});
   SweepRunOptions running;
   running.trial_timeout = options.trial_timeout;
