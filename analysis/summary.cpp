@@ -321,7 +321,12 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
     add_unique(summary.environments, r.environment);
     add_unique(summary.devices, r.device_name.empty() ? r.device : r.device_name);
     if (r.frozen_input != FrozenInput::kNone) ++summary.frozen_inputs[r.frozen_input];
-    if (spec.recipe.augment != AugmentKind::kNone) summary.augment = spec.recipe.augment;
+    if (spec.recipe.augment != AugmentKind::kNone) {
+      summary.augment = spec.recipe.augment;
+      summary.augment_views = spec.recipe.augment_views;
+      const bool froze = r.frozen_input != FrozenInput::kNone;
+      if (spec.recipe.augment_views > 0 && froze && spec.unfrozen > 0) ++summary.trained_on_views;
+    }
     const TrialPoint point = point_of(record);
     summary.points.push_back(point);
     if (r.diverged) summary.diverged_trials.push_back(point);
@@ -394,6 +399,16 @@ std::string frozen_blocks_sentence(const SweepSummary& summary) {
                     ") changes the pixels every step, so " + trials(augmented) +
                     " ran their frozen blocks in every step instead (head-only probes train on "
                     "features of the images as they are)");
+  }
+  if (summary.trained_on_views > 0) {
+    parts.push_back(
+        "random augmentation (" + std::string(augment_name(summary.augment)) + ") made " +
+        std::to_string(summary.augment_views) +
+        " fixed views of each training image, run through the frozen blocks once: " +
+        trials(summary.trained_on_views) +
+        " that trained blocks walked through them, one view per image per epoch "
+        "(full fine-tunes augment every step; head-only probes train on features of the images as "
+        "they are)");
   }
   if (const int off = count(FrozenInput::kOff))
     parts.push_back(trials(off) + " ran with the cache turned off");

@@ -108,6 +108,8 @@ struct SweepSummary {
   // (TrialResult::frozen_input); trials that froze nothing are left out.
   std::map<FrozenInput, int> frozen_inputs;
   AugmentKind augment = AugmentKind::kNone;  // of the training recipe
+  int augment_views = 0;                     // of the training recipe, when it augments
+  int trained_on_views = 0;  // finished trials that trained blocks on those fixed views
   bool partial() const { return done + failed + stopped < total; }
 };
 
@@ -119,7 +121,8 @@ SweepSummary summarize(const std::string& name, const std::vector<TrialRecord>& 
                        const SeedLooks& looks = {});
 
 // How the frozen blocks were run: the feature cache's reuse, and, when the recipe
-// augments, that augmenting trials bypassed it. Empty when no trial froze blocks.
+// augments, that augmenting trials bypassed it or drew from fixed views. Empty
+// when no trial froze blocks.
 std::string frozen_blocks_sentence(const SweepSummary& summary);
 
 // The answer for one target in one sentence: the verdict, the test accuracies it

@@ -129,6 +129,8 @@ json describe_recipe(const TrainingRecipe& r) {
           {"momentum", r.momentum},
           {"schedule", schedule_name(r.schedule)},
           {"weight_decay", r.weight_decay},
+          {"augment", augment_name(r.augment)},
+          {"augment_views", r.augment_views},
           {"precision", precision_name(r.precision)}};
 }
 

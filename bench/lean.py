@@ -12,7 +12,10 @@ from those weights.
 Lean means: whole splits as tensors in memory, each batch indexed with a slice of
 one torch.randperm per epoch (no DataLoader, no TensorDataset), the learning rate
 set on the param group each step, frozen blocks with requires_grad False run
-under no_grad with their BatchNorm in eval, no validation during training:
+under no_grad with their BatchNorm in eval, augmentation (when the recipe
+has it) drawn afresh for every batch (a recipe's augment_views, sweep's cache of
+fixed views, is what the loop is measured against, so it is not copied here), no
+validation during training:
 validation accuracy (to choose the learning rate) and test accuracy once at the
 end. Head-only trials are the same linear probe as sweep's and reference.py's:
 each split's features once under no_grad, standardised with the training split's
@@ -37,10 +40,30 @@ from study_model import (ResNet, TransferModel, arguments, begin, evaluate, expo
 PROGRAM = "lean.py"
 
 
+def augment(x, kind):
+    """sweep's augmentation of a batch (experiments/train/augment.cpp), as a user
+    writes it: each image shifted by up to max(1, H/8) pixels each way, the border
+    zero (the mean colour after normalisation), "crop-flip" mirroring half of them
+    first. Drawn afresh every step, so frozen blocks run on every step's pixels."""
+    if kind == "none":
+        return x
+    pad = max(1, x.shape[2] // 8)
+    height, width = x.shape[2], x.shape[3]
+    padded = F.pad(x, (pad, pad, pad, pad))
+    shifts = torch.randint(0, 2 * pad + 1, (len(x), 2)).tolist()
+    flips = torch.randint(0, 2, (len(x),)).tolist() if kind == "crop-flip" else [0] * len(x)
+    out = []
+    for image, (dy, dx), flip in zip(padded, shifts, flips):
+        if flip:
+            image = image.flip(-1)
+        out.append(image[:, dy:dy + height, dx:dx + width])
+    return torch.stack(out)
+
+
 def fit(model, params, images, labels, recipe, lr, epochs, arithmetic=contextlib.nullcontext):
     """SGD with momentum and weight decay, sweep's cosine schedule per step, each
-    forward pass under `arithmetic()`. True when the loss diverged (checked once
-    per epoch)."""
+    forward pass under `arithmetic()`, each batch augmented as the recipe says.
+    True when the loss diverged (checked once per epoch)."""
     optimizer = torch.optim.SGD(params, lr=lr, momentum=recipe["momentum"],
                                 weight_decay=recipe["weight_decay"])
     group = optimizer.param_groups[0]
@@ -53,8 +76,9 @@ def fit(model, params, images, labels, recipe, lr, epochs, arithmetic=contextlib
         loss_sum = torch.zeros(())
         for idx in torch.randperm(n).split(batch):
             group["lr"] = scheduled_lr(lr, step, total_steps)
+            x = augment(images[idx], recipe.get("augment", "none"))
             with arithmetic():
-                out = model(images[idx])
+                out = model(x)
             loss = F.cross_entropy(out.float(), labels[idx])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()

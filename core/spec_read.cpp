@@ -329,6 +329,13 @@ TrainingRecipe read_recipe(const json& value, const std::string& path, Diagnosti
       in.choice_or("augment", augment_name(recipe.augment), augment_names(), "augmentation");
   recipe.augment = *enum_from_name(
       augment, {AugmentKind::kNone, AugmentKind::kCrop, AugmentKind::kCropFlip}, augment_name);
+  recipe.augment_views =
+      static_cast<int>(in.integer_or("augment_views", recipe.augment_views, 0, kMaxAugmentViews));
+  if (recipe.augment_views > 0 && recipe.augment == AugmentKind::kNone) {
+    diag.error(in.path_of("augment_views"),
+               "views of augmented images need \"augment\": \"crop\" or \"crop-flip\" beside "
+               "them; remove \"augment_views\" or set \"augment\"");
+  }
   const std::string precision =
       in.choice_or("precision", precision_name(recipe.precision), precision_names(), "precision");
   recipe.precision = *enum_from_name(

@@ -72,6 +72,7 @@ json to_json(const TrainingRecipe& recipe) {
               {"probe_epochs", recipe.probe_epochs}};
   // Written only when on, so trials without augmentation keep their identities.
   if (recipe.augment != AugmentKind::kNone) out["augment"] = augment_name(recipe.augment);
+  if (recipe.augment_views > 0) out["augment_views"] = recipe.augment_views;
   if (recipe.precision != PrecisionKind::kFp32) out["precision"] = precision_name(recipe.precision);
   return out;
 }

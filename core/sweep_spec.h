@@ -106,6 +106,9 @@ enum class AugmentKind { kNone, kCrop, kCropFlip };
 // that cannot do what is asked runs fp32 and the trial says so.
 enum class PrecisionKind { kFp32, kBf16, kFp16, kAuto };
 
+// The most augmented views a recipe may cache per training image.
+constexpr int kMaxAugmentViews = 64;
+
 // How each trial trains. Grid axes override individual fields per trial.
 struct TrainingRecipe {
   int epochs = 10;
@@ -124,6 +127,12 @@ struct TrainingRecipe {
   // frozen blocks every step instead of reading the frozen-feature cache. The
   // head-only probe trains on features of the images as they are.
   AugmentKind augment = AugmentKind::kNone;
+  // 0: augment every step. N > 0: N fixed augmented views of each training
+  // image, the same for every trial, go through the frozen blocks once into the
+  // feature cache, and each step draws one of them per image: trials that train
+  // k blocks stop paying for the frozen prefix every step, at the price of a
+  // finite set of views. Full fine-tunes still augment every step.
+  int augment_views = 0;
   PrecisionKind precision = PrecisionKind::kFp32;
   // Validation after every this many epochs and always after the last; 0 =
   // about four times per trial (every ceil(epochs / 4) epochs). It changes no

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace sweep {
 namespace {
 
@@ -70,6 +72,65 @@ TEST(Augment, SameSeedSameBatch) {
   torch::manual_seed(7);
   const torch::Tensor b = augment_batch(x, AugmentKind::kCropFlip);
   EXPECT_TRUE(torch::equal(a, b));
+}
+
+TEST(Augment, AViewDependsOnItsNumberAloneAndLeavesTheSeedAlone) {
+  const torch::Tensor x = torch::randn({32, 3, 16, 16}) + 5.0;
+  torch::manual_seed(1);
+  const torch::Tensor a = augmented_view(x, AugmentKind::kCropFlip, 3);
+  const torch::Tensor after_a = torch::rand({4});
+  torch::manual_seed(1);
+  const torch::Tensor after_nothing = torch::rand({4});
+  EXPECT_TRUE(torch::equal(after_a, after_nothing)) << "the default generator is untouched";
+  torch::manual_seed(2);
+  EXPECT_TRUE(torch::equal(a, augmented_view(x, AugmentKind::kCropFlip, 3)));
+  EXPECT_FALSE(torch::equal(a, augmented_view(x, AugmentKind::kCropFlip, 4)));
+  for (int64_t i = 0; i < x.size(0); ++i) {
+    bool flipped = false;
+    EXPECT_TRUE(is_shifted_copy(x[i], a[i], 2, true, &flipped)) << i;
+  }
+}
+
+TEST(Augment, AViewWalkShowsEachImageItsViewsInTurn) {
+  // Row r of view v holds 100 v + r in every element.
+  const int64_t n = 50, count = 3;
+  std::vector<torch::Tensor> views;
+  for (int64_t v = 0; v < count; ++v) {
+    views.push_back((torch::arange(n, torch::kFloat32) + 100.0F * static_cast<float>(v))
+                        .view({n, 1, 1})
+                        .expand({n, 2, 3})
+                        .contiguous());
+  }
+  torch::manual_seed(3);
+  const ViewWalk walk(views);
+  const torch::Tensor idx = torch::randperm(n, torch::kInt64).slice(0, 0, 40);
+  std::vector<int> first_views(count, 0);
+  std::vector<int64_t> first(static_cast<size_t>(n), -1);
+  std::vector<std::set<int64_t>> seen(static_cast<size_t>(n));
+  for (int epoch = 1; epoch <= 4; ++epoch) {
+    const torch::Tensor batch = walk.batch(idx, epoch);
+    ASSERT_EQ(batch.sizes(), (std::vector<int64_t>{40, 2, 3}));
+    for (int64_t i = 0; i < idx.size(0); ++i) {
+      const auto value = static_cast<int64_t>(batch[i][0][0].item<float>());
+      const int64_t image = idx[i].item<int64_t>();
+      EXPECT_EQ(value % 100, image) << "row " << i << " shows its own image";
+      EXPECT_TRUE(torch::equal(batch[i], torch::full({2, 3}, static_cast<float>(value))));
+      const int64_t view = value / 100;
+      if (epoch == 1) {
+        ++first_views[view];
+        first[image] = view;
+      }
+      if (epoch <= count) {
+        EXPECT_TRUE(seen[image].insert(view).second) << "a view seen again before all were";
+      } else {
+        EXPECT_EQ(view, first[image]) << "after the last view the walk starts again";
+      }
+    }
+  }
+  for (int64_t v = 0; v < count; ++v) EXPECT_GT(first_views[v], 4) << "view " << v << " first";
+  torch::manual_seed(3);
+  const ViewWalk same_seed(views);
+  EXPECT_TRUE(torch::equal(same_seed.batch(idx, 2), walk.batch(idx, 2)));
 }
 
 }  // namespace

@@ -49,6 +49,19 @@ TEST(CachePlan, AugmentingTrialsThatTrainBlocksRunTheirPrefixThemselves) {
   EXPECT_EQ(plan.feature_bytes, (kNearImages + kFarImages) * 64 * 4);
 }
 
+TEST(CachePlan, AugmentedViewsAreKeptBesideValidationAndTest) {
+  nlohmann::json document = testing::valid_sweep_json();
+  document["training"]["augment"] = "crop-flip";
+  document["training"]["augment_views"] = 3;
+  const CachePlan plan = plan_cache(trials_of(document), true);
+  EXPECT_EQ(plan.feature_entries, 4) << "head-only and 2 blocks, per target, as without";
+  // Head-only: features of the images as they are. 2 blocks: 2 more views of
+  // each training image (near 50, far 40 per class).
+  constexpr int64_t kMoreTrain = 2 * (50 * 2 + 40 * 10);
+  EXPECT_EQ(plan.feature_bytes,
+            (kNearImages + kFarImages) * kBytesPerImage + kMoreTrain * 16 * 14 * 14 * 4);
+}
+
 TEST(CachePlan, AnImageFolderIsDecodedOnceAtItsInputSize) {
   testing::ScopedTempDir dir;
   for (const char* c : {"cats", "dogs", "owls"}) {

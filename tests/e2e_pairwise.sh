@@ -63,9 +63,10 @@ study() {
              halving=', "halving": {"rungs": [0.5], "keep": 0.5}' ;;
     adaptive) grid="\"unfrozen\": $depths, \"lr\": [0.01], \"seeds\": {\"min\": 2, \"max\": 3}$strategies" ;;
   esac
-  local augment=none
-  [ "$7" = on ] && augment=crop-flip
-  training="\"epochs\": 2, \"batch_size\": 4, \"probe_epochs\": 5, \"precision\": \"$6\", \"augment\": \"$augment\""
+  local augment=none views=0
+  [ "$7" = off ] || augment=crop-flip
+  [ "$7" = views ] && views=2
+  training="\"epochs\": 2, \"batch_size\": 4, \"probe_epochs\": 5, \"precision\": \"$6\", \"augment\": \"$augment\", \"augment_views\": $views"
   echo "{\"name\": \"case$1\", \"backbones\": [$backbone], \"targets\": [$target], \"grid\": {$grid}, \"training\": {$training}$halving}"
 }
 

@@ -18,7 +18,7 @@ FACTORS = [
     ("schedule", ["grid", "halving", "adaptive"]),
     ("strategy", ["trailing", "range", "lp-ft", "layer-decay"]),
     ("precision", ["fp32", "auto"]),
-    ("augment", ["off", "on"]),
+    ("augment", ["off", "on", "views"]),  # on: every step; views: 2 fixed views
 ]
 
 

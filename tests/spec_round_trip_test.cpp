@@ -43,9 +43,11 @@ bool operator==(const TargetSpec& a, const TargetSpec& b) {
 }
 bool operator==(const TrainingRecipe& a, const TrainingRecipe& b) {
   return std::tie(a.epochs, a.batch_size, a.optimizer, a.momentum, a.schedule, a.weight_decay,
-                  a.image_size, a.probe_epochs, a.augment, a.precision, a.validate_every) ==
-         std::tie(b.epochs, b.batch_size, b.optimizer, b.momentum, b.schedule, b.weight_decay,
-                  b.image_size, b.probe_epochs, b.augment, b.precision, b.validate_every);
+                  a.image_size, a.probe_epochs, a.augment, a.augment_views, a.precision,
+                  a.validate_every) == std::tie(b.epochs, b.batch_size, b.optimizer, b.momentum,
+                                                b.schedule, b.weight_decay, b.image_size,
+                                                b.probe_epochs, b.augment, b.augment_views,
+                                                b.precision, b.validate_every);
 }
 // The fields each kind has: a range's depth, for one, means nothing.
 bool operator==(const Strategy& a, const Strategy& b) {
@@ -242,6 +244,7 @@ class SpecGenerator {
     r.image_size = pick({0, 32});
     r.probe_epochs = pick({10, 100});
     r.augment = pick({AugmentKind::kNone, AugmentKind::kCrop, AugmentKind::kCropFlip});
+    if (r.augment != AugmentKind::kNone) r.augment_views = pick({0, 1, 4});
     r.precision = pick(
         {PrecisionKind::kFp32, PrecisionKind::kBf16, PrecisionKind::kFp16, PrecisionKind::kAuto});
     r.validate_every = pick({0, 2});

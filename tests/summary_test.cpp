@@ -247,6 +247,15 @@ TEST(Summary, SaysHowFrozenBlocksRan) {
             "pixels every step, so 1 trial ran their frozen blocks in every step instead "
             "(head-only probes train on features of the images as they are); 1 trial ran with "
             "the cache turned off.");
+  for (size_t i = 4; i < trials.size(); ++i) trials[i].spec.recipe.augment_views = 4;
+  trials[4].result->frozen_input = FrozenInput::kComputed;
+  EXPECT_EQ(frozen_blocks_sentence(summarize("s", trials, std::nullopt)),
+            "The frozen-feature cache ran the frozen blocks once per target and depth: 3 trials "
+            "reused their output, 3 trials computed it; random augmentation (crop) made 4 fixed "
+            "views of each training image, run through the frozen blocks once: 2 trials that "
+            "trained blocks walked through them, one view per image per epoch (full fine-tunes "
+            "augment every step; head-only probes train on features of the images as they are); "
+            "1 trial ran with the cache turned off.");
 }
 
 TEST(Summary, KeepsCurvesOfTheTrialsBehindTheVerdicts) {

@@ -76,6 +76,31 @@ TEST(SweepFile, AugmentationIsReadAndChangesTrialIdentity) {
                                       "mean \"crop\"?"}));
 }
 
+TEST(SweepFile, AugmentedViewsNeedAugmentationAndChangeTrialIdentity) {
+  json doc = testing::valid_sweep_json();
+  doc["training"]["augment"] = "crop";
+  const std::string every_step = expand_grid(parse_sweep_text(doc.dump(), "s.json")).front().id;
+  doc["training"]["augment_views"] = 4;
+  const SweepSpec spec = parse_sweep_text(doc.dump(), "s.json");
+  EXPECT_EQ(spec.training.augment_views, 4);
+  EXPECT_EQ(to_json(spec.training).at("augment_views"), 4);
+  EXPECT_NE(expand_grid(spec).front().id, every_step);
+  doc["training"]["augment_views"] = 0;
+  EXPECT_EQ(expand_grid(parse_sweep_text(doc.dump(), "s.json")).front().id, every_step)
+      << "0 is the default, left out of the identity";
+  doc["training"]["augment_views"] = kMaxAugmentViews + 1;
+  EXPECT_EQ(errors_of(doc),
+            (std::vector<std::string>{"s.json: /training/augment_views: expected an integer from "
+                                      "0 to 64, got 65"}));
+  doc["training"].erase("augment");
+  doc["training"]["augment_views"] = 4;
+  EXPECT_EQ(errors_of(doc),
+            (std::vector<std::string>{
+                "s.json: /training/augment_views: views of augmented images need \"augment\": "
+                "\"crop\" or \"crop-flip\" beside them; remove \"augment_views\" or set "
+                "\"augment\""}));
+}
+
 TEST(SweepFile, InvalidJsonNamesLineAndColumn) {
   EXPECT_EQ(errors_of_text("{\n  \"name\": \"x\",\n  \"grid\" {}\n}"),
             (std::vector<std::string>{

@@ -160,6 +160,46 @@ TEST_F(TrialTest, AugmentingTrialsRunTheirFrozenBlocks) {
       << "the probe trains on features of the plain images";
 }
 
+// Fixed views are what makes an augmenting trial cacheable: the cache computes
+// them once, and a worker without the cache computes the same views itself.
+TEST_F(TrialTest, AugmentedViewsTrainAtTheBoundaryWithOrWithoutTheCache) {
+  TrialResources cached(torch::kCPU, dir_.file("cache"));
+  TrialResources uncached(torch::kCPU, dir_.file("cache"), std::nullopt);
+  TrainingObserver observer;
+  TrialSpec viewed = trial(2);
+  viewed.recipe.augment = AugmentKind::kCropFlip;
+  viewed.recipe.augment_views = 3;
+  const TrialResult a = run_trial(viewed, cached, observer);
+  const TrialResult b = run_trial(viewed, uncached, observer);
+  EXPECT_EQ(a.frozen_input, FrozenInput::kComputed);
+  EXPECT_EQ(b.frozen_input, FrozenInput::kOff);
+  ASSERT_EQ(a.epochs.size(), b.epochs.size());
+  for (size_t e = 0; e < a.epochs.size(); ++e) {
+    EXPECT_NEAR(a.epochs[e].train_loss, b.epochs[e].train_loss, 1e-4) << e;
+  }
+  EXPECT_DOUBLE_EQ(a.test_accuracy, b.test_accuracy);
+  EXPECT_LT(a.train_flops, run_trial(trial(5), cached, observer).train_flops)
+      << "the frozen prefix is not trained through";
+
+  const TrialResult again = run_trial(viewed, cached, observer);
+  EXPECT_EQ(again.frozen_input, FrozenInput::kMemory);
+  EXPECT_DOUBLE_EQ(again.epochs.back().train_loss, a.epochs.back().train_loss);
+  TrialResources another_process(torch::kCPU, dir_.file("cache"));
+  const TrialResult from_disk = run_trial(viewed, another_process, observer);
+  EXPECT_EQ(from_disk.frozen_input, FrozenInput::kDisk);
+  EXPECT_DOUBLE_EQ(from_disk.epochs.back().train_loss, a.epochs.back().train_loss);
+
+  TrialSpec every_step = viewed;
+  every_step.recipe.augment_views = 0;
+  TrialSpec one_view = viewed;
+  one_view.recipe.augment_views = 1;
+  for (const TrialSpec& other : {every_step, one_view, trial(2)}) {
+    EXPECT_NE(run_trial(other, cached, observer).epochs.front().train_loss,
+              a.epochs.front().train_loss)
+        << other.recipe.augment_views << " views, " << augment_name(other.recipe.augment);
+  }
+}
+
 class MessageObserver : public TrainingObserver {
  public:
   void progress(double, const std::string& message) override {

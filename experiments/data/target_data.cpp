@@ -84,7 +84,7 @@ TargetData load_target(const TargetSpec& target, int channels, int size,
   return out;
 }
 
-int64_t target_image_bound(const TargetSpec& target) {
+ImageBound target_image_bound(const TargetSpec& target) {
   const DataSpec& data = target.data;
   // Images per selected class in the pool, and whether test has its own pool.
   std::vector<int64_t> pools;
@@ -101,16 +101,17 @@ int64_t target_image_bound(const TargetSpec& target) {
     separate_test = info.test_pool_per_class > 0;
   }
   const int64_t test = target.test_per_class;
-  int64_t images = 0;
+  ImageBound bound;
   for (const int64_t pool : pools) {
     const int64_t from_pool =
         target.train_per_class
             ? std::min<int64_t>(
                   pool, *target.train_per_class + target.val_per_class + (separate_test ? 0 : test))
             : pool;
-    images += from_pool + (separate_test ? test : 0);
+    bound.images += from_pool + (separate_test ? test : 0);
+    bound.train += target.train_per_class ? std::min<int64_t>(pool, *target.train_per_class) : pool;
   }
-  return images;
+  return bound;
 }
 
 TargetData load_source(const PretrainSpec& source, int channels, int size,

@@ -31,11 +31,15 @@ TargetData load_target(const TargetSpec& target, int channels, int size,
 TargetData load_source(const PretrainSpec& source, int channels, int size,
                        const std::string& cache_dir = "");
 
-// At most how many images the target's three splits hold, from the catalog or
-// the folder's listing, without decoding anything: per selected class the split
+// At most how many images the target's splits hold, from the catalog or the
+// folder's listing, without decoding anything: per selected class the split
 // sizes, a training split of "everything left" counted as the class's whole
 // pool. What the caches' disk estimate (experiments/train/cache_plan.h) counts.
-int64_t target_image_bound(const TargetSpec& target);
+struct ImageBound {
+  int64_t images = 0;  // in the three splits
+  int64_t train = 0;   // of them, in the training split
+};
+ImageBound target_image_bound(const TargetSpec& target);
 
 // Checks that every dataset the sweep names is on disk, decodes and is large
 // enough (see check_dataset); reports with the JSON path of the target or

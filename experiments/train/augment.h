@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include <vector>
+
 #include "core/sweep_spec.h"
 
 namespace sweep {
@@ -14,5 +16,27 @@ namespace sweep {
 // with probability 1/2. Offsets and flips come from torch's default generator,
 // so a seeded trial augments the same way every time. kNone returns `images`.
 torch::Tensor augment_batch(const torch::Tensor& images, AugmentKind kind);
+
+// View number `view` of every image of `images` (a recipe's augment_views): the
+// shifts and flips of augment_batch, drawn from a generator seeded by the view's
+// number alone, so that every trial, worker and run makes the same views of the
+// same images and the frozen-feature cache can keep them. Leaves torch's default
+// generator untouched.
+torch::Tensor augmented_view(const torch::Tensor& images, AugmentKind kind, int view);
+
+// Training from fixed views: over the epochs each image walks through its views
+// in turn, starting at a view drawn for it from torch's default generator, so
+// that E epochs show it min(E, V) different views of the V.
+class ViewWalk {
+ public:
+  // `views`: V tensors alike in shape, row j of each a view of image j.
+  explicit ViewWalk(std::vector<torch::Tensor> views);
+  // The batch whose row i is image idx[i] as the walk shows it in `epoch` (from 1).
+  torch::Tensor batch(const torch::Tensor& idx, int epoch) const;
+
+ private:
+  std::vector<torch::Tensor> views_;
+  torch::Tensor first_;  // each image's first view
+};
 
 }  // namespace sweep

@@ -23,12 +23,21 @@ std::unique_ptr<Backbone> shape_of(const BackboneSpec& spec) {
                                           InputSpec{spec.channels, spec.image_size, {}, {}});
 }
 
+// Whether the trial trains blocks on fixed augmented views (trial.cpp
+// trainable_inputs), which the cache keeps beside validation and test.
+bool trains_on_views(const TrialSpec& trial) {
+  return first_trained_block(trial) < trial.blocks && trial.recipe.augment != AugmentKind::kNone &&
+         trial.recipe.augment_views > 0;
+}
+
 // The freeze boundary whose output the trial takes from the cache, or 0 when it
-// takes none (trials.cpp trainable_inputs): full fine-tunes freeze nothing, and
-// trials that augment run their frozen blocks on every new view.
+// takes none: full fine-tunes freeze nothing, and trials that augment every step
+// run their frozen blocks on every new view.
 int cached_boundary(const TrialSpec& trial) {
   const int boundary = first_trained_block(trial);
-  if (boundary < trial.blocks && trial.recipe.augment != AugmentKind::kNone) return 0;
+  if (boundary < trial.blocks && trial.recipe.augment != AugmentKind::kNone &&
+      !trains_on_views(trial))
+    return 0;
   return boundary;
 }
 
@@ -54,7 +63,7 @@ int64_t folder_images(const DataSpec& data) {
 CachePlan plan_cache(const std::vector<TrialSpec>& trials, bool features) {
   CachePlan plan;
   std::map<std::string, std::unique_ptr<Backbone>> backbones;
-  std::map<std::string, int64_t> images;  // per target
+  std::map<std::string, ImageBound> images;  // per target
   std::set<std::tuple<std::string, std::string, int, int>> entries;
   std::set<std::tuple<std::string, int, int>> folders;  // path, channels, size
   for (const TrialSpec& t : trials) {
@@ -76,11 +85,13 @@ CachePlan plan_cache(const std::vector<TrialSpec>& trials, bool features) {
       backbone = shape_of(t.backbone);
       backbone->set_training(false);
     }
-    auto [count, fresh] = images.try_emplace(t.target.name, 0);
-    if (fresh) count->second = target_image_bound(t.target);
+    auto [bound, fresh] = images.try_emplace(t.target.name);
+    if (fresh) bound->second = target_image_bound(t.target);
     const torch::Tensor one = torch::zeros({1, t.backbone.channels, size, size});
     std::vector<int64_t> shape = entry_shape(*backbone, boundary, one);
-    shape[0] = count->second;
+    // Each view of the training split is an entry beside validation and test.
+    shape[0] = bound->second.images +
+               (trains_on_views(t) ? (t.recipe.augment_views - 1) * bound->second.train : 0);
     plan.feature_bytes += entry_bytes(shape);
     ++plan.feature_entries;
   }

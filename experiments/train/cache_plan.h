@@ -4,8 +4,9 @@
 // 0.8 MB per image and boundary: a few thousand photos make gigabytes.
 //
 // Counted: the frozen-feature entries (feature_cache.h) of every trial that
-// would use one (train, validation and test of each backbone, target, freeze
-// boundary and input size), and the decoded image folders (image_cache.h).
+// would use one (train, or each of its augmented views, validation and test of
+// each backbone, target, freeze boundary and input size), and the decoded image
+// folders (image_cache.h).
 // Image counts are upper bounds (target_image_bound), and entries already on
 // disk are counted again: a run is overestimated, never under.
 #pragma once

@@ -105,6 +105,18 @@ FrozenInput frozen_input(CacheSource source) {
   return FrozenInput::kComputed;
 }
 
+torch::Tensor boundary_activations(Backbone& backbone, int boundary, const torch::Tensor& images) {
+  torch::NoGradGuard no_grad;
+  backbone.set_training(false);
+  const std::vector<int64_t> shape = entry_shape(backbone, boundary, images);
+  torch::Tensor out = torch::empty(shape, images.options().dtype(torch::kFloat32));
+  for (int64_t start = 0; start < images.size(0); start += kBatch) {
+    const int64_t end = std::min(images.size(0), start + kBatch);
+    out.slice(0, start, end).copy_(run_prefix(backbone, boundary, images.slice(0, start, end)));
+  }
+  return out;
+}
+
 std::vector<int64_t> entry_shape(Backbone& backbone, int boundary, const torch::Tensor& images) {
   torch::NoGradGuard no_grad;
   std::vector<int64_t> shape = run_prefix(backbone, boundary, images.slice(0, 0, 1)).sizes().vec();
@@ -154,12 +166,7 @@ std::optional<torch::Tensor> FeatureCache::activations(Backbone& backbone, int b
       *result = result->to(images.device());
     } else {
       found = CacheSource::kComputed;
-      result = torch::empty(shape, images.options().dtype(torch::kFloat32));
-      for (int64_t start = 0; start < images.size(0); start += kBatch) {
-        const int64_t end = std::min(images.size(0), start + kBatch);
-        result->slice(0, start, end)
-            .copy_(run_prefix(backbone, boundary, images.slice(0, start, end)));
-      }
+      result = boundary_activations(backbone, boundary, images);
       if (on_disk) {
         write_entry(*options_.system, path, *result);
         prune_disk(key);

@@ -38,6 +38,11 @@ struct FeatureCacheOptions {
 // and statistics. Hashing reads every frozen weight: compute it once per trial.
 std::string prefix_key(const Backbone& backbone, int boundary, const std::string& model_key);
 
+// What an entry holds, computed without the cache: `images` (N, C, H, W) through
+// blocks [0, boundary) in evaluation mode without gradients, in batches; pooled
+// at the last boundary.
+torch::Tensor boundary_activations(Backbone& backbone, int boundary, const torch::Tensor& images);
+
 // The shape of the entry for `images` (N, C, H, W) at `boundary`: one image run
 // through blocks [0, boundary) in the backbone's current mode, without
 // gradients; the pooled features at the last boundary.

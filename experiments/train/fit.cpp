@@ -53,6 +53,8 @@ FitResult fit(const FitSetup& setup, TrainingObserver& observer) {
   const std::vector<torch::Tensor> params = all_params(setup.groups);
   LossScaler scaler(setup.precision);
   const torch::Device device = train.images.device();
+  const std::optional<ViewWalk> walk =
+      setup.train_views.empty() ? std::nullopt : std::make_optional<ViewWalk>(setup.train_views);
   FitResult result;
   int64_t step = 0;
   bool past_rung = false;
@@ -69,7 +71,8 @@ FitResult fit(const FitSetup& setup, TrainingObserver& observer) {
                         scheduled_lr(setup.recipe.schedule, setup.lr, step, total_steps));
       const torch::Tensor idx = order.slice(0, first, std::min(n, first + batch));
       const torch::Tensor x =
-          augment_batch(train.images.index_select(0, idx), setup.recipe.augment);
+          walk ? walk->batch(idx, epoch)
+               : augment_batch(train.images.index_select(0, idx), setup.recipe.augment);
       const torch::Tensor y = train.labels.index_select(0, idx);
       optimizer->zero_grad();
       torch::Tensor out;

@@ -26,6 +26,9 @@ struct FitSetup {
   std::function<void(bool)> set_training;  // model mode: true for training
   std::vector<ParamGroup> groups;          // what the optimizer updates, at which rates
   const TensorSet* train = nullptr;
+  // Non-empty: fixed views of train's inputs (augment_views), which batches walk
+  // through (ViewWalk) instead of augmenting train->images.
+  std::vector<torch::Tensor> train_views;
   const TensorSet* val = nullptr;  // may be null: no validation pass
   TrainingRecipe recipe;           // optimizer, schedule, batch size, weight decay, augmentation
   double lr = 0.0;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 #include "core/backbone_files.h"
@@ -12,6 +13,7 @@
 #include "core/spec_json.h"
 #include "experiments/models/scripted_backbone.h"
 #include "experiments/models/transfer_model.h"
+#include "experiments/train/augment.h"
 #include "experiments/train/device.h"
 #include "experiments/train/precision.h"
 #include "experiments/train/probe.h"
@@ -124,6 +126,9 @@ struct TrainableInputs {
   TensorSet train, val, test;
   bool at_boundary = false;  // activations at the freeze boundary, else images
   FrozenInput frozen = FrozenInput::kNone;
+  // The recipe's fixed augmented views of train at the boundary; empty when the
+  // trial augments every step or not at all.
+  std::vector<torch::Tensor> train_views;
 };
 
 TensorSet with_images(const TensorSet& labelled, torch::Tensor images) {
@@ -132,44 +137,68 @@ TensorSet with_images(const TensorSet& labelled, torch::Tensor images) {
   return out;
 }
 
-// Head-only trials always start from features (the probe needs them whole);
-// deeper trials from the cached boundary activation when the cache has it and
-// they do not augment. Full fine-tunes freeze nothing and start from the images.
+// Head-only trials always start from features (the probe needs them whole),
+// trials with augmented views from those views at the freeze boundary; both
+// compute them when the feature cache cannot give them, so that a result never
+// depends on the cache. Other deeper trials start from the cached boundary when
+// the cache has it and they do not augment, else from the images. Full
+// fine-tunes freeze nothing and start from the images.
 TrainableInputs trainable_inputs(TransferModel& model, const std::string& model_key,
                                  const TargetTensors& data, FeatureCache* cache,
-                                 AugmentKind augment) {
-  TrainableInputs in{data.train, data.val, data.test, false, FrozenInput::kNone};
+                                 const TrainingRecipe& recipe) {
+  TrainableInputs in{data.train, data.val, data.test, false, FrozenInput::kNone, {}};
   const int boundary = model.first_trainable_block();
   if (boundary == 0) return in;
-  if (augment != AugmentKind::kNone && boundary < model.backbone().num_blocks()) {
+  const bool head_only = boundary == model.backbone().num_blocks();
+  const bool augments = !head_only && recipe.augment != AugmentKind::kNone;
+  const int views = augments ? recipe.augment_views : 0;
+  if (augments && views == 0) {
     in.frozen = FrozenInput::kAugmentation;
-  } else if (!cache) {
-    in.frozen = FrozenInput::kOff;
-  } else {
-    CacheSource worst = CacheSource::kMemory;
-    std::vector<torch::Tensor> found;
+    return in;
+  }
+  // What goes through the frozen blocks: each view of train (or train), val, test.
+  struct Split {
+    std::function<torch::Tensor()> images;
+    std::string key;
+  };
+  std::vector<Split> splits;
+  for (int v = 0; v < views; ++v) {
+    splits.push_back(
+        {[&data, &recipe, v] { return augmented_view(data.train.images, recipe.augment, v); },
+         data.key + "/train/" + augment_name(recipe.augment) + " view " + std::to_string(v)});
+  }
+  if (views == 0) splits.push_back({[&data] { return data.train.images; }, data.key + "/train"});
+  splits.push_back({[&data] { return data.val.images; }, data.key + "/val"});
+  splits.push_back({[&data] { return data.test.images; }, data.key + "/test"});
+
+  std::vector<torch::Tensor> found;
+  CacheSource worst = CacheSource::kMemory;
+  if (cache) {
     const std::string prefix = prefix_key(model.backbone(), boundary, model_key);
-    const std::pair<const TensorSet*, const char*> splits[] = {
-        {&data.train, "train"}, {&data.val, "val"}, {&data.test, "test"}};
-    for (const auto& [set, name] : splits) {
+    for (const Split& split : splits) {
       CacheSource source = CacheSource::kMemory;
-      auto activations = cache->activations(model.backbone(), boundary, prefix, set->images,
-                                            data.key + "/" + name, &source);
+      auto activations = cache->activations(model.backbone(), boundary, prefix, split.images(),
+                                            split.key, &source);
       if (!activations) break;
       found.push_back(*activations);
       worst = std::max(worst, source);
     }
-    if (found.size() == 3) {
-      return {with_images(data.train, found[0]), with_images(data.val, found[1]),
-              with_images(data.test, found[2]), true, frozen_input(worst)};
-    }
-    in.frozen = FrozenInput::kTooLarge;
   }
-  if (boundary == model.backbone().num_blocks()) {  // no cache: features made here
-    in = {extract_features(model.backbone(), data.train),
-          extract_features(model.backbone(), data.val),
-          extract_features(model.backbone(), data.test), true, in.frozen};
+  if (found.size() == splits.size()) {
+    in.frozen = frozen_input(worst);
+  } else {
+    in.frozen = cache ? FrozenInput::kTooLarge : FrozenInput::kOff;
+    if (!head_only && views == 0) return in;  // the model runs its frozen blocks itself
+    found.clear();
+    for (const Split& split : splits)
+      found.push_back(boundary_activations(model.backbone(), boundary, split.images()));
   }
+  const size_t n = found.size();
+  in.train = with_images(data.train, found[0]);
+  in.val = with_images(data.val, found[n - 2]);
+  in.test = with_images(data.test, found[n - 1]);
+  in.at_boundary = true;
+  if (views > 0) in.train_views.assign(found.begin(), found.end() - 2);
   return in;
 }
 
@@ -281,14 +310,14 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
                       BlockRange{first_trained_block(trial), end_trained_block(trial)});
   model.to(device);
   const TrainableInputs in =
-      trainable_inputs(model, model_key, tensors, resources.feature_cache(), trial.recipe.augment);
+      trainable_inputs(model, model_key, tensors, resources.feature_cache(), trial.recipe);
   const LogitsFn logits = [&model, &in](const torch::Tensor& x) {
     return in.at_boundary ? model.from_boundary(x) : model.forward(x);
   };
   std::optional<EpochMetrics> from_probe;  // epoch 0 of the curve: where the fine-tune starts
   if (features_model) {
-    const TrainableInputs features = trainable_inputs(
-        *features_model, model_key, tensors, resources.feature_cache(), AugmentKind::kNone);
+    const TrainableInputs features = trainable_inputs(*features_model, model_key, tensors,
+                                                      resources.feature_cache(), trial.recipe);
     train_linear_probe(model.head(), features.train, features.val, trial.recipe, trial.lr,
                        observer);
     model.eval();
@@ -303,6 +332,7 @@ TrialResult run_trial(const TrialSpec& trial, TrialResources& resources,
     setup.set_training = [&model](bool on) { on ? model.train() : model.eval(); };
     setup.groups = param_groups(model, trial.strategy);
     setup.train = &in.train;
+    setup.train_views = in.train_views;
     setup.val = &in.val;
     setup.recipe = trial.recipe;
     setup.lr = trial.lr;
