@@ -60,9 +60,10 @@ def augment(x, kind):
     return torch.stack(out)
 
 
-def fit(model, params, images, labels, recipe, lr, epochs, arithmetic=contextlib.nullcontext):
+def fit(model, params, images, labels, recipe, lr, epochs, arithmetic=contextlib.nullcontext,
+        augmentation="none"):
     """SGD with momentum and weight decay, sweep's cosine schedule per step, each
-    forward pass under `arithmetic()`, each batch augmented as the recipe says.
+    forward pass under `arithmetic()`, each batch augmented with `augmentation`.
     True when the loss diverged (checked once per epoch)."""
     optimizer = torch.optim.SGD(params, lr=lr, momentum=recipe["momentum"],
                                 weight_decay=recipe["weight_decay"])
@@ -76,7 +77,7 @@ def fit(model, params, images, labels, recipe, lr, epochs, arithmetic=contextlib
         loss_sum = torch.zeros(())
         for idx in torch.randperm(n).split(batch):
             group["lr"] = scheduled_lr(lr, step, total_steps)
-            x = augment(images[idx], recipe.get("augment", "none"))
+            x = augment(images[idx], augmentation)
             with arithmetic():
                 out = model(x)
             loss = F.cross_entropy(out.float(), labels[idx])
@@ -128,7 +129,8 @@ def run_trial(pretrained, data, trial):
         lambda head, f_train, _: fit(head, list(head.parameters()), *f_train, trial,
                                      trial["lr"], trial["probe_epochs"]),
         lambda model, params: fit(model, params, *data["train"], trial, trial["lr"],
-                                  trial["epochs"], lambda: study_model.arithmetic(trial)))
+                                  trial["epochs"], lambda: study_model.arithmetic(trial),
+                                  trial.get("augment", "none")))
 
 
 def main():

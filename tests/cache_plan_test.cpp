@@ -79,6 +79,11 @@ TEST(CachePlan, AnImageFolderIsDecodedOnceAtItsInputSize) {
   EXPECT_EQ(plan.image_bytes, 12 * 28 * 28) << "the whole folder, once, grey at 28 px";
   EXPECT_EQ(plan.feature_entries, 4);
   EXPECT_EQ(plan.feature_bytes, 2 * 8 * kBytesPerImage) << "4 images in each of 2 classes";
+  document["training"]["augment"] = "crop";
+  document["training"]["augment_views"] = 3;
+  EXPECT_EQ(plan_cache(trials_of(document), true).feature_bytes,
+            2 * 8 * kBytesPerImage + 2 * (2 * 2 * 2) * 16 * 14 * 14 * 4)
+      << "2 more views of the 2 training images each class leaves, at 2 blocks, per target";
 }
 
 }  // namespace

@@ -109,7 +109,9 @@ ImageBound target_image_bound(const TargetSpec& target) {
                   pool, *target.train_per_class + target.val_per_class + (separate_test ? 0 : test))
             : pool;
     bound.images += from_pool + (separate_test ? test : 0);
-    bound.train += target.train_per_class ? std::min<int64_t>(pool, *target.train_per_class) : pool;
+    const int64_t left = pool - target.val_per_class - (separate_test ? 0 : test);
+    bound.train += target.train_per_class ? std::min<int64_t>(pool, *target.train_per_class)
+                                          : std::max<int64_t>(0, left);
   }
   return bound;
 }

@@ -37,7 +37,7 @@ TargetData load_source(const PretrainSpec& source, int channels, int size,
 // pool. What the caches' disk estimate (experiments/train/cache_plan.h) counts.
 struct ImageBound {
   int64_t images = 0;  // in the three splits
-  int64_t train = 0;   // of them, in the training split
+  int64_t train = 0;   // of them, in the training split (what the pool leaves, when unset)
 };
 ImageBound target_image_bound(const TargetSpec& target);
 
