@@ -232,7 +232,12 @@ def config_section(state):
 
 
 def head_only_section(state):
+    """Empty for a study without both depths (bench/real_size_augment.json has no
+    full fine-tunes)."""
     present = sides(state)
+    depths = {depth(t) for t in trials_of(state["sweep"])}
+    if not {"0", "all"} <= depths:
+        return []
     out = ["", "## Head-only against full fine-tuning (median seconds per trial)", "",
            "| target | " + " | ".join(f"{k} head-only | {k} all | share" for k, _, _ in present) +
            " |", "| --- |" + " ---: | ---: | ---: |" * len(present)]

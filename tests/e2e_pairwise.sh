@@ -138,6 +138,11 @@ while IFS=$'\t' read -r n backbone data execution schedule strategy precision au
     cmp -s paths.txt reference.txt ||
       fail "$label: $execution differs from one local runner:
 $(diff paths.txt reference.txt)"
+    if [ "$augment" = views ]; then
+      "$sweep" report --db paths.db > report.txt 2>&1 || { cat report.txt; fail "$label: report"; }
+      grep -q "made 2 fixed views of each training image" report.txt ||
+        { cat report.txt; fail "$label: the report does not say the trials trained on fixed views"; }
+    fi
   )
   ran=$((ran + 1))
 done < <(python3 "$here/pairwise.py" ${first:+--first "$first"})

@@ -238,8 +238,8 @@ int run(const RunOptions& options, System& system) {
               options.db.c_str());
   if (largest && largest->result->peak_memory_bytes > 0) {
     std::printf(
-        "%s: a worker's peak memory was %s (%s); of it, frozen features kept in memory are "
-        "bounded by --feature-memory %d (MiB)\n",
+        "%s: a worker's peak memory was %s (%s); of it, the feature cache keeps at most "
+        "--feature-memory %d (MiB), beside the frozen features of the trial running\n",
         sweep.spec.name.c_str(),
         format_bytes(static_cast<double>(largest->result->peak_memory_bytes)).c_str(),
         describe_trial(largest->spec).c_str(), options.feature_memory_mb);
