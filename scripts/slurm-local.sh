@@ -91,6 +91,14 @@ GresTypes=gpu
 NodeName=$host CPUs=$cpus $gres State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
+  # Slurm 23.11 and later start their cgroup plugin whatever the plugins above,
+  # and slurmd fails where no cgroup filesystem is mounted (a chroot, some
+  # containers) unless it is disabled; earlier releases know no such setting.
+  local version
+  version=$(slurmd -V | sed -n 's/^slurm[^ ]* \([0-9]*\)\.\([0-9]*\).*/\1\2/p')
+  if [ "${version:-0}" -ge 2311 ]; then
+    echo "CgroupPlugin=disabled" > "$dir/cgroup.conf"
+  fi
   echo "AutoDetect=off" > "$dir/gres.conf"
   for i in $(seq 0 $((gpus - 1))); do
     echo "Name=gpu File=$dir/dev/nvidia$i" >> "$dir/gres.conf"
