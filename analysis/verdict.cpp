@@ -32,9 +32,11 @@ GapToBest gap_between(const std::vector<DepthRow>& depths, size_t other, size_t 
   }
   const double critical = critical_t(looks, gap.pairs);
   if (!std::isfinite(critical)) return gap;  // no spread measured, or not a look: unclear
+  // A gap between two accuracies lies within one either way: wider bounds (a
+  // wide spread over few seeds, or an early look's strict boundary) say no more.
   const double half = critical * spread_of(gap) / std::sqrt(gap.pairs);
-  gap.lower = gap.mean - half;
-  gap.upper = gap.mean + half;
+  gap.lower = std::max(-1.0, gap.mean - half);
+  gap.upper = std::min(1.0, gap.mean + half);
   if (gap.upper < tolerance) gap.judgement = Judgement::kWithin;
   if (gap.lower > tolerance) gap.judgement = Judgement::kWorse;
   return gap;

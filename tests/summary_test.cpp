@@ -196,7 +196,7 @@ TEST(Summary, VerdictSentences) {
             "houses (far): undecided between head-only and 5 (all) blocks: 52.5% and "
             "91.5% on test, +39.0 points (95% CI 36.8 to 41.2), for 4.0x the compute; on "
             "validation head-only trails the best (5 (all) blocks) by 39.5 points (95% "
-            "bounds -1427.0 to 1506.0 over 2 seeds, across the looks at 2 to 8 seeds), which does "
+            "bounds -100.0 to 100.0 over 2 seeds, across the looks at 2 to 8 seeds), which does "
             "not settle a 1.0 point tolerance; about 1 more seed per cell would decide it, within "
             "the maximum of 8 seeds.")
       << "the first of seven looks is the strictest";

@@ -104,6 +104,16 @@ TEST(Verdict, OneSeedCannotDecideAndCannotEstimate) {
   EXPECT_FALSE(v.more_seeds);
 }
 
+TEST(Verdict, BoundsNeverLeaveTheScaleOfAccuracy) {
+  // Gaps of +85 and -75 points: 0.05 -/+ 6.3138 * 1.1314 / sqrt(2), about -/+ 5.05,
+  // which would print as bounds of -500 and +510 points.
+  const Verdict v =
+      decide({depth(0, {{0, 0.10}, {1, 0.90}}), depth(2, {{0, 0.95}, {1, 0.15}})}, 0.01);
+  EXPECT_DOUBLE_EQ(v.gaps[0].lower, -1.0);
+  EXPECT_DOUBLE_EQ(v.gaps[0].upper, 1.0);
+  EXPECT_EQ(v.kind, VerdictKind::kUndecided);
+}
+
 TEST(Verdict, GapsThatAgreeToTheImageAreNotCertain) {
   // Head-only trails by 1.5 points on both seeds: a measured spread of zero.
   // Taken as a quarter of a point, the bounds are 0.015 -/+ 6.3138 * 0.0025 /
