@@ -92,11 +92,15 @@ execute() {  # execute EXECUTION FILE DB
       # is killed, workers and all, after one trial is done and while another
       # runs: its claim is left behind.
       SWEEP_TEST_FAULT=hang@1 "$sweep" run "$2" --db "$3" "${one[@]}" > run1.log 2>&1 & local runner=$!
-      for _ in $(seq 1200); do
-        [ -f "$3" ] && [ "$(q "$3" "SELECT count(*) FROM results WHERE state = 'done'" 2>/dev/null || echo 0)" -ge 1 ] &&
-          [ "$(q "$3" "SELECT count(*) FROM results WHERE state = 'running'" 2>/dev/null || echo 0)" -ge 1 ] && break
+      # The hanging trial never ends, so waiting is safe; the bound is only for
+      # a runner that never gets there (a busy CI machine takes minutes).
+      local waited=0
+      until [ -f "$3" ] && [ "$(q "$3" "SELECT count(*) FROM results WHERE state = 'done'" 2>/dev/null || echo 0)" -ge 1 ] &&
+            [ "$(q "$3" "SELECT count(*) FROM results WHERE state = 'running'" 2>/dev/null || echo 0)" -ge 1 ]; do
         kill -0 "$runner" 2>/dev/null || fail "the runner ended before a trial ran: $(cat run1.log)"
-        sleep 0.05
+        [ "$waited" -lt 6000 ] || { pkill -KILL -f -- "--db $3"; cat run1.log; fail "no trial was done with another running after 600 s"; }
+        sleep 0.1
+        waited=$((waited + 1))
       done
       pkill -KILL -f -- "--db $3" || true
       wait "$runner" 2>/dev/null || true
