@@ -5,7 +5,8 @@
 # With --tests, also what only the tests need, without recommends: Chromium (the
 # report is rendered in it), python3-torchvision (models are exported to
 # TorchScript with it), Slurm and munge (a single-node cluster of the tests' own).
-# With --ci, the same and clang-tidy and clang-format, which CI runs (test.sh).
+# With --ci, the same and clang-tidy, clang-format and debootstrap (the Debian 13
+# roots), which CI runs (test.sh).
 # Usage: scripts/deps.sh [--tests | --ci]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,7 @@ command -v npm >/dev/null || packages+=(nodejs npm)
 test_packages=()
 case "${1:-}" in
   --tests) test_packages=(chromium python3-torchvision slurm-wlm munge) ;;
-  --ci) test_packages=(chromium python3-torchvision slurm-wlm munge clang-tidy clang-format) ;;
+  --ci) test_packages=(chromium python3-torchvision slurm-wlm munge clang-tidy clang-format debootstrap) ;;
 esac
 
 sudo=""
