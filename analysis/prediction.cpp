@@ -5,6 +5,7 @@
 
 #include "analysis/format.h"
 #include "analysis/text_table.h"
+#include "core/strategy.h"
 
 namespace sweep {
 namespace {
@@ -20,6 +21,12 @@ std::string measured_phrase(const Verdict& measured, const std::vector<DepthRow>
     case VerdictKind::kOpenBlocks:
       return "training opened " + std::to_string(depths[*measured.recommended].unfrozen);
     case VerdictKind::kUndecided:
+      if (measured.unsure && measured.recommended) {
+        const DepthRow& a = depths[*measured.unsure];
+        const DepthRow& b = depths[*measured.recommended];
+        return "training is undecided between " + depth_name(a.unfrozen, a.blocks) + " and " +
+               depth_name(b.unfrozen, b.blocks) + " so far";
+      }
       return "training is undecided so far";
     case VerdictKind::kNoData:
       break;
@@ -107,6 +114,25 @@ std::string probe_curve_table(const std::vector<BoundaryProbe>& curve,
 PredictionGrade grade_prediction(const Prediction& prediction, const Verdict& measured,
                                  const std::vector<DepthRow>& depths, double tolerance,
                                  double target_device_seconds) {
+  if (measured.kind == VerdictKind::kUndecided && prediction.kind != VerdictKind::kNoData &&
+      measured.unsure && measured.recommended) {
+    Verdict shallower = measured, deeper = measured;
+    shallower.kind = depths[*measured.unsure].unfrozen == 0 ? VerdictKind::kHeadOnly
+                                                             : VerdictKind::kOpenBlocks;
+    shallower.recommended = measured.unsure;
+    deeper.kind = VerdictKind::kOpenBlocks;
+    const PredictionGrade a =
+        grade_prediction(prediction, shallower, depths, tolerance, target_device_seconds);
+    const PredictionGrade b =
+        grade_prediction(prediction, deeper, depths, tolerance, target_device_seconds);
+    if (a.right != b.right) return {};
+    PredictionGrade grade = std::abs(a.blocks_off) < std::abs(b.blocks_off) ? a : b;
+    const PredictionGrade& loss = (a.val_lost > b.val_lost) == a.right ? a : b;
+    grade.val_lost = loss.val_lost;
+    grade.test_lost = loss.test_lost;
+    grade.either_way = true;
+    return grade;
+  }
   PredictionGrade grade;
   if (check_prediction(prediction, measured) == PredictionCheck::kUnknown) return grade;
   const DepthRow& chosen = depths[*measured.recommended];
@@ -142,14 +168,18 @@ std::string prediction_check_phrase(const Prediction& prediction, const Verdict&
   const auto points = [](double lost) { return lost > 0.0 ? 100.0 * lost : 0.0; };
   const std::string lost = printf_string("%.1f points on validation", points(g.val_lost)) +
                            printf_string(" (%.1f on test)", points(g.test_lost));
+  const std::string either = g.either_way ? " either way" : "";
   std::string text;
-  if (g.exact()) {
+  if (g.exact() && !g.either_way) {
     text = "right: exact depth";
   } else if (g.right) {
-    text =
-        "right: " + blocks + (g.blocks_off < 0 ? " short, losing " : " too deep, losing ") + lost;
+    const std::string at_most = g.either_way ? "at most " : "";
+    text = "right" + either + ": " +
+           (g.exact() ? std::string("it opens one of the two, losing ")
+                      : blocks + (g.blocks_off < 0 ? " short, losing " : " too deep, losing ")) +
+           at_most + lost;
   } else {
-    text = "WRONG: off by " + blocks + ", " + lost;
+    text = "WRONG" + either + ": off by " + blocks + ", " + (g.either_way ? "at least " : "") + lost;
   }
   text += " (" + measured_phrase(measured, depths) + ")";
   if (target_device_seconds > 0.0) {

@@ -55,11 +55,17 @@ std::string probe_curve_table(const std::vector<BoundaryProbe>& curve,
 // The prediction graded by depth against the verdict training measured.
 // Following the prediction means training the measured depth nearest the
 // blocks it opens (the deeper on a tie; "at least 1" counts as 1) instead of
-// the recommended one.
+// the recommended one. An undecided verdict is graded against both depths it
+// is undecided between, and only when both give the same answer ("right
+// either way", "wrong either way"); the grade then counts blocks from the
+// nearer of the two, and states the loss that holds either way: the larger of
+// the two when right, the smaller when wrong.
 struct PredictionGrade {
-  bool known = false;     // false while the verdict is undecided, or either is missing
-  int predicted = 0;      // blocks the prediction opens
-  int measured = 0;       // blocks the verdict opens
+  bool known = false;       // false when either is missing, or an undecided verdict
+                            // is right against one of its depths and wrong against the other
+  bool either_way = false;  // graded against both depths of an undecided verdict
+  int predicted = 0;        // blocks the prediction opens
+  int measured = 0;         // blocks the verdict opens (undecided: the nearer of its two)
   size_t followed = 0;    // index into the depths: what following the prediction trains
   int blocks_off = 0;     // predicted minus measured: < 0 too shallow
   double val_lost = 0.0;  // validation means, recommended minus followed (a fraction)
@@ -79,7 +85,9 @@ PredictionGrade grade_prediction(const Prediction& prediction, const Verdict& me
 // The prediction against the verdict training measured: "right: exact depth
 // (training opened 4)", "right: 1 block short, 0.3 points lost on validation
 // (training opened 4)", "WRONG: off by 2 blocks, 1.9 points (training opened
-// 4)", "training is undecided so far"; with what following it saves.
+// 4)", "right either way: 1 block short, losing at most 0.6 points ...
+// (training is undecided between 3 and 4 blocks)", "training is undecided so
+// far"; with what following it saves.
 std::string prediction_check_phrase(const Prediction& prediction, const Verdict& measured,
                                     const std::vector<DepthRow>& depths, double tolerance,
                                     double target_device_seconds);

@@ -165,6 +165,50 @@ TEST(Prediction, GradedByDepth) {
   EXPECT_FALSE(grade_prediction(p, measured(VerdictKind::kUndecided, 3), depths(), 0.01, 0).known);
 }
 
+Verdict undecided_between(size_t unsure, size_t recommended) {
+  Verdict v = measured(VerdictKind::kUndecided, recommended);
+  v.unsure = unsure;
+  return v;
+}
+
+TEST(Prediction, GradedAgainstBothDepthsOfAnUndecidedVerdict) {
+  const Prediction p = predict_verdict(curve(kAlone, {0.90, 0.895, 0.89, 0.86, 0.823}), 0.01);
+  ASSERT_EQ(p.unfrozen, 2);
+  // Between 2 and 3 blocks: exact against 2, 1.0 point behind 3: right either
+  // way, and the loss stated is the larger.
+  const PredictionGrade both = grade_prediction(p, undecided_between(2, 3), depths(), 0.01, 0);
+  EXPECT_TRUE(both.known);
+  EXPECT_TRUE(both.either_way);
+  EXPECT_TRUE(both.right);
+  EXPECT_TRUE(both.exact());
+  EXPECT_EQ(both.measured, 2);
+  EXPECT_NEAR(both.val_lost, 0.010, 1e-12);
+  EXPECT_NEAR(both.test_lost, 0.004, 1e-12);
+  EXPECT_EQ(prediction_check_phrase(p, undecided_between(2, 3), depths(), 0.01, 0),
+            "right either way: it opens one of the two, losing at most 1.0 points on validation "
+            "(0.4 on test) (training is undecided between 2 blocks and 3 blocks so far)");
+  // Between 4 and all: 1.5 and 1.3 points behind: wrong either way, by at least
+  // the smaller loss, counted from the nearer depth.
+  const PredictionGrade neither = grade_prediction(p, undecided_between(4, 5), depths(), 0.01, 0);
+  EXPECT_TRUE(neither.known);
+  EXPECT_FALSE(neither.right);
+  EXPECT_EQ(neither.blocks_off, -2);
+  EXPECT_FALSE(neither.within_one_block());
+  EXPECT_NEAR(neither.val_lost, 0.013, 1e-12);
+  EXPECT_EQ(prediction_check_phrase(p, undecided_between(4, 5), depths(), 0.01, 0),
+            "WRONG either way: off by 2 blocks, at least 1.3 points on validation (1.4 on test) "
+            "(training is undecided between 4 blocks and 5 (all) blocks so far)");
+  // Between 3 and 4: right against 3 (1.0 point), wrong against 4 (1.5): no grade.
+  EXPECT_FALSE(grade_prediction(p, undecided_between(3, 4), depths(), 0.01, 0).known);
+  EXPECT_EQ(prediction_check_phrase(p, undecided_between(3, 4), depths(), 0.01, 0),
+            "training is undecided between 3 blocks and 4 blocks so far");
+  // Between head-only and 2: head-only does worse than the 2 blocks followed.
+  const PredictionGrade head = grade_prediction(p, undecided_between(0, 2), depths(), 0.01, 0);
+  EXPECT_TRUE(head.right);
+  EXPECT_EQ(head.blocks_off, 0);
+  EXPECT_NEAR(head.val_lost, 0.0, 1e-12);
+}
+
 TEST(Prediction, Sentences) {
   const auto c = curve(kAlone, {0.90, 0.895, 0.89, 0.86, 0.823});
   const Prediction p = predict_verdict(c, 0.01);
