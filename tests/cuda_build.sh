@@ -5,7 +5,8 @@
 # built with warnings as errors, so every file behind SWEEP_WITH_CUDA compiles;
 # sweep must link libtorch_cuda and c10_cuda and use what that code calls. Then,
 # on this machine without a GPU, the smoke sweep runs on the CPU and the unit
-# tests pass. Label cuda-build, not in the default run (scripts/test.sh says why).
+# tests pass. Label cuda-build, not in the default run; CI runs it (scripts/test.sh):
+# from nothing, 622 s on 2 cores on 2026-12-07.
 #
 # cuDNN: libtorch-cuda-2.6 depends on nvidia-cudnn, an installer that downloads
 # cuDNN from NVIDIA at install time, which machines with only Debian's archive
