@@ -117,8 +117,8 @@ PredictionGrade grade_prediction(const Prediction& prediction, const Verdict& me
   if (measured.kind == VerdictKind::kUndecided && prediction.kind != VerdictKind::kNoData &&
       measured.unsure && measured.recommended) {
     Verdict shallower = measured, deeper = measured;
-    shallower.kind = depths[*measured.unsure].unfrozen == 0 ? VerdictKind::kHeadOnly
-                                                             : VerdictKind::kOpenBlocks;
+    shallower.kind =
+        depths[*measured.unsure].unfrozen == 0 ? VerdictKind::kHeadOnly : VerdictKind::kOpenBlocks;
     shallower.recommended = measured.unsure;
     deeper.kind = VerdictKind::kOpenBlocks;
     const PredictionGrade a =
@@ -179,7 +179,8 @@ std::string prediction_check_phrase(const Prediction& prediction, const Verdict&
                       : blocks + (g.blocks_off < 0 ? " short, losing " : " too deep, losing ")) +
            at_most + lost;
   } else {
-    text = "WRONG" + either + ": off by " + blocks + ", " + (g.either_way ? "at least " : "") + lost;
+    text =
+        "WRONG" + either + ": off by " + blocks + ", " + (g.either_way ? "at least " : "") + lost;
   }
   text += " (" + measured_phrase(measured, depths) + ")";
   if (target_device_seconds > 0.0) {

@@ -66,9 +66,9 @@ struct PredictionGrade {
   bool either_way = false;  // graded against both depths of an undecided verdict
   int predicted = 0;        // blocks the prediction opens
   int measured = 0;         // blocks the verdict opens (undecided: the nearer of its two)
-  size_t followed = 0;    // index into the depths: what following the prediction trains
-  int blocks_off = 0;     // predicted minus measured: < 0 too shallow
-  double val_lost = 0.0;  // validation means, recommended minus followed (a fraction)
+  size_t followed = 0;      // index into the depths: what following the prediction trains
+  int blocks_off = 0;       // predicted minus measured: < 0 too shallow
+  double val_lost = 0.0;    // validation means, recommended minus followed (a fraction)
   double test_lost = 0.0;
   // 1 - (the probe curve's seconds + one trial of the followed depth) / the
   // target's device time: what following it would have saved of the sweep.
