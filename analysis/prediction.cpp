@@ -127,7 +127,9 @@ PredictionGrade grade_prediction(const Prediction& prediction, const Verdict& me
         grade_prediction(prediction, deeper, depths, tolerance, target_device_seconds);
     if (a.right != b.right) return {};
     PredictionGrade grade = std::abs(a.blocks_off) < std::abs(b.blocks_off) ? a : b;
-    const PredictionGrade& loss = (a.val_lost > b.val_lost) == a.right ? a : b;
+    // The loss that holds either way: the larger when right, the smaller when wrong.
+    const bool a_loses_more = a.val_lost > b.val_lost;
+    const PredictionGrade& loss = a_loses_more == a.right ? a : b;
     grade.val_lost = loss.val_lost;
     grade.test_lost = loss.test_lost;
     grade.either_way = true;
