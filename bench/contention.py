@@ -12,6 +12,7 @@ wall times and each case's ratio to "alone" in the same round.
     bench/contention.py --build build --seeds 1   # the study with seed 0 only, faster
 """
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -23,7 +24,20 @@ import time
 
 from compare import ROOT, busy_seconds, log
 
-NEIGHBOUR = "while True: pass"  # one core's worth of unrelated work
+
+@contextlib.contextmanager
+def neighbour(present=True):
+    """One core's worth of unrelated CPU-bound work for the length of the block."""
+    if not present:
+        yield
+        return
+    process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    time.sleep(1.0)  # let it take its core
+    try:
+        yield
+    finally:
+        process.kill()
+        process.wait()
 
 
 def study(source, seeds, folder):
@@ -45,20 +59,14 @@ def run_case(case, binary, sweep_file, folder, cache):
     shutil.rmtree(os.path.join(cache, "features"), ignore_errors=True)
     db = os.path.join(folder, "sweep.db")
     command = [binary, "run", sweep_file, "--db", db, "--cache", cache, "--devices", "cpu"]
-    neighbour = None
-    if case == "neighbour":
-        neighbour = subprocess.Popen([sys.executable, "-c", NEIGHBOUR])
-        time.sleep(1.0)  # let it take its core
-    busy, start = busy_seconds(), time.perf_counter()
-    runners = [subprocess.Popen(command, stdout=open(os.path.join(folder, f"run{i}.log"), "w"),
-                                stderr=subprocess.STDOUT)
-               for i in range(2 if case == "two runners" else 1)]
-    codes = [r.wait() for r in runners]
-    wall = time.perf_counter() - start
-    busy = busy_seconds() - busy
-    if neighbour:
-        neighbour.kill()
-        neighbour.wait()
+    with neighbour(case == "neighbour"):
+        busy, start = busy_seconds(), time.perf_counter()
+        runners = [subprocess.Popen(command, stdout=open(os.path.join(folder, f"run{i}.log"), "w"),
+                                    stderr=subprocess.STDOUT)
+                   for i in range(2 if case == "two runners" else 1)]
+        codes = [r.wait() for r in runners]
+        wall = time.perf_counter() - start
+        busy = busy_seconds() - busy
     if any(codes):
         sys.exit(f"contention: {case}: a runner exited with {codes}; see {folder}")
     return {"wall": wall, "machine_cpu": busy}

@@ -16,6 +16,9 @@ Cases beyond the two defaults vary what the issue suspects, one at a time:
 
     /usr/bin/python3 bench/pretraining.py --build build --rounds 3 \\
         --case sweep:OMP_WAIT_POLICY=ACTIVE --case lean:OMP_WAIT_POLICY=PASSIVE,GOMP_SPINCOUNT=2000
+
+With --neighbour, every case runs next to one core's worth of unrelated CPU-bound work
+(contention.py's neighbour), which is where spinning threads cost most.
 """
 import argparse
 import json
@@ -27,6 +30,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from contention import neighbour
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -104,6 +109,8 @@ def main():
                         help="the plain loop's threads (default: every core, as sweep's job gets)")
     parser.add_argument("--case", action="append", default=[],
                         help="sweep:ENV=VALUE,... or lean:ENV=VALUE,... (repeatable)")
+    parser.add_argument("--neighbour", action="store_true",
+                        help="run every case next to a CPU-bound process on one core")
     parser.add_argument("--work", help="folder for the export and the runs (default: a temporary one)")
     args = parser.parse_args()
 
@@ -124,15 +131,17 @@ def main():
     sweep_file = one_trial_sweep(args.sweep, work)
 
     print(f"{cpu_name()}, {os.cpu_count()} CPUs, "
-          f"the plain loop on {args.threads} threads, {args.rounds} rounds", flush=True)
+          f"the plain loop on {args.threads} threads, {args.rounds} rounds"
+          f"{', next to a one-core neighbour' if args.neighbour else ''}", flush=True)
     seconds = {i: [] for i in range(len(cases))}
     accuracy = {}
     for r in range(args.rounds):
         for i, (side, env) in enumerate(cases):
-            if side == "sweep":
-                s, a = run_sweep(binary, sweep_file, work, env)
-            else:
-                s, a = run_lean(export, args.threads, env)
+            with neighbour(args.neighbour):
+                if side == "sweep":
+                    s, a = run_sweep(binary, sweep_file, work, env)
+                else:
+                    s, a = run_lean(export, args.threads, env)
             seconds[i].append(s)
             accuracy[i] = a
             print(f"round {r + 1}: {name(side, env)}: {s:.1f} s, source accuracy {100 * a:.1f}%",
