@@ -3,15 +3,39 @@
 # checkout: tests/trixie_root.sh leaves it in ROOT/src/sweep/build): training images per second of
 # sweep's loop (bench/throughput) on one thread, as the default study's trials run, in
 # interleaved rounds; then which oneDNN kernels each runs (DNNL_VERBOSE / ONEDNN_VERBOSE).
+# With --study N instead: the default study end to end, N interleaved rounds, each on a fresh
+# database and cache folder (pretraining included), with its wall time and verdicts.
 # Needs root (chroot).
-# Usage: bench/torch_versions.sh [ROOT]   (default /var/tmp/sweep-trixieroot.run)
+# Usage: bench/torch_versions.sh [ROOT] [--study N]   (default ROOT /var/tmp/sweep-trixieroot.run)
 set -u
 cd "$(dirname "$0")/.."
 root=${1:-/var/tmp/sweep-trixieroot.run}
+study_rounds=0
+[ "${2:-}" != --study ] || study_rounds=${3:?--study needs a number of rounds}
 [ -x "$root/src/sweep/build/bench/throughput" ] || { echo "torch_versions.sh: no 2.6 build in $root; run tests/trixie_root.sh first" >&2; exit 1; }
 if ! mountpoint -q "$root/proc"; then
   mount -t proc proc "$root/proc"
   trap 'umount "$root/proc"' EXIT
+fi
+if [ "$study_rounds" -gt 0 ]; then
+  # study LABEL FOLDER_HERE SWEEP STUDY_FILE [PREFIX...]: the run in FOLDER (as PREFIX sees it,
+  # /tmp/torch-versions-LABEL), timed, then its verdicts.
+  study() {
+    local label=$1 here=$2 binary=$3 file=$4 t=$SECONDS
+    shift 4
+    local run=/tmp/torch-versions-$label
+    "$@" bash -c "rm -rf $run && mkdir -p $run && cd $run && $binary run $file --db s.db --cache cache > run.log 2>&1 && $binary report --db s.db > report.txt" ||
+      { echo "torch_versions.sh: the study on LibTorch $label failed; see $here/run.log" >&2; exit 1; }
+    echo "$label: $((SECONDS - t)) s"
+    grep -E '^  [a-z].*\((near|far)\): ' "$here/report.txt" | cut -c1-200
+  }
+  for r in $(seq "$study_rounds"); do
+    echo "== round $r"
+    study 1.13 /tmp/torch-versions-1.13 "$PWD/build/runner/sweep" "$PWD/sweeps/cats_vs_buildings.json" env
+    study 2.6 "$root/tmp/torch-versions-2.6" /src/sweep/build/runner/sweep /src/sweep/sweeps/cats_vs_buildings.json \
+      chroot "$root" env -i PATH=/usr/bin:/bin HOME=/root
+  done
+  exit 0
 fi
 args="--threads 1 --depths 0,2,all --precisions fp32,bf16 --images 2048 --epochs 2"
 host() { build/bench/throughput $args; }
