@@ -1,5 +1,6 @@
 // sweep: measure whether a frozen backbone's head is enough, or how many blocks
 // to unfreeze, at what learning rate and cost. main only wires the subcommands.
+#include <ATen/Parallel.h>
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -48,6 +49,11 @@ int run(int argc, char** argv) {
 // Commands turn their own errors into messages and exit codes (run_guarded);
 // this catches what escapes the wiring itself.
 int main(int argc, char** argv) {
+  // One intra-op thread until a command asks for more (a worker or `sweep predict`
+  // sets its own count). A runner trains nothing: an OpenMP team of its own only sat
+  // beside its workers, and under a user's OMP_WAIT_POLICY=ACTIVE its idle threads
+  // spun without end, making pretraining 3x slower on LibTorch 2.6.
+  at::set_num_threads(1);
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {
