@@ -17,29 +17,30 @@ if ! mountpoint -q "$root/proc"; then
   mount -t proc proc "$root/proc"
   trap 'umount "$root/proc"' EXIT
 fi
+# in_root COMMAND...: COMMAND in the Debian 13 root, with a clean environment.
+in_root() { chroot "$root" env -i PATH=/usr/bin:/bin HOME=/root "$@"; }
 if [ "$study_rounds" -gt 0 ]; then
-  # study LABEL FOLDER_HERE SWEEP STUDY_FILE [PREFIX...]: the run in FOLDER (as PREFIX sees it,
-  # /tmp/torch-versions-LABEL), timed, then its verdicts.
+  # study LABEL ROOT_HERE SWEEP STUDY_FILE RUNNER...: the study run by RUNNER (env or in_root)
+  # in /tmp/torch-versions-LABEL, which is ROOT_HERE/tmp/... from here, timed, then its verdicts.
   study() {
-    local label=$1 here=$2 binary=$3 file=$4 t=$SECONDS
+    local label=$1 root_here=$2 binary=$3 file=$4 t=$SECONDS
     shift 4
     local run=/tmp/torch-versions-$label
     "$@" bash -c "rm -rf $run && mkdir -p $run && cd $run && $binary run $file --db s.db --cache cache > run.log 2>&1 && $binary report --db s.db > report.txt" ||
-      { echo "torch_versions.sh: the study on LibTorch $label failed; see $here/run.log" >&2; exit 1; }
+      { echo "torch_versions.sh: the study on LibTorch $label failed; see $root_here$run/run.log" >&2; exit 1; }
     echo "$label: $((SECONDS - t)) s"
-    grep -E '^  [a-z].*\((near|far)\): ' "$here/report.txt" | cut -c1-200
+    grep -E '^  [a-z].*\((near|far)\): ' "$root_here$run/report.txt" | cut -c1-200
   }
   for r in $(seq "$study_rounds"); do
     echo "== round $r"
-    study 1.13 /tmp/torch-versions-1.13 "$PWD/build/runner/sweep" "$PWD/sweeps/cats_vs_buildings.json" env
-    study 2.6 "$root/tmp/torch-versions-2.6" /src/sweep/build/runner/sweep /src/sweep/sweeps/cats_vs_buildings.json \
-      chroot "$root" env -i PATH=/usr/bin:/bin HOME=/root
+    study 1.13 "" "$PWD/build/runner/sweep" "$PWD/sweeps/cats_vs_buildings.json" env
+    study 2.6 "$root" /src/sweep/build/runner/sweep /src/sweep/sweeps/cats_vs_buildings.json in_root
   done
   exit 0
 fi
 args="--threads 1 --depths 0,2,all --precisions fp32,bf16 --images 2048 --epochs 2"
 host() { build/bench/throughput $args; }
-trixie() { chroot "$root" env -i PATH=/usr/bin:/bin HOME=/root /src/sweep/build/bench/throughput $args; }
+trixie() { in_root /src/sweep/build/bench/throughput $args; }
 for r in 1 2 3; do
   echo "== round $r: 1.13"; host
   echo "== round $r: 2.6"; trixie
@@ -50,6 +51,5 @@ one=(--threads 1 --depths all --images 256 --epochs 1 --precisions)
 for p in fp32 bf16; do
   echo "== kernels 1.13 $p"; DNNL_VERBOSE=1 build/bench/throughput "${one[@]}" $p 2>&1 | kernels
   echo "== kernels 2.6 $p"
-  chroot "$root" env -i PATH=/usr/bin:/bin HOME=/root ONEDNN_VERBOSE=1 \
-    /src/sweep/build/bench/throughput "${one[@]}" $p 2>&1 | kernels
+  in_root env ONEDNN_VERBOSE=1 /src/sweep/build/bench/throughput "${one[@]}" $p 2>&1 | kernels
 done

@@ -2,7 +2,8 @@
 # A runner beside its workers under a user's OMP_WAIT_POLICY=ACTIVE: sweep leaves
 # that setting alone (it is the user's), and the runner trains nothing, so it must
 # not hold idle OpenMP threads that spin beside the workers' for the whole run. On
-# LibTorch 2.6 it did (1.3 cores of 2, pretraining 3x slower; bench/RESULTS.md).
+# LibTorch 2.6 it did (61% of a core in this sweep, pretraining 2.25x as long;
+# bench/RESULTS.md).
 # The runner's own CPU time, read from /proc while it runs, must stay a small part
 # of its wall time.
 # Usage: e2e_wait_policy.sh SWEEP_BINARY SWEEPS_FOLDER

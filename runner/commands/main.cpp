@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   // One intra-op thread until a command asks for more (a worker or `sweep predict`
   // sets its own count). A runner trains nothing: an OpenMP team of its own only sat
   // beside its workers, and under a user's OMP_WAIT_POLICY=ACTIVE its idle threads
-  // spun without end, making pretraining 3x slower on LibTorch 2.6.
+  // spun without end: pretraining took 2.25x as long on LibTorch 2.6 (bench/RESULTS.md).
   at::set_num_threads(1);
   try {
     return run(argc, argv);
