@@ -4,52 +4,104 @@
 Runs R rounds of `sweep run` on the study as written (fp32) and with
 "precision" set to --precision (bf16 by default), interleaved, each with a fresh
 results database and no cached frozen features; the pretrained weights are made
-once beforehand (untimed) and shared. Prints median wall times and their ratio,
-the trials each ran, seconds per trial by depth, and test accuracy per
-configuration (target, depth, learning rate; mean over seeds and rounds) on both
-sides with the difference, plus each depth's test accuracy at the learning rate
-chosen on validation, which is what the report's verdicts use.
+once per build beforehand (untimed) and shared. Prints median wall times and
+their ratio, the trials each ran, seconds per trial by depth, and test accuracy
+per configuration (target, depth, learning rate; mean over seeds and rounds) on
+both sides with the difference, plus each depth's test accuracy at the learning
+rate chosen on validation, which is what the report's verdicts use, and each
+run's verdicts.
+
+With --root, the same checkout built in a Debian root (tests/trixie_root.sh
+leaves one with LibTorch 2.6 in ROOT/src/sweep/build) runs too, through chroot,
+interleaved with this machine's build within every round; then the two builds'
+walls are compared precision by precision. Needs root for chroot.
 
     bench/precision.py --build build --runs 2 --work /tmp/precision
+    bench/precision.py --build build --root /var/tmp/sweep-trixieroot.run --runs 2
 """
 import argparse
+import contextlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 from collections import defaultdict
 
 from compare import ROOT, quick_sweep, sweep_trials, timed
+
+VERDICT = re.compile(r"^  [a-z].*\((near|far)\): ")
 
 
 def log(message):
     print(message, flush=True)
 
 
-def variant(source, folder, precision):
+class Build:
+    """A build of sweep, this machine's or one inside a Debian root. Paths are
+    as the build sees them; `here` maps them to this machine's."""
+
+    def __init__(self, build, root, work):
+        self.root = root or ""
+        self.binary = "/src/sweep/build/runner/sweep" if root else os.path.join(build, "runner", "sweep")
+        self.prefix = ["chroot", root, "env", "-i", "PATH=/usr/bin:/bin", "HOME=/root"] if root else []
+        self.work = "/tmp/sweep-precision" if root else work
+        self.label = "root" if root else "host"
+
+    def here(self, path):
+        return self.root + path
+
+    def sweep(self, args, log_path):
+        return timed(self.prefix + [self.binary] + args, self.here(log_path))
+
+    def report_lines(self, db):
+        text = subprocess.run(self.prefix + [self.binary, "report", "--db", db],
+                              capture_output=True, text=True, check=True).stdout
+        return [line.strip()[:200] for line in text.splitlines() if VERDICT.match(line)]
+
+
+def variant(source, build, precision):
     with open(source) as f:
         spec = json.load(f)
     spec.setdefault("training", {})["precision"] = precision
-    path = os.path.join(folder, f"study-{precision}.json")
-    with open(path, "w") as f:
+    path = os.path.join(build.work, f"study-{precision}.json")
+    with open(build.here(path), "w") as f:
         json.dump(spec, f, indent=2)
     return path
 
 
-def run(binary, sweep_file, folder, cache):
-    shutil.rmtree(folder, ignore_errors=True)
-    os.makedirs(folder)
-    shutil.rmtree(os.path.join(cache, "features"), ignore_errors=True)
+def prepare(build, source):
+    """Pretrains the backbone into the build's cache (untimed); its LibTorch version."""
+    shutil.rmtree(build.here(build.work), ignore_errors=True)
+    os.makedirs(build.here(build.work))
+    quick = os.path.join(build.work, os.path.basename(quick_sweep(source, build.here(build.work))))
+    db = os.path.join(build.work, "warmup.db")
+    build.sweep(["run", quick, "--db", db, "--cache", os.path.join(build.work, "cache"),
+                 "--devices", "cpu"], os.path.join(build.work, "warmup.log"))
+    con = sqlite3.connect(f"file:{build.here(db)}?mode=ro", uri=True)
+    version = con.execute("SELECT torch_version FROM environments LIMIT 1").fetchone()[0]
+    con.close()
+    return version
+
+
+def run(build, sweep_file, name):
+    folder = os.path.join(build.work, name)
+    cache = os.path.join(build.work, "cache")
+    shutil.rmtree(build.here(folder), ignore_errors=True)
+    os.makedirs(build.here(folder))
+    shutil.rmtree(build.here(os.path.join(cache, "features")), ignore_errors=True)
     db = os.path.join(folder, "sweep.db")
-    took = timed([binary, "run", sweep_file, "--db", db, "--cache", cache, "--devices", "cpu"],
-                 os.path.join(folder, "sweep.log"))
-    took.update(sweep_trials(db))
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    took = build.sweep(["run", sweep_file, "--db", db, "--cache", cache, "--devices", "cpu"],
+                       os.path.join(folder, "sweep.log"))
+    took.update(sweep_trials(build.here(db)))
+    con = sqlite3.connect(f"file:{build.here(db)}?mode=ro", uri=True)
     took["precisions"] = [r[0] for r in con.execute(
         "SELECT DISTINCT precision FROM results WHERE state = 'done' ORDER BY 1")]
     con.close()
+    took["verdicts"] = build.report_lines(db)
     return took
 
 
@@ -95,10 +147,25 @@ def seconds_by_depth(runs):
     return {k: statistics.median(v) for k, v in out.items()}
 
 
+@contextlib.contextmanager
+def proc_mounted(root):
+    """/proc inside the root while it runs: workers read the CPU's flags there (bf16)."""
+    proc = os.path.join(root, "proc") if root else ""
+    mount = bool(proc) and not os.path.ismount(proc)
+    if mount:
+        subprocess.run(["mount", "-t", "proc", "proc", proc], check=True)
+    try:
+        yield
+    finally:
+        if mount:
+            subprocess.run(["umount", proc], check=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", help="the build folder (runner/sweep)")
+    parser.add_argument("--root", help="a Debian root whose /src/sweep/build runs too (chroot)")
     parser.add_argument("--sweep", default=os.path.join(ROOT, "sweeps", "cats_vs_buildings.json"))
     parser.add_argument("--precision", default="bf16", choices=["bf16", "fp16", "auto"])
     parser.add_argument("--runs", type=int, default=2)
@@ -107,30 +174,55 @@ def main():
     args = parser.parse_args()
     if args.from_json:
         with open(args.from_json) as f:
-            report(json.load(f), args.precision)
+            report_all(json.load(f), args.precision)
         return 0
     if not args.build:
         parser.error("--build is required unless --from-json is given")
-    binary = os.path.join(args.build, "runner", "sweep")
-    os.makedirs(args.work, exist_ok=True)
-    cache = os.path.join(args.work, "cache")
-    sides = {"fp32": variant(args.sweep, args.work, "fp32"),
-             args.precision: variant(args.sweep, args.work, args.precision)}
-    log("pretraining once (untimed) ...")
-    timed([binary, "run", quick_sweep(args.sweep, args.work), "--db",
-           os.path.join(args.work, "warmup.db"), "--cache", cache, "--devices", "cpu"],
-          os.path.join(args.work, "warmup.log"))
-    results = {name: [] for name in sides}
-    for r in range(args.runs):
-        for name, path in sides.items():
-            took = run(binary, path, os.path.join(args.work, f"round{r}-{name}"), cache)
-            results[name].append(took)
-            log(f"round {r}: {name}: {took['wall']:.1f} s wall, {len(took['trials'])} trials, "
-                f"ran in {'+'.join(took['precisions'])}")
+    builds = [Build(args.build, None, args.work)]
+    if args.root:
+        builds.append(Build(None, args.root, None))
+        if not os.access(builds[-1].here(builds[-1].binary), os.X_OK):
+            parser.error(f"no build in {args.root}/src/sweep/build; run tests/trixie_root.sh first")
+    names = ("fp32", args.precision)
+    results, files = {}, {}
+    with proc_mounted(args.root):
+        for build in builds:
+            log(f"{build.label}: pretraining once (untimed) ...")
+            build.label = f"LibTorch {prepare(build, args.sweep)}"
+            files[build.label] = {name: variant(args.sweep, build, name) for name in names}
+            results[build.label] = {name: [] for name in names}
+        for r in range(args.runs):
+            for name in names:
+                for build in builds:
+                    took = run(build, files[build.label][name], f"round{r}-{name}")
+                    results[build.label][name].append(took)
+                    log(f"round {r}: {build.label} {name}: {took['wall']:.1f} s wall, "
+                        f"{len(took['trials'])} trials, ran in {'+'.join(took['precisions'])}")
     with open(os.path.join(args.work, "summary.json"), "w") as f:
         json.dump(results, f)
-    report(results, args.precision)
+    report_all(results, args.precision)
     return 0
+
+
+def report_all(results, low):
+    """Every build's tables and verdicts, then the builds' walls side by side,
+    from {build label: {"fp32": [run], LOW: [run]}}."""
+    for label, sides in results.items():
+        log(f"\n## {label}")
+        report(sides, low)
+        for name, runs in sides.items():
+            for r, took in enumerate(runs):
+                log(f"\nverdicts, {name}, round {r}:")
+                for line in took["verdicts"]:
+                    log(f"  {line}")
+    if len(results) < 2:
+        return
+    labels = list(results)
+    log(f"\n| median wall (s) | {' | '.join(labels)} | {labels[1]} / {labels[0]} |")
+    log("| --- |" + " ---: |" * (len(labels) + 1))
+    for name in ("fp32", low):
+        walls = [statistics.median(t["wall"] for t in results[label][name]) for label in labels]
+        log(f"| {name} | {' | '.join(f'{w:.1f}' for w in walls)} | {walls[1] / walls[0]:.2f}x |")
 
 
 def report(results, low):
