@@ -49,7 +49,8 @@ class Build:
         self.binary = "/src/sweep/build/runner/sweep" if root else os.path.join(build, "runner", "sweep")
         self.prefix = ["chroot", root, "env", "-i", "PATH=/usr/bin:/bin", "HOME=/root"] if root else []
         self.work = "/tmp/sweep-precision" if root else work
-        self.label = "root" if root else "host"
+        self.label = "root" if root else "host"  # "LibTorch VERSION" once prepared
+        self.files = {}  # precision: the study's variant, as the build sees it
 
     def here(self, path):
         return self.root + path
@@ -184,17 +185,17 @@ def main():
         if not os.access(builds[-1].here(builds[-1].binary), os.X_OK):
             parser.error(f"no build in {args.root}/src/sweep/build; run tests/trixie_root.sh first")
     names = ("fp32", args.precision)
-    results, files = {}, {}
+    results = {}
     with proc_mounted(args.root):
         for build in builds:
             log(f"{build.label}: pretraining once (untimed) ...")
             build.label = f"LibTorch {prepare(build, args.sweep)}"
-            files[build.label] = {name: variant(args.sweep, build, name) for name in names}
+            build.files = {name: variant(args.sweep, build, name) for name in names}
             results[build.label] = {name: [] for name in names}
         for r in range(args.runs):
             for name in names:
                 for build in builds:
-                    took = run(build, files[build.label][name], f"round{r}-{name}")
+                    took = run(build, build.files[name], f"round{r}-{name}")
                     results[build.label][name].append(took)
                     log(f"round {r}: {build.label} {name}: {took['wall']:.1f} s wall, "
                         f"{len(took['trials'])} trials, ran in {'+'.join(took['precisions'])}")

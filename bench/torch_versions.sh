@@ -3,15 +3,12 @@
 # checkout: tests/trixie_root.sh leaves it in ROOT/src/sweep/build): training images per second of
 # sweep's loop (bench/throughput) on one thread, as the default study's trials run, in
 # interleaved rounds; then which oneDNN kernels each runs (DNNL_VERBOSE / ONEDNN_VERBOSE).
-# With --study N instead: the default study end to end, N interleaved rounds, each on a fresh
-# database and cache folder (pretraining included), with its wall time and verdicts.
+# The default study on both versions, fp32 and bf16, with its verdicts: bench/precision.py --root.
 # Needs root (chroot).
-# Usage: bench/torch_versions.sh [ROOT] [--study N]   (default ROOT /var/tmp/sweep-trixieroot.run)
+# Usage: bench/torch_versions.sh [ROOT]   (default ROOT /var/tmp/sweep-trixieroot.run)
 set -u
 cd "$(dirname "$0")/.."
 root=${1:-/var/tmp/sweep-trixieroot.run}
-study_rounds=0
-[ "${2:-}" != --study ] || study_rounds=${3:?--study needs a number of rounds}
 [ -x "$root/src/sweep/build/bench/throughput" ] || { echo "torch_versions.sh: no 2.6 build in $root; run tests/trixie_root.sh first" >&2; exit 1; }
 if ! mountpoint -q "$root/proc"; then
   mount -t proc proc "$root/proc"
@@ -19,25 +16,6 @@ if ! mountpoint -q "$root/proc"; then
 fi
 # in_root COMMAND...: COMMAND in the Debian 13 root, with a clean environment.
 in_root() { chroot "$root" env -i PATH=/usr/bin:/bin HOME=/root "$@"; }
-if [ "$study_rounds" -gt 0 ]; then
-  # study LABEL ROOT_HERE SWEEP STUDY_FILE RUNNER...: the study run by RUNNER (env or in_root)
-  # in /tmp/torch-versions-LABEL, which is ROOT_HERE/tmp/... from here, timed, then its verdicts.
-  study() {
-    local label=$1 root_here=$2 binary=$3 file=$4 t=$SECONDS
-    shift 4
-    local run=/tmp/torch-versions-$label
-    "$@" bash -c "rm -rf $run && mkdir -p $run && cd $run && $binary run $file --db s.db --cache cache > run.log 2>&1 && $binary report --db s.db > report.txt" ||
-      { echo "torch_versions.sh: the study on LibTorch $label failed; see $root_here$run/run.log" >&2; exit 1; }
-    echo "$label: $((SECONDS - t)) s"
-    grep -E '^  [a-z].*\((near|far)\): ' "$root_here$run/report.txt" | cut -c1-200
-  }
-  for r in $(seq "$study_rounds"); do
-    echo "== round $r"
-    study 1.13 "" "$PWD/build/runner/sweep" "$PWD/sweeps/cats_vs_buildings.json" env
-    study 2.6 "$root" /src/sweep/build/runner/sweep /src/sweep/sweeps/cats_vs_buildings.json in_root
-  done
-  exit 0
-fi
 args="--threads 1 --depths 0,2,all --precisions fp32,bf16 --images 2048 --epochs 2"
 host() { build/bench/throughput $args; }
 trixie() { in_root /src/sweep/build/bench/throughput $args; }
